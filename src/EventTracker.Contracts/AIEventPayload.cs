@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace EventTracker.Contracts;
+
+/// <summary>
+/// The data sent with a tracked event. Every field is optional; fields the schema does not name
+/// are kept in <see cref="AdditionalProperties"/> and returned exactly as they came.
+/// </summary>
+public sealed class AIEventPayload
+{
+    /// <summary>Browser or client user agent.</summary>
+    public string? UserAgent { get; set; }
+
+    /// <summary>Referring page or source.</summary>
+    public string? Referrer { get; set; }
+
+    /// <summary>Session identifier.</summary>
+    public string? SessionId { get; set; }
+
+    /// <summary>User role or permission level.</summary>
+    public string? UserRole { get; set; }
+
+    /// <summary>Groups related events, such as the request and response of one API call.</summary>
+    public string? CorrelationId { get; set; }
+
+    /// <summary>HTTP status code, for API events.</summary>
+    public int? StatusCode { get; set; }
+
+    /// <summary>Response time in milliseconds.</summary>
+    public double? ResponseTimeMs { get; set; }
+
+    /// <summary>The service that emitted the event.</summary>
+    public string? ServiceName { get; set; }
+
+    /// <summary>Additional custom data.</summary>
+    public JsonObject? Metadata { get; set; }
+
+    /// <summary>Top-level fields the schema does not name (for example a client's own <c>timestamp</c> or <c>userId</c>).</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
+}

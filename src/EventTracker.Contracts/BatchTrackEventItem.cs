@@ -1,0 +1,14 @@
+namespace EventTracker.Contracts;
+
+/// <summary>One event of a batch.</summary>
+public sealed class BatchTrackEventItem
+{
+    /// <summary>The event name.</summary>
+    public string EventName { get; set; } = string.Empty;
+
+    /// <summary>Optional client-made event id; an id seen before is acknowledged and not stored twice.</summary>
+    public string? EventId { get; set; }
+
+    /// <summary>The event's data.</summary>
+    public AIEventPayload? Payload { get; set; }
+}

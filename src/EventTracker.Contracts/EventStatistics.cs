@@ -1,0 +1,23 @@
+namespace EventTracker.Contracts;
+
+/// <summary>The answer of <c>GET /api/events/statistics</c>: statistics of the events the server holds.</summary>
+public sealed class EventStatistics
+{
+    /// <summary>Number of events.</summary>
+    public long TotalEventCount { get; init; }
+
+    /// <summary>Number of distinct event names.</summary>
+    public int TotalUniqueEvents { get; init; }
+
+    /// <summary>Number of distinct services.</summary>
+    public int TotalServices { get; init; }
+
+    /// <summary>Events per UTC calendar day, oldest first.</summary>
+    public IReadOnlyList<DailyCount> PerDay { get; init; } = [];
+
+    /// <summary>The most frequent events across all services.</summary>
+    public IReadOnlyList<EventCount> TopEvents { get; init; } = [];
+
+    /// <summary>Analytics per service, busiest first.</summary>
+    public IReadOnlyList<ServiceStats> ServiceBreakdown { get; init; } = [];
+}

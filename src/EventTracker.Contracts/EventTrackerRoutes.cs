@@ -1,0 +1,40 @@
+namespace EventTracker.Contracts;
+
+/// <summary>The HTTP routes of the EventTracker API.</summary>
+public static class EventTrackerRoutes
+{
+    /// <summary>Track one event: <c>POST</c>, with the event name as the last segment.</summary>
+    public const string Track = "/api/events/track/{eventName}";
+
+    /// <summary>Track several events: <c>POST</c>. A single event cannot be named <c>batch</c>.</summary>
+    public const string TrackBatch = "/api/events/track/batch";
+
+    /// <summary>Filtered event retrieval: <c>GET</c>.</summary>
+    public const string Events = "/api/events";
+
+    /// <summary>Analytics per service: <c>GET</c>.</summary>
+    public const string Services = "/api/events/services";
+
+    /// <summary>Statistics of the held events: <c>GET</c>.</summary>
+    public const string Statistics = "/api/events/statistics";
+
+    /// <summary>Suggestions from event patterns: <c>GET</c>.</summary>
+    public const string Suggestions = "/api/events/suggestions";
+
+    /// <summary>Server-Sent Events stream: <c>GET</c>.</summary>
+    public const string Stream = "/api/events/stream";
+
+    /// <summary>WebSocket stream.</summary>
+    public const string WebSocket = "/api/events/ws";
+
+    /// <summary>The browser monitor script.</summary>
+    public const string MonitorScript = "/api/monitor.js";
+
+    /// <summary>Liveness probe.</summary>
+    public const string Health = "/healthz";
+
+    /// <summary>The path of the track endpoint for one event name, escaped.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <returns>The relative path, such as <c>/api/events/track/user-login</c>.</returns>
+    public static string TrackPath(string eventName) => "/api/events/track/" + Uri.EscapeDataString(eventName);
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using EventTracker.Contracts;
+using EventTracker.Server.Storage;
+
+namespace EventTracker.Server.Analytics;
+
+/// <summary>Turns the store's rollups into the API's service analytics and statistics.</summary>
+internal sealed class ServiceAnalytics
+{
+    private const int TopEventsPerService = 10;
+    private const int TopEventsOverall = 20;
+
+    private readonly IEventStore _store;
+
+    public ServiceAnalytics(IEventStore store) => _store = store;
+
+    public ServicesResponse GetServices(long? from, long? to, string? serviceName)
+    {
+        var rollups = _store.Summarize(from, to);
+        var services = rollups.Services.Values
+            .Where(s => serviceName is null || s.ServiceName == serviceName)
+            .ToList();
+        var totalEvents = services.Sum(s => s.Count);
+        var responseTimes = services.Sum(s => s.ResponseTimes.Count);
+        return new ServicesResponse
+        {
+            Services = ToServiceStats(services),
+            Summary = new ServicesSummary
+            {
+                TotalServices = services.Count,
+                TotalEvents = totalEvents,
+                AvgResponseTime = responseTimes == 0 ? null : Round(services.Sum(s => s.ResponseTimeSum) / responseTimes),
+                OverallErrorRate = Percentage(services.Sum(s => s.Errors), totalEvents),
+            },
+        };
+    }
+
+    public EventStatistics GetStatistics(long? from, long? to)
+    {
+        var rollups = _store.Summarize(from, to);
+        var names = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var service in rollups.Services.Values)
+        {
+            foreach (var (name, counts) in service.Names)
+            {
+                names[name] = names.GetValueOrDefault(name) + counts.Count;
+            }
+        }
+
+        var perDay = _store.CountPerDay(from, to)
+            .Select(d => new DailyCount { Date = FormatDay(d.DayStart), Count = d.Count })
+            .ToList();
+        return new EventStatistics
+        {
+            TotalEventCount = rollups.Count,
+            TotalUniqueEvents = names.Count,
+            TotalServices = rollups.Services.Count,
+            PerDay = perDay,
+            TopEvents = TopEvents(names, rollups.Count, TopEventsOverall),
+            ServiceBreakdown = ToServiceStats(rollups.Services.Values),
+        };
+    }
+
+    public static IReadOnlyList<ServiceStats> ToServiceStats(IEnumerable<ServiceRollup> services) =>
+        services
+            .OrderByDescending(s => s.Count)
+            .ThenBy(s => s.ServiceName, StringComparer.Ordinal)
+            .Select(ToServiceStats)
+            .ToList();
+
+    public static ServiceStats ToServiceStats(ServiceRollup service) => new()
+    {
+        ServiceName = service.ServiceName,
+        EventCount = service.Count,
+        UniqueEvents = service.Names.Count,
+        AvgResponseTime = service.AverageResponseTime is { } avg ? Round(avg) : null,
+        P50ResponseTime = service.ResponseTimes.Percentile(50),
+        P95ResponseTime = service.ResponseTimes.Percentile(95),
+        P99ResponseTime = service.ResponseTimes.Percentile(99),
+        ErrorRate = Percentage(service.Errors, service.Count),
+        LastSeen = DateTimeOffset.FromUnixTimeMilliseconds(service.LastSeen),
+        TopEvents = TopEvents(service.Names.ToDictionary(n => n.Key, n => n.Value.Count), service.Count, TopEventsPerService),
+    };
+
+    private static List<EventCount> TopEvents(Dictionary<string, long> counts, long total, int take) =>
+        counts
+            .OrderByDescending(c => c.Value)
+            .ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Take(take)
+            .Select(c => new EventCount { EventName = c.Key, Count = c.Value, Percentage = Percentage(c.Value, total) })
+            .ToList();
+
+    /// <summary>A share as a percentage with two decimals (2.1 means 2.1 %).</summary>
+    public static double Percentage(long part, long whole) => whole == 0 ? 0 : Round(100.0 * part / whole);
+
+    private static string FormatDay(long dayStart) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(dayStart).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static double Round(double value) => Math.Round(value, 2);
+}

@@ -1,0 +1,89 @@
+using EventTracker.Server.Storage;
+
+namespace EventTracker.Server.Analytics;
+
+/// <summary>Running aggregates of one service's events: counts, errors, response times and names.</summary>
+internal sealed class ServiceRollup
+{
+    public ServiceRollup(string serviceName) => ServiceName = serviceName;
+
+    public string ServiceName { get; }
+
+    public long Count { get; private set; }
+
+    public long Errors { get; private set; }
+
+    public double ResponseTimeSum { get; private set; }
+
+    public LatencyHistogram ResponseTimes { get; } = new();
+
+    public long LastSeen { get; private set; }
+
+    public Dictionary<string, NameRollup> Names { get; } = new(StringComparer.Ordinal);
+
+    public double? AverageResponseTime =>
+        ResponseTimes.Count == 0 ? null : ResponseTimeSum / ResponseTimes.Count;
+
+    public void Add(EventRecord record)
+    {
+        var isError = record.IsError;
+        Count++;
+        Errors += isError ? 1 : 0;
+        if (record.ResponseTimeMs is { } ms)
+        {
+            ResponseTimeSum += ms;
+            ResponseTimes.Add(ms);
+        }
+
+        LastSeen = Math.Max(LastSeen, record.Timestamp);
+        if (!Names.TryGetValue(record.Name, out var name))
+        {
+            name = new NameRollup();
+            Names.Add(record.Name, name);
+        }
+
+        name.Count++;
+        name.Errors += isError ? 1 : 0;
+    }
+
+    /// <summary>Takes an evicted event out again. <see cref="LastSeen"/> stays: the newest event outlives the oldest.</summary>
+    public void Remove(EventRecord record)
+    {
+        var isError = record.IsError;
+        Count--;
+        Errors -= isError ? 1 : 0;
+        if (record.ResponseTimeMs is { } ms)
+        {
+            ResponseTimeSum -= ms;
+            ResponseTimes.Remove(ms);
+        }
+
+        var name = Names[record.Name];
+        name.Count--;
+        name.Errors -= isError ? 1 : 0;
+        if (name.Count == 0)
+        {
+            Names.Remove(record.Name);
+        }
+    }
+
+    public void Merge(ServiceRollup other)
+    {
+        Count += other.Count;
+        Errors += other.Errors;
+        ResponseTimeSum += other.ResponseTimeSum;
+        ResponseTimes.Merge(other.ResponseTimes);
+        LastSeen = Math.Max(LastSeen, other.LastSeen);
+        foreach (var (key, value) in other.Names)
+        {
+            if (!Names.TryGetValue(key, out var name))
+            {
+                name = new NameRollup();
+                Names.Add(key, name);
+            }
+
+            name.Count += value.Count;
+            name.Errors += value.Errors;
+        }
+    }
+}

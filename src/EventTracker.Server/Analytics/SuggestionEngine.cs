@@ -1,0 +1,300 @@
+using System.Globalization;
+using EventTracker.Contracts;
+using EventTracker.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EventTracker.Server.Analytics;
+
+/// <summary>
+/// Runs the suggestion rules over the store's rollups: slow services, high error rates, error spikes
+/// against the service's own baseline, correlation chains that never finish, and failed-login bursts.
+/// Results are reused for <see cref="SuggestionOptions.CacheDuration"/> so tracking stays cheap.
+/// </summary>
+internal sealed class SuggestionEngine
+{
+    private readonly IEventStore _store;
+    private readonly TimeProvider _time;
+    private readonly SuggestionOptions _options;
+    private volatile Snapshot? _snapshot;
+
+    public SuggestionEngine(IEventStore store, TimeProvider time, IOptions<SuggestionOptions> options)
+    {
+        _store = store;
+        _time = time;
+        _options = options.Value;
+    }
+
+    /// <summary>The window label reported in the suggestions context, such as <c>last-24h</c>.</summary>
+    public string WindowLabel => "last-" + FormatSpan(_options.Window);
+
+    /// <summary>Suggestions about <paramref name="serviceName"/> (null means <c>unknown</c>), best first.</summary>
+    public IReadOnlyList<AISuggestion> ForService(string? serviceName)
+    {
+        var service = serviceName ?? RollupSet.UnknownService;
+        return Current().Findings.Where(f => f.ServiceName == service).Select(f => f.Suggestion).ToList();
+    }
+
+    /// <summary>Suggestions about any of <paramref name="serviceNames"/>, best first.</summary>
+    public IReadOnlyList<AISuggestion> ForServices(IEnumerable<string?> serviceNames)
+    {
+        var services = serviceNames.Select(s => s ?? RollupSet.UnknownService).ToHashSet(StringComparer.Ordinal);
+        return Current().Findings.Where(f => services.Contains(f.ServiceName)).Select(f => f.Suggestion).ToList();
+    }
+
+    /// <summary>Answers <c>GET /api/events/suggestions</c>.</summary>
+    public SuggestionsResponse Query(string? serviceName, string? eventName, string? userId, int limit)
+    {
+        var snapshot = Current();
+        IEnumerable<ServiceRollup> scope = snapshot.Window.Services.Values;
+        if (serviceName is not null)
+        {
+            scope = scope.Where(s => s.ServiceName == serviceName);
+        }
+
+        if (eventName is not null)
+        {
+            scope = scope.Where(s => s.Names.ContainsKey(eventName));
+        }
+
+        if (userId is not null)
+        {
+            var userServices = _store.Query(new EventFilter { UserId = userId }, snapshot.WindowStart, null, 1, null).Services;
+            scope = scope.Where(s => userServices.Contains(s.ServiceName));
+        }
+
+        var services = scope.ToList();
+        var names = services.Select(s => s.ServiceName).ToHashSet(StringComparer.Ordinal);
+        return new SuggestionsResponse
+        {
+            Suggestions = snapshot.Findings.Where(f => names.Contains(f.ServiceName)).Select(f => f.Suggestion).Take(limit).ToList(),
+            Context = new SuggestionContext
+            {
+                ServiceName = serviceName,
+                EventName = eventName,
+                UserId = userId,
+                TimeRange = WindowLabel,
+                TotalEvents = eventName is null
+                    ? services.Sum(s => s.Count)
+                    : services.Sum(s => s.Names[eventName].Count),
+            },
+        };
+    }
+
+    private Snapshot Current()
+    {
+        var now = _time.GetUtcNow();
+        var snapshot = _snapshot;
+        if (snapshot is null || now - snapshot.ComputedAt >= _options.CacheDuration || now < snapshot.ComputedAt)
+        {
+            snapshot = Compute(now);
+            _snapshot = snapshot;
+        }
+
+        return snapshot;
+    }
+
+    private Snapshot Compute(DateTimeOffset now)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var windowStart = nowMs - Ms(_options.Window);
+        var window = _store.Summarize(windowStart, null);
+        var recent = _store.Summarize(nowMs - Ms(_options.SpikeWindow), null);
+        var baseline = _store.Summarize(nowMs - Ms(_options.SpikeWindow) - Ms(_options.SpikeBaseline), nowMs - Ms(_options.SpikeWindow) - 1);
+        var logins = _store.Summarize(nowMs - Ms(_options.FailedLoginWindow), null);
+        var chains = _store.OpenChainsStartedBefore(nowMs - Ms(_options.UnfinishedChainAfter));
+
+        var findings = new List<Finding>();
+        foreach (var service in window.Services.Values)
+        {
+            AddIfAny(findings, service.ServiceName, SlowService(service));
+            AddIfAny(findings, service.ServiceName, HighErrorRate(service));
+            AddIfAny(findings, service.ServiceName, ErrorSpike(recent.Services.GetValueOrDefault(service.ServiceName), baseline.Services.GetValueOrDefault(service.ServiceName)));
+            AddIfAny(findings, service.ServiceName, FailedLoginBurst(logins.Services.GetValueOrDefault(service.ServiceName)));
+        }
+
+        foreach (var (service, count) in chains)
+        {
+            AddIfAny(findings, service, UnfinishedChains(service, count));
+        }
+
+        findings.Sort((a, b) => (b.Suggestion.Score ?? 0).CompareTo(a.Suggestion.Score ?? 0));
+        return new Snapshot(now, windowStart, window, findings);
+    }
+
+    private AISuggestion? SlowService(ServiceRollup service)
+    {
+        var n = service.ResponseTimes.Count;
+        if (n < _options.MinSampleSize || service.AverageResponseTime is not { } avg)
+        {
+            return null;
+        }
+
+        var p95 = service.ResponseTimes.Percentile(95) ?? 0;
+        var overAvg = avg / _options.SlowAverageMs;
+        var overP95 = p95 / _options.SlowP95Ms;
+        if (overAvg < 1 && overP95 < 1)
+        {
+            return null;
+        }
+
+        var name = service.ServiceName;
+        return new AISuggestion
+        {
+            Id = $"sug-slow-{name}",
+            Title = "Reduce API Response Time",
+            Description = string.Create(CultureInfo.InvariantCulture,
+                $"Your {name} calls average {avg:0}ms (p95 {p95:0}ms). Consider caching frequently accessed data or profiling the slowest endpoints."),
+            Score = Score(Math.Max(overAvg, overP95)),
+            Action = Link("View Performance Analysis", $"/api/events/services?serviceName={Uri.EscapeDataString(name)}&from={FormatSpan(_options.Window)}"),
+            Tags = ["performance", "api", "latency"],
+            BasedOn = Basis($"High response times in {name}", n),
+        };
+    }
+
+    private AISuggestion? HighErrorRate(ServiceRollup service)
+    {
+        if (service.Count < _options.MinSampleSize)
+        {
+            return null;
+        }
+
+        var rate = ServiceAnalytics.Percentage(service.Errors, service.Count);
+        if (rate < _options.HighErrorRatePercent)
+        {
+            return null;
+        }
+
+        var name = service.ServiceName;
+        return new AISuggestion
+        {
+            Id = $"sug-errors-{name}",
+            Title = "Investigate High Error Rate",
+            Description = string.Create(CultureInfo.InvariantCulture,
+                $"{rate:0.#}% of {name} events are errors ({service.Errors} of {service.Count}). Check the failing events and recent deployments."),
+            Score = Score(rate / _options.HighErrorRatePercent),
+            Action = Link("View Error Events", EventsLink(name)),
+            Tags = ["reliability", "errors"],
+            BasedOn = Basis($"Error rate {rate:0.#}% in {name}", service.Count),
+        };
+    }
+
+    private AISuggestion? ErrorSpike(ServiceRollup? recent, ServiceRollup? baseline)
+    {
+        if (recent is null || recent.Count < _options.MinSampleSize / 2 || recent.Errors == 0)
+        {
+            return null;
+        }
+
+        var recentRate = 100.0 * recent.Errors / recent.Count;
+        var baselineRate = baseline is { Count: > 0 } ? 100.0 * baseline.Errors / baseline.Count : 0;
+        if (baseline is null || baseline.Count < _options.MinSampleSize
+            || recentRate < _options.SpikeFactor * baselineRate || recentRate - baselineRate < _options.HighErrorRatePercent)
+        {
+            return null;
+        }
+
+        var name = recent.ServiceName;
+        return new AISuggestion
+        {
+            Id = $"sug-spike-{name}",
+            Title = "Error Rate Spike",
+            Description = string.Create(CultureInfo.InvariantCulture,
+                $"{name} errors rose to {recentRate:0.#}% in the last {FormatSpan(_options.SpikeWindow)} from a baseline of {baselineRate:0.#}%. Investigate recent deployments or external dependencies."),
+            Score = Score(recentRate / Math.Max(baselineRate, 1)),
+            Action = Link("View Recent Events", EventsLink(name, FormatSpan(_options.SpikeWindow))),
+            Tags = ["reliability", "anomaly", "errors"],
+            BasedOn = Basis($"Error rate spike in {name} against its own baseline", recent.Count + baseline.Count),
+        };
+    }
+
+    private AISuggestion? UnfinishedChains(string name, ChainCount chains)
+    {
+        if (chains.Count < _options.MinUnfinishedChains)
+        {
+            return null;
+        }
+
+        return new AISuggestion
+        {
+            Id = $"sug-chains-{name}",
+            Title = "Requests That Never Finish",
+            Description = string.Create(CultureInfo.InvariantCulture,
+                $"{chains.Count} {name} flows started with '{chains.ExampleStartName}' and never recorded a success or error after {FormatSpan(_options.UnfinishedChainAfter)}. Look for timeouts, crashes or missing tracking."),
+            Score = Score(chains.Count / (double)_options.MinUnfinishedChains),
+            Action = Link("View Started Flows", $"/api/events?serviceName={Uri.EscapeDataString(name)}&eventName={Uri.EscapeDataString(chains.ExampleStartName)}"),
+            Tags = ["reliability", "drop-off", "correlation"],
+            BasedOn = Basis($"Correlation chains starting with {chains.ExampleStartName} and never finishing", chains.Count),
+        };
+    }
+
+    private AISuggestion? FailedLoginBurst(ServiceRollup? service)
+    {
+        if (service is null)
+        {
+            return null;
+        }
+
+        long failed = 0, logins = 0;
+        foreach (var (eventName, counts) in service.Names)
+        {
+            if (eventName.Contains("login", StringComparison.OrdinalIgnoreCase))
+            {
+                logins += counts.Count;
+                failed += counts.Errors;
+            }
+        }
+
+        if (failed < _options.FailedLoginBurst)
+        {
+            return null;
+        }
+
+        var name = service.ServiceName;
+        return new AISuggestion
+        {
+            Id = $"sug-logins-{name}",
+            Title = "Burst of Failed Logins",
+            Description = string.Create(CultureInfo.InvariantCulture,
+                $"{failed} failed logins in {name} in the last {FormatSpan(_options.FailedLoginWindow)}. Check for credential stuffing and consider rate limiting or CAPTCHA."),
+            Score = Score(failed / (double)_options.FailedLoginBurst),
+            Action = Link("View Login Events", $"/api/events?serviceName={Uri.EscapeDataString(name)}&type=login&from={FormatSpan(_options.FailedLoginWindow)}"),
+            Tags = ["security", "authentication"],
+            BasedOn = Basis($"Failed logins in {name}", logins),
+        };
+    }
+
+    private static void AddIfAny(List<Finding> findings, string service, AISuggestion? suggestion)
+    {
+        if (suggestion is not null)
+        {
+            findings.Add(new Finding(service, suggestion));
+        }
+    }
+
+    private string EventsLink(string service, string? from = null) =>
+        $"/api/events?serviceName={Uri.EscapeDataString(service)}&from={from ?? FormatSpan(_options.Window)}";
+
+    private static SuggestionAction Link(string label, string href) => new() { Label = label, Href = href, Method = "GET" };
+
+    // Grows with the sample: 20 events give 0.5, 180 give 0.9.
+    private static SuggestionBasis Basis(string pattern, long sampleSize) => new()
+    {
+        EventPattern = pattern,
+        SampleSize = sampleSize,
+        Confidence = Math.Round(sampleSize / (sampleSize + 20.0), 2),
+    };
+
+    // 1× the threshold scores 0.5, growing towards 0.99 as the excess grows.
+    private static double Score(double timesThreshold) => Math.Round(Math.Min(0.99, 1 - (0.5 / Math.Max(1, timesThreshold))), 2);
+
+    private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
+
+    /// <summary>A span as the API's relative time syntax: <c>30s</c>, <c>5m</c>, <c>24h</c>, <c>7d</c>.</summary>
+    private static string FormatSpan(TimeSpan span) =>
+        span.TotalDays >= 1 && span.TotalDays % 1 == 0 && span.TotalHours > 24 ? $"{span.TotalDays:0}d"
+        : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours:0}h"
+        : span.TotalMinutes >= 1 && span.TotalMinutes % 1 == 0 ? $"{span.TotalMinutes:0}m"
+        : $"{span.TotalSeconds:0}s";
+
+    private sealed record Snapshot(DateTimeOffset ComputedAt, long WindowStart, RollupSet Window, List<Finding> Findings);
+}

@@ -1,0 +1,96 @@
+using EventTracker.Contracts;
+using EventTracker.Server.Http;
+using EventTracker.Server.Ingestion;
+using Microsoft.Extensions.Options;
+
+namespace EventTracker.Server.Endpoints;
+
+/// <summary><c>POST /api/events/track/{eventName}</c> and <c>POST /api/events/track/batch</c>.</summary>
+internal static class IngestionEndpoints
+{
+    public static void MapIngestionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(string.Empty).WithTags("Ingestion");
+
+        // Bodies are read by JsonBodyReader rather than declared with Accepts<T>, whose content-type matching would
+        // answer 415 before our problem details could name the field, and would refuse text/plain beacons.
+        // The literal batch route is more specific than {eventName}, so a single event cannot be named "batch".
+        group.MapPost(EventTrackerRoutes.TrackBatch, TrackBatchAsync)
+            .WithName("TrackBatch")
+            .WithSummary("Track several events at once; all are stored or none.")
+            .WithDescription("Body: a BatchTrackEventRequest as JSON, sent as application/json or text/plain.")
+            .Produces<BatchTrackEventResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        group.MapPost(EventTrackerRoutes.Track, TrackAsync)
+            .WithName("TrackEvent")
+            .WithSummary("Track one event.")
+            .WithDescription("Body: an AIEventPayload as JSON, sent as application/json or text/plain; may be empty.")
+            .Produces<TrackEventResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        group.MapPost("/api/events/track", () => Problems.BadRequest("eventName", "The event name is required: POST /api/events/track/{eventName}."))
+            .ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> TrackAsync(
+        string eventName, HttpRequest request, JsonBodyReader bodyReader, EventIngestor ingestor, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await bodyReader.ReadAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new ValidationErrors();
+        EventValidation.ValidateName(eventName, "eventName", errors);
+        var headers = TrackHeaders.Read(request.Headers, errors);
+        if (errors.Any)
+        {
+            return Problems.BadRequest(errors);
+        }
+
+        var payload = EventRequestParser.ParsePayload(body!, errors);
+        if (payload is null)
+        {
+            return Problems.BadRequest(errors);
+        }
+
+        return TypedResults.Json(ingestor.Track(eventName, payload, headers), EventTrackerJsonContext.Default.TrackEventResponse);
+    }
+
+    private static async Task<IResult> TrackBatchAsync(
+        HttpContext context, JsonBodyReader bodyReader, EventIngestor ingestor, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await bodyReader.ReadAsync(context.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new ValidationErrors();
+        var headers = TrackHeaders.Read(context.Request.Headers, errors) with { EventId = null };
+        if (errors.Any)
+        {
+            return Problems.BadRequest(errors);
+        }
+
+        var batch = EventRequestParser.ParseBatch(body!, options.Value.MaxBatchEvents, errors, out var tooMany);
+        if (batch is null)
+        {
+            return tooMany ? Problems.TooLarge(errors) : Problems.BadRequest(errors);
+        }
+
+        var (response, replayed) = ingestor.TrackBatch(batch, headers);
+        if (replayed)
+        {
+            context.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return TypedResults.Json(response, EventTrackerJsonContext.Default.BatchTrackEventResponse);
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EventTracker.Server.Http;
+
+/// <summary>RFC 7807 problem responses that name the offending field in <c>errors</c>.</summary>
+internal static class Problems
+{
+    public static ProblemHttpResult BadRequest(string field, string message) =>
+        Problem(StatusCodes.Status400BadRequest, "One or more validation errors occurred.", field, message);
+
+    public static ProblemHttpResult BadRequest(ValidationErrors errors) =>
+        Problem(StatusCodes.Status400BadRequest, "One or more validation errors occurred.", errors.ToDictionary());
+
+    public static ProblemHttpResult TooLarge(string field, string message) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large.", field, message);
+
+    public static ProblemHttpResult TooLarge(ValidationErrors errors) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large.", errors.ToDictionary());
+
+    public static ProblemHttpResult UnsupportedMediaType(string contentType) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Content-Type",
+            $"'{contentType}' is not accepted; send JSON as application/json or text/plain.");
+
+    private static ProblemHttpResult Problem(int status, string title, string field, string message) =>
+        Problem(status, title, new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
+
+    private static ProblemHttpResult Problem(int status, string title, Dictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = status,
+            Title = title,
+            Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+        });
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using EventTracker.Server.Ingestion;
+
+namespace EventTracker.Server.Http;
+
+/// <summary>Reads typed query parameters, collecting a problem per bad one.</summary>
+internal sealed class QueryReader
+{
+    private readonly IQueryCollection _query;
+    private readonly DateTimeOffset _now;
+
+    public QueryReader(HttpRequest request, DateTimeOffset now)
+    {
+        _query = request.Query;
+        _now = now;
+    }
+
+    public ValidationErrors Errors { get; } = new();
+
+    /// <summary>A string parameter; empty means absent.</summary>
+    public string? String(string name)
+    {
+        var value = _query[name].ToString();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        EventValidation.ValidateIdentifier(value, name, Errors, EventValidation.MaxNameLength);
+        return value;
+    }
+
+    /// <summary>An integer clamped to [<paramref name="min"/>, <paramref name="max"/>]; negative or non-numeric values are errors.</summary>
+    public int Limit(string name, int defaultValue, int min, int max)
+    {
+        var value = _query[name].ToString();
+        if (value.Length == 0)
+        {
+            return defaultValue;
+        }
+
+        if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            Errors.Add(name, "Must be an integer.");
+            return defaultValue;
+        }
+
+        if (number < 0)
+        {
+            Errors.Add(name, "Must not be negative.");
+            return defaultValue;
+        }
+
+        return (int)Math.Clamp(number, min, max);
+    }
+
+    /// <summary>A time: ISO 8601, epoch milliseconds, or a relative span such as <c>24h</c>.</summary>
+    public long? Time(string name)
+    {
+        var value = _query[name].ToString();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        if (TimeParameter.TryParse(value, _now, out var milliseconds))
+        {
+            return milliseconds;
+        }
+
+        Errors.Add(name, "Must be an ISO 8601 time, milliseconds since the Unix epoch, or a span such as 15m, 24h or 7d.");
+        return null;
+    }
+
+    /// <summary>Both ends of a time range, checked to be in order.</summary>
+    public (long? From, long? To) TimeRange()
+    {
+        var from = Time("from");
+        var to = Time("to");
+        if (from > to)
+        {
+            Errors.Add("to", "Must not be earlier than from.");
+        }
+
+        return (from, to);
+    }
+
+    /// <summary>A paging cursor from a previous response.</summary>
+    public long? Cursor(string name)
+    {
+        var value = _query[name].ToString();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        if (EventCursor.TryDecode(value, out var sequence))
+        {
+            return sequence;
+        }
+
+        Errors.Add(name, "Is not a cursor this server issued.");
+        return null;
+    }
+}

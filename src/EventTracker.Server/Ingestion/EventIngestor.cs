@@ -1,0 +1,69 @@
+using System.Text.Json;
+using EventTracker.Contracts;
+using EventTracker.Server.Analytics;
+using EventTracker.Server.Storage;
+
+namespace EventTracker.Server.Ingestion;
+
+/// <summary>
+/// The one ingestion path: every validated event, from any endpoint, is turned into a <see cref="NewEvent"/>,
+/// appended to the store, and answered with the suggestions for its service.
+/// </summary>
+internal sealed class EventIngestor
+{
+    private readonly IEventStore _store;
+    private readonly SuggestionEngine _suggestions;
+
+    public EventIngestor(IEventStore store, SuggestionEngine suggestions)
+    {
+        _store = store;
+        _suggestions = suggestions;
+    }
+
+    public TrackEventResponse Track(string eventName, AIEventPayload payload, TrackHeaders headers)
+    {
+        var result = _store.Append(ToNewEvent(eventName, payload, headers, headers.EventId));
+        return new TrackEventResponse
+        {
+            Success = true,
+            Message = result.Replayed ? "Event already tracked" : "Event tracked successfully",
+            Suggestions = _suggestions.ForService(result.Record.ServiceName),
+            EventId = _store.FormatId(result.Record.Sequence),
+            Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(result.Record.Timestamp),
+        };
+    }
+
+    public (BatchTrackEventResponse Response, bool Replayed) TrackBatch(BatchTrackEventRequest batch, TrackHeaders headers)
+    {
+        var batchId = batch.BatchId ?? "batch-" + Guid.CreateVersion7().ToString("N");
+        var events = batch.Events
+            .Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, item.EventId))
+            .ToList();
+        var result = _store.AppendBatch(batchId, events);
+        var response = new BatchTrackEventResponse
+        {
+            Success = true,
+            ProcessedCount = result.ProcessedCount,
+            Suggestions = _suggestions.ForServices(events.Select(e => e.ServiceName).Distinct()),
+            BatchId = batchId,
+            Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(result.Timestamp),
+        };
+        return (response, result.Replayed);
+    }
+
+    private static NewEvent ToNewEvent(string eventName, AIEventPayload payload, TrackHeaders headers, string? clientEventId)
+    {
+        payload.SessionId ??= headers.SessionId;
+        payload.CorrelationId ??= headers.CorrelationId;
+        return new NewEvent(
+            eventName,
+            payload.ServiceName,
+            headers.UserId ?? EventValidation.PayloadUserId(payload),
+            payload.SessionId,
+            payload.CorrelationId,
+            payload.StatusCode,
+            payload.ResponseTimeMs,
+            clientEventId,
+            JsonSerializer.SerializeToUtf8Bytes(payload, EventTrackerJsonContext.Default.AIEventPayload));
+    }
+}

@@ -1,0 +1,133 @@
+using EventTracker.Server.Http;
+using System.Text.Json;
+using EventTracker.Contracts;
+
+namespace EventTracker.Server.Ingestion;
+
+/// <summary>Parses and validates the bodies of the ingestion endpoints into <see cref="Storage.NewEvent"/>s.</summary>
+internal static class EventRequestParser
+{
+    /// <summary>The payload of <c>POST /api/events/track/{eventName}</c>; an empty body or <c>null</c> is an empty payload.</summary>
+    public static AIEventPayload? ParsePayload(byte[] body, ValidationErrors errors)
+    {
+        if (body.Length == 0)
+        {
+            return new AIEventPayload();
+        }
+
+        if (!IsWellFormed(body, errors) || !IsObjectOrNull(body, "body", errors))
+        {
+            return null;
+        }
+
+        var payload = Deserialize(body, EventTrackerJsonContext.Default.AIEventPayload, errors);
+        if (errors.Any)
+        {
+            return null;
+        }
+
+        payload ??= new AIEventPayload();
+        EventValidation.ValidatePayload(payload, string.Empty, errors);
+        return errors.Any ? null : payload;
+    }
+
+    /// <summary>The body of <c>POST /api/events/track/batch</c>, with every item checked; null if anything is wrong.</summary>
+    public static BatchTrackEventRequest? ParseBatch(byte[] body, int maxEvents, ValidationErrors errors, out bool tooMany)
+    {
+        tooMany = false;
+        if (body.Length == 0)
+        {
+            errors.Add("events", "The batch must contain at least one event.");
+            return null;
+        }
+
+        if (!IsWellFormed(body, errors) || !IsObjectOrNull(body, "body", errors))
+        {
+            return null;
+        }
+
+        var batch = Deserialize(body, EventTrackerJsonContext.Default.BatchTrackEventRequest, errors);
+        if (errors.Any)
+        {
+            return null;
+        }
+
+        if (batch?.Events is not { Count: > 0 } events)
+        {
+            errors.Add("events", "The batch must contain at least one event.");
+            return null;
+        }
+
+        if (events.Count > maxEvents)
+        {
+            tooMany = true;
+            errors.Add("events", $"A batch holds at most {maxEvents} events; this one has {events.Count}.");
+            return null;
+        }
+
+        EventValidation.ValidateIdentifier(batch.BatchId, "batchId", errors);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var item = events[i];
+            if (item is null)
+            {
+                errors.Add($"events[{i}]", "Must be an event object.");
+                continue;
+            }
+
+            EventValidation.ValidateName(item.EventName, $"events[{i}].eventName", errors);
+            EventValidation.ValidateIdentifier(item.EventId, $"events[{i}].eventId", errors);
+            if (item.Payload is not null)
+            {
+                EventValidation.ValidatePayload(item.Payload, $"events[{i}].payload.", errors);
+            }
+        }
+
+        return errors.Any ? null : batch;
+    }
+
+    private static bool IsWellFormed(byte[] body, ValidationErrors errors)
+    {
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (JsonException e)
+        {
+            errors.Add("body", $"Malformed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}.");
+            return false;
+        }
+    }
+
+    private static bool IsObjectOrNull(byte[] body, string field, ValidationErrors errors)
+    {
+        var reader = new Utf8JsonReader(body);
+        reader.Read();
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        errors.Add(field, "The body must be a JSON object.");
+        return false;
+    }
+
+    private static T? Deserialize<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, ValidationErrors errors)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, typeInfo);
+        }
+        catch (JsonException e)
+        {
+            JsonErrors.Add(e, errors);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using EventTracker.Server.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace EventTracker.Server.Ingestion;
+
+/// <summary>
+/// Reads an ingestion request's body within the configured size limit. JSON is accepted whether it is declared
+/// as <c>application/json</c>, <c>text/plain</c> (what browsers use to avoid a CORS preflight) or not at all.
+/// </summary>
+internal sealed class JsonBodyReader
+{
+    private readonly int _maxBytes;
+
+    public JsonBodyReader(IOptions<IngestionOptions> options) => _maxBytes = options.Value.MaxRequestBodyBytes;
+
+    public int MaxBytes => _maxBytes;
+
+    /// <summary>The body, or a 413/415 problem.</summary>
+    public async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!IsJsonCompatible(request.ContentType))
+        {
+            return (null, Problems.UnsupportedMediaType(request.ContentType!));
+        }
+
+        if (request.ContentLength > _maxBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = _maxBytes + 1L;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > _maxBytes)
+                {
+                    return (null, TooLarge());
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge());
+        }
+
+        return (buffer.ToArray(), null);
+    }
+
+    private Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge() => Problems.TooLarge("body", $"The body exceeds the limit of {_maxBytes} bytes.");
+
+    private static bool IsJsonCompatible(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return true;
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            return false;
+        }
+
+        var type = mediaType.MediaType.Value ?? string.Empty;
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || type.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
+            || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,42 @@
+using EventTracker.Contracts;
+using EventTracker.Server.Analytics;
+using EventTracker.Server.Endpoints;
+using EventTracker.Server.Http;
+using EventTracker.Server.Ingestion;
+using EventTracker.Server.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// PORT (default 3000) applies unless URLs were given explicitly (--urls or ASPNETCORE_URLS).
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls($"http://localhost:{builder.Configuration["PORT"] ?? "3000"}");
+}
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOptions<EventStoreOptions>().BindConfiguration(EventStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<SuggestionOptions>().BindConfiguration(SuggestionOptions.Section);
+builder.Services.AddSingleton<IEventStore, InMemoryEventStore>();
+builder.Services.AddSingleton<ServiceAnalytics>();
+builder.Services.AddSingleton<SuggestionEngine>();
+builder.Services.AddSingleton<EventIngestor>();
+builder.Services.AddSingleton<JsonBodyReader>();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EventTrackerJsonContext.Default));
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<CorsHeadersMiddleware>();
+
+app.MapIngestionEndpoints();
+app.MapQueryEndpoints();
+app.MapAnalyticsEndpoints();
+app.MapOpenApi();
+app.MapHealthChecks(EventTrackerRoutes.Health);
+
+app.Run();

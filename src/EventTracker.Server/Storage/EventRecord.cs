@@ -1,0 +1,33 @@
+namespace EventTracker.Server.Storage;
+
+/// <summary>
+/// One held event. Strings that repeat across events (names, services, users, sessions, correlation ids)
+/// are shared with the index keys, and the payload is kept as compact UTF-8 JSON.
+/// </summary>
+internal sealed class EventRecord
+{
+    public required long Sequence { get; init; }
+
+    public required long Timestamp { get; init; }
+
+    public required string Name { get; init; }
+
+    public string? ServiceName { get; init; }
+
+    public string? UserId { get; init; }
+
+    public string? SessionId { get; init; }
+
+    public string? CorrelationId { get; init; }
+
+    public int? StatusCode { get; init; }
+
+    public double? ResponseTimeMs { get; init; }
+
+    public string? ClientEventId { get; init; }
+
+    public required byte[] PayloadJson { get; init; }
+
+    /// <summary>Whether the event counts as an error: status ≥ 400, or a name saying it failed.</summary>
+    public bool IsError => StatusCode >= 400 || ErrorNames.IsErrorName(Name);
+}

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using EventTracker.Contracts;
+
+namespace EventTracker.Server.Storage;
+
+/// <summary>Turns held records back into the API's <see cref="StoredEvent"/>.</summary>
+internal static class StoredEventMapper
+{
+    public static StoredEvent ToStoredEvent(this EventRecord record, IEventStore store) => new()
+    {
+        Id = store.FormatId(record.Sequence),
+        Name = record.Name,
+        UserId = record.UserId,
+        ServiceName = record.ServiceName,
+        Payload = JsonSerializer.Deserialize(record.PayloadJson, EventTrackerJsonContext.Default.AIEventPayload)!,
+        Timestamp = record.Timestamp,
+    };
+}
