@@ -46,6 +46,8 @@ internal static class IngestionEndpoints
             return problem;
         }
 
+        // Routing decodes every escape in a segment except %2F, which would otherwise split it.
+        eventName = eventName.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
         var errors = new ValidationErrors();
         EventValidation.ValidateName(eventName, "eventName", errors);
         var headers = TrackHeaders.Read(request.Headers, errors);
