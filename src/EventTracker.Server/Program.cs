@@ -20,6 +20,7 @@ builder.Services.AddOptions<SuggestionOptions>().BindConfiguration(SuggestionOpt
 builder.Services.AddSingleton<IEventStore, InMemoryEventStore>();
 builder.Services.AddSingleton<ServiceAnalytics>();
 builder.Services.AddSingleton<SuggestionEngine>();
+builder.Services.AddSingleton<PayloadCodec>();
 builder.Services.AddSingleton<EventIngestor>();
 builder.Services.AddSingleton<JsonBodyReader>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EventTrackerJsonContext.Default));

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Storage;
@@ -13,11 +12,13 @@ internal sealed class EventIngestor
 {
     private readonly IEventStore _store;
     private readonly SuggestionEngine _suggestions;
+    private readonly PayloadCodec _codec;
 
-    public EventIngestor(IEventStore store, SuggestionEngine suggestions)
+    public EventIngestor(IEventStore store, SuggestionEngine suggestions, PayloadCodec codec)
     {
         _store = store;
         _suggestions = suggestions;
+        _codec = codec;
     }
 
     public TrackEventResponse Track(string eventName, AIEventPayload payload, TrackHeaders headers)
@@ -51,19 +52,10 @@ internal sealed class EventIngestor
         return (response, result.Replayed);
     }
 
-    private static NewEvent ToNewEvent(string eventName, AIEventPayload payload, TrackHeaders headers, string? clientEventId)
+    private NewEvent ToNewEvent(string eventName, AIEventPayload payload, TrackHeaders headers, string? clientEventId)
     {
         payload.SessionId ??= headers.SessionId;
         payload.CorrelationId ??= headers.CorrelationId;
-        return new NewEvent(
-            eventName,
-            payload.ServiceName,
-            headers.UserId ?? EventValidation.PayloadUserId(payload),
-            payload.SessionId,
-            payload.CorrelationId,
-            payload.StatusCode,
-            payload.ResponseTimeMs,
-            clientEventId,
-            JsonSerializer.SerializeToUtf8Bytes(payload, EventTrackerJsonContext.Default.AIEventPayload));
+        return _codec.ToNewEvent(eventName, payload, headers.UserId ?? EventValidation.PayloadUserId(payload), clientEventId);
     }
 }

@@ -26,6 +26,13 @@ internal sealed class EventRecord
 
     public string? ClientEventId { get; init; }
 
+    public string? UserAgent { get; init; }
+
+    public string? Referrer { get; init; }
+
+    public string? UserRole { get; init; }
+
+    /// <summary>The payload as UTF-8 JSON, less the fields held above and the pooled text columns (see <see cref="PayloadCodec"/>).</summary>
     public required byte[] PayloadJson { get; init; }
 
     /// <summary>Whether the event counts as an error: status ≥ 400, or a name saying it failed.</summary>

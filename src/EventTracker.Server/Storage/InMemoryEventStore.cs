@@ -262,6 +262,9 @@ internal sealed class InMemoryEventStore : IEventStore, IDisposable
             StatusCode = newEvent.StatusCode,
             ResponseTimeMs = newEvent.ResponseTimeMs,
             ClientEventId = newEvent.ClientEventId,
+            UserAgent = newEvent.UserAgent,
+            Referrer = newEvent.Referrer,
+            UserRole = newEvent.UserRole,
             PayloadJson = newEvent.PayloadJson,
         };
         _ring[sequence % _ring.Length] = record;

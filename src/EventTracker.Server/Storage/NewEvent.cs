@@ -1,6 +1,6 @@
 namespace EventTracker.Server.Storage;
 
-/// <summary>A validated event on its way into the store.</summary>
+/// <summary>A validated event on its way into the store; <see cref="PayloadCodec"/> makes it.</summary>
 internal sealed record NewEvent(
     string Name,
     string? ServiceName,
@@ -10,4 +10,14 @@ internal sealed record NewEvent(
     int? StatusCode,
     double? ResponseTimeMs,
     string? ClientEventId,
-    byte[] PayloadJson);
+    byte[] PayloadJson)
+{
+    /// <summary>The pooled user agent, when it is kept as a column rather than in <see cref="PayloadJson"/>.</summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary>The pooled referrer, when it is kept as a column rather than in <see cref="PayloadJson"/>.</summary>
+    public string? Referrer { get; init; }
+
+    /// <summary>The pooled user role, when it is kept as a column rather than in <see cref="PayloadJson"/>.</summary>
+    public string? UserRole { get; init; }
+}

@@ -6,7 +6,8 @@ namespace EventTracker.Server.Storage;
 /// </summary>
 internal sealed class SequenceList
 {
-    private long[] _items = new long[4];
+    // Most correlation and session keys hold one or two events, so lists start small.
+    private long[] _items = new long[1];
     private int _start;
 
     public SequenceList(string key) => Key = key;

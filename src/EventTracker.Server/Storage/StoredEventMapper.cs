@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EventTracker.Contracts;
 
 namespace EventTracker.Server.Storage;
@@ -12,7 +11,7 @@ internal static class StoredEventMapper
         Name = record.Name,
         UserId = record.UserId,
         ServiceName = record.ServiceName,
-        Payload = JsonSerializer.Deserialize(record.PayloadJson, EventTrackerJsonContext.Default.AIEventPayload)!,
+        Payload = PayloadCodec.Decode(record),
         Timestamp = record.Timestamp,
     };
 }

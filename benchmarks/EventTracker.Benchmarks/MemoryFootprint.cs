@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Text;
+using EventTracker.Contracts;
+using EventTracker.Server.Analytics;
+using EventTracker.Server.Ingestion;
+using EventTracker.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EventTracker.Benchmarks;
+
+/// <summary>
+/// Fills a store with 1,000,000 seed-like events through the server's ingestion path (parse, validate, serialize,
+/// append) and prints the process's resident memory before and after, and the ingestion rate.
+/// </summary>
+internal static class MemoryFootprint
+{
+    public static void Run(int count)
+    {
+        var baseline = ResidentBytes();
+        using var store = new InMemoryEventStore(Options.Create(new EventStoreOptions { Capacity = count }), TimeProvider.System);
+        var ingestor = new EventIngestor(store, new SuggestionEngine(store, TimeProvider.System, Options.Create(new SuggestionOptions())), new PayloadCodec());
+        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            var newEvent = SeedLikeEvents.Create(i);
+            var errors = new EventTracker.Server.Http.ValidationErrors();
+            var payload = EventRequestParser.ParsePayload(newEvent.PayloadJson, errors)!;
+            ingestor.Track(newEvent.Name, payload, new TrackHeaders(newEvent.UserId, null, null, null));
+        }
+
+        stopwatch.Stop();
+        var filled = ResidentBytes();
+        Console.WriteLine(new StringBuilder()
+            .AppendLine($"events held:            {store.Count:N0}")
+            .AppendLine($"ingestion (1 thread):   {count / stopwatch.Elapsed.TotalSeconds:N0} events/s")
+            .AppendLine($"RSS before:             {baseline / 1048576.0:N0} MiB")
+            .AppendLine($"RSS with events:        {filled / 1048576.0:N0} MiB")
+            .AppendLine($"managed heap:           {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:N0} MiB")
+            .AppendLine($"bytes per event (RSS):  {(filled - baseline) / (double)count:N0}"));
+        GC.KeepAlive(ingestor);
+    }
+
+    private static long ResidentBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+}

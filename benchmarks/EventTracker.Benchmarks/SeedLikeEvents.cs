@@ -1,0 +1,28 @@
+using System.Text;
+using EventTracker.Server.Storage;
+
+namespace EventTracker.Benchmarks;
+
+/// <summary>
+/// Events shaped like the guide's single-event example: eight services, forty event names, ten thousand users
+/// and sessions, a correlation id shared by each request/response pair, and the example's metadata.
+/// </summary>
+internal static class SeedLikeEvents
+{
+    public static readonly string[] Services =
+        ["web-analytics", "api-gateway", "user-service", "payment-service", "notification-service", "content-service", "search-service", "custom-service"];
+
+    public static NewEvent Create(int i)
+    {
+        var service = Services[i % Services.Length];
+        var name = $"event-{i % 40}";
+        var user = $"user-{i % 10_000}";
+        var session = $"session-{i % 10_000}";
+        var correlation = $"req-{i / 2}";
+        var status = i % 50 == 0 ? 500 : 200;
+        var responseTime = 20 + (int)((long)i * 7919 % 400);
+        var payload = Encoding.UTF8.GetBytes(
+            $$$"""{"userAgent":"Mozilla/5.0 (X11; Linux x86_64)","referrer":"https://previous-page.com","sessionId":"{{{session}}}","userRole":"premium-user","correlationId":"{{{correlation}}}","statusCode":{{{status}}},"responseTimeMs":{{{responseTime}}},"serviceName":"{{{service}}}","metadata":{"feature":"authentication","version":"2.1.0","customField":"value"}}""");
+        return new NewEvent(name, service, user, session, correlation, status, responseTime, null, payload);
+    }
+}
