@@ -159,6 +159,23 @@ public sealed class IngestionTests : IDisposable
     }
 
     [Fact]
+    public async Task An_idempotency_key_names_a_batch_that_has_no_batch_id()
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events/track/batch")
+            {
+                Content = new StringContent("""{"events":[{"eventName":"a"},{"eventName":"b"}]}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("Idempotency-Key", "retry-me");
+            using var response = await _client.SendAsync(request);
+            Assert.Contains("\"batchId\":\"retry-me\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, (await _client.GetEventsAsync()).Total);
+    }
+
+    [Fact]
     public async Task Batch_items_with_known_event_ids_are_not_stored_twice()
     {
         const string first = """{"events":[{"eventName":"a","eventId":"e1"},{"eventName":"b","eventId":"e2"}]}""";

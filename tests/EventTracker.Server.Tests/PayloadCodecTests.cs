@@ -25,9 +25,18 @@ public class PayloadCodecTests
             var newEvent = codec.ToNewEvent("e", payload, null, null);
             var record = new EventRecord
             {
-                Sequence = 0, Timestamp = 0, Name = "e", ServiceName = newEvent.ServiceName, SessionId = newEvent.SessionId,
-                CorrelationId = newEvent.CorrelationId, StatusCode = newEvent.StatusCode, ResponseTimeMs = newEvent.ResponseTimeMs,
-                UserAgent = newEvent.UserAgent, Referrer = newEvent.Referrer, UserRole = newEvent.UserRole, PayloadJson = newEvent.PayloadJson,
+                Sequence = 0,
+                Timestamp = 0,
+                Name = "e",
+                ServiceName = newEvent.ServiceName,
+                SessionId = newEvent.SessionId,
+                CorrelationId = newEvent.CorrelationId,
+                StatusCode = newEvent.StatusCode,
+                ResponseTimeMs = newEvent.ResponseTimeMs,
+                UserAgent = newEvent.UserAgent,
+                Referrer = newEvent.Referrer,
+                UserRole = newEvent.UserRole,
+                PayloadJson = newEvent.PayloadJson,
             };
 
             var decoded = JsonSerializer.Serialize(PayloadCodec.Decode(record), EventTrackerJsonContext.Default.AIEventPayload);

@@ -75,7 +75,7 @@ internal static class IngestionEndpoints
         }
 
         var errors = new ValidationErrors();
-        var headers = TrackHeaders.Read(context.Request.Headers, errors) with { EventId = null };
+        var headers = TrackHeaders.Read(context.Request.Headers, errors);
         if (errors.Any)
         {
             return Problems.BadRequest(errors);
@@ -87,7 +87,9 @@ internal static class IngestionEndpoints
             return tooMany ? Problems.TooLarge(errors) : Problems.BadRequest(errors);
         }
 
-        var (response, replayed) = ingestor.TrackBatch(batch, headers);
+        // An Idempotency-Key on a batch names the batch when its body does not.
+        batch.BatchId ??= headers.EventId;
+        var (response, replayed) = ingestor.TrackBatch(batch, headers with { EventId = null });
         if (replayed)
         {
             context.Response.Headers["Idempotent-Replayed"] = "true";

@@ -1,6 +1,6 @@
-using EventTracker.Server.Http;
 using System.Text.Json;
 using EventTracker.Contracts;
+using EventTracker.Server.Http;
 
 namespace EventTracker.Server.Ingestion;
 

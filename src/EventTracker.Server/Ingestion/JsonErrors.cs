@@ -1,5 +1,5 @@
-using EventTracker.Server.Http;
 using System.Text.Json;
+using EventTracker.Server.Http;
 
 namespace EventTracker.Server.Ingestion;
 

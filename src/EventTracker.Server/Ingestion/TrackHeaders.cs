@@ -1,4 +1,5 @@
 using EventTracker.Server.Http;
+
 namespace EventTracker.Server.Ingestion;
 
 /// <summary>The optional headers that enrich tracked events.</summary>
