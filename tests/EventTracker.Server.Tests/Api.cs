@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using EventTracker.Contracts;
 
 namespace EventTracker.Server.Tests;
@@ -32,32 +33,23 @@ internal static class Api
         return (await response.Content.ReadFromJsonAsync(EventTrackerJsonContext.Default.BatchTrackEventResponse))!;
     }
 
-    public static async Task<EventsResponse> GetEventsAsync(this HttpClient client, string query = "")
-    {
-        using var response = await client.GetAsync(EventTrackerRoutes.Events + query);
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync(EventTrackerJsonContext.Default.EventsResponse))!;
-    }
+    public static Task<EventsResponse> GetEventsAsync(this HttpClient client, string query = "") =>
+        client.GetJsonAsync(EventTrackerRoutes.Events + query, EventTrackerJsonContext.Default.EventsResponse);
 
-    public static async Task<ServicesResponse> GetServicesAsync(this HttpClient client, string query = "")
-    {
-        using var response = await client.GetAsync(EventTrackerRoutes.Services + query);
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync(EventTrackerJsonContext.Default.ServicesResponse))!;
-    }
+    public static Task<ServicesResponse> GetServicesAsync(this HttpClient client, string query = "") =>
+        client.GetJsonAsync(EventTrackerRoutes.Services + query, EventTrackerJsonContext.Default.ServicesResponse);
 
-    public static async Task<EventStatistics> GetStatisticsAsync(this HttpClient client, string query = "")
-    {
-        using var response = await client.GetAsync(EventTrackerRoutes.Statistics + query);
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync(EventTrackerJsonContext.Default.EventStatistics))!;
-    }
+    public static Task<EventStatistics> GetStatisticsAsync(this HttpClient client, string query = "") =>
+        client.GetJsonAsync(EventTrackerRoutes.Statistics + query, EventTrackerJsonContext.Default.EventStatistics);
 
-    public static async Task<SuggestionsResponse> GetSuggestionsAsync(this HttpClient client, string query = "")
+    public static Task<SuggestionsResponse> GetSuggestionsAsync(this HttpClient client, string query = "") =>
+        client.GetJsonAsync(EventTrackerRoutes.Suggestions + query, EventTrackerJsonContext.Default.SuggestionsResponse);
+
+    private static async Task<T> GetJsonAsync<T>(this HttpClient client, string path, JsonTypeInfo<T> typeInfo)
     {
-        using var response = await client.GetAsync(EventTrackerRoutes.Suggestions + query);
+        using var response = await client.GetAsync(path);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync(EventTrackerJsonContext.Default.SuggestionsResponse))!;
+        return (await response.Content.ReadFromJsonAsync(typeInfo))!;
     }
 
     public static JsonNode ToNode(AIEventPayload payload) =>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EventTracker.Contracts;
 using EventTracker.Server.Storage;
+using Microsoft.Extensions.Options;
 
 namespace EventTracker.Server.Tests;
 
@@ -19,25 +20,11 @@ public class PayloadCodecTests
             """{}""",
         ];
 
+        using var store = new InMemoryEventStore(Options.Create(new EventStoreOptions()), TimeProvider.System);
         foreach (var json in payloads)
         {
             var payload = JsonSerializer.Deserialize(json, EventTrackerJsonContext.Default.AIEventPayload)!;
-            var newEvent = codec.ToNewEvent("e", payload, null, null);
-            var record = new EventRecord
-            {
-                Sequence = 0,
-                Timestamp = 0,
-                Name = "e",
-                ServiceName = newEvent.ServiceName,
-                SessionId = newEvent.SessionId,
-                CorrelationId = newEvent.CorrelationId,
-                StatusCode = newEvent.StatusCode,
-                ResponseTimeMs = newEvent.ResponseTimeMs,
-                UserAgent = newEvent.UserAgent,
-                Referrer = newEvent.Referrer,
-                UserRole = newEvent.UserRole,
-                PayloadJson = newEvent.PayloadJson,
-            };
+            var record = store.Append(codec.ToNewEvent("e", payload, null, null)).Record;
 
             var decoded = JsonSerializer.Serialize(PayloadCodec.Decode(record), EventTrackerJsonContext.Default.AIEventPayload);
 
