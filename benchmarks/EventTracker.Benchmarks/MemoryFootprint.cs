@@ -4,6 +4,7 @@ using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Ingestion;
 using EventTracker.Server.Storage;
+using EventTracker.Server.Streams;
 using Microsoft.Extensions.Options;
 
 namespace EventTracker.Benchmarks;
@@ -18,7 +19,11 @@ internal static class MemoryFootprint
     {
         var baseline = ResidentBytes();
         using var store = new InMemoryEventStore(Options.Create(new EventStoreOptions { Capacity = count }), TimeProvider.System);
-        var ingestor = new EventIngestor(store, new SuggestionEngine(store, TimeProvider.System, Options.Create(new SuggestionOptions())), new PayloadCodec());
+        var ingestor = new EventIngestor(
+            store,
+            new SuggestionEngine(store, TimeProvider.System, Options.Create(new SuggestionOptions())),
+            new PayloadCodec(),
+            new EventBroadcaster(store, Options.Create(new StreamOptions()), TimeProvider.System));
         var stopwatch = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {

@@ -21,4 +21,9 @@ namespace EventTracker.Contracts;
 [JsonSerializable(typeof(EventStatistics))]
 [JsonSerializable(typeof(SuggestionsResponse))]
 [JsonSerializable(typeof(StreamMessage))]
+[JsonSerializable(typeof(StreamStats))]
+[JsonSerializable(typeof(DroppedNotice))]
+[JsonSerializable(typeof(StreamErrorData))]
+[JsonSerializable(typeof(EventFilter))]
+[JsonSerializable(typeof(DateTimeOffset))]
 public sealed partial class EventTrackerJsonContext : JsonSerializerContext;

@@ -4,6 +4,7 @@ using EventTracker.Server.Endpoints;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
 using EventTracker.Server.Storage;
+using EventTracker.Server.Streams;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,12 +18,15 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOptions<EventStoreOptions>().BindConfiguration(EventStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<SuggestionOptions>().BindConfiguration(SuggestionOptions.Section);
+builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<IEventStore, InMemoryEventStore>();
 builder.Services.AddSingleton<ServiceAnalytics>();
 builder.Services.AddSingleton<SuggestionEngine>();
 builder.Services.AddSingleton<PayloadCodec>();
 builder.Services.AddSingleton<EventIngestor>();
 builder.Services.AddSingleton<JsonBodyReader>();
+builder.Services.AddSingleton<EventBroadcaster>();
+builder.Services.AddHostedService<StreamHeartbeat>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EventTrackerJsonContext.Default));
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -33,10 +37,12 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<CorsHeadersMiddleware>();
+app.UseWebSockets();
 
 app.MapIngestionEndpoints();
 app.MapQueryEndpoints();
 app.MapAnalyticsEndpoints();
+app.MapStreamEndpoints();
 app.MapOpenApi();
 app.MapHealthChecks(EventTrackerRoutes.Health);
 

@@ -17,6 +17,9 @@ internal static class Problems
     public static ProblemHttpResult TooLarge(ValidationErrors errors) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large.", errors.ToDictionary());
 
+    public static ProblemHttpResult TooManyRequests(string field, string message) =>
+        Problem(StatusCodes.Status429TooManyRequests, "Too many requests.", field, message);
+
     public static ProblemHttpResult UnsupportedMediaType(string contentType) =>
         Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Content-Type",
             $"'{contentType}' is not accepted; send JSON as application/json or text/plain.");

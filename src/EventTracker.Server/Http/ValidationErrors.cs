@@ -18,5 +18,17 @@ internal sealed class ValidationErrors
         messages.Add(message);
     }
 
+    /// <summary>Adds every problem of <paramref name="other"/>, with <paramref name="prefix"/> before each field path.</summary>
+    public void AddAll(ValidationErrors other, string prefix)
+    {
+        foreach (var (field, messages) in other._errors)
+        {
+            foreach (var message in messages)
+            {
+                Add(prefix + field, message);
+            }
+        }
+    }
+
     public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 }

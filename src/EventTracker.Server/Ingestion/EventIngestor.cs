@@ -1,29 +1,38 @@
 using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Storage;
+using EventTracker.Server.Streams;
 
 namespace EventTracker.Server.Ingestion;
 
 /// <summary>
-/// The one ingestion path: every validated event, from any endpoint, is turned into a <see cref="NewEvent"/>,
-/// appended to the store, and answered with the suggestions for its service.
+/// The one ingestion path: every validated event, from any endpoint (HTTP single, batch, WebSocket), is turned into
+/// a <see cref="NewEvent"/>, appended to the store, published once to the live streams, and answered with the
+/// suggestions for its service.
 /// </summary>
 internal sealed class EventIngestor
 {
     private readonly IEventStore _store;
     private readonly SuggestionEngine _suggestions;
     private readonly PayloadCodec _codec;
+    private readonly EventBroadcaster _broadcaster;
 
-    public EventIngestor(IEventStore store, SuggestionEngine suggestions, PayloadCodec codec)
+    public EventIngestor(IEventStore store, SuggestionEngine suggestions, PayloadCodec codec, EventBroadcaster broadcaster)
     {
         _store = store;
         _suggestions = suggestions;
         _codec = codec;
+        _broadcaster = broadcaster;
     }
 
     public TrackEventResponse Track(string eventName, AIEventPayload payload, TrackHeaders headers)
     {
         var result = _store.Append(ToNewEvent(eventName, payload, headers, headers.EventId));
+        if (!result.Replayed)
+        {
+            _broadcaster.PublishEvents([result.Record]);
+        }
+
         return new TrackEventResponse
         {
             Success = true,
@@ -41,6 +50,7 @@ internal sealed class EventIngestor
             .Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, item.EventId))
             .ToList();
         var result = _store.AppendBatch(batchId, events);
+        _broadcaster.PublishEvents(result.Stored);
         var response = new BatchTrackEventResponse
         {
             Success = true,

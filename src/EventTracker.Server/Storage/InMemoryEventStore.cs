@@ -404,7 +404,7 @@ internal sealed class InMemoryEventStore : IEventStore, IDisposable
         private readonly long _pageEnd;
         private readonly int _limit;
         private readonly List<SequenceList> _exact = [];
-        private HashSet<string>? _names;
+        private List<SequenceList>? _typePostings; // the names containing the filter's type
 
         public IndexedQuery(InMemoryEventStore store, EventFilter filter, long lo, long hi, long pageEnd, int limit)
         {
@@ -423,12 +423,12 @@ internal sealed class InMemoryEventStore : IEventStore, IDisposable
                 return Page([], filtered: 0, [], more: false);
             }
 
-            if (_exact.Count == 0 && _names is null)
+            if (_exact.Count == 0 && _typePostings is null)
             {
                 return UnfilteredPage();
             }
 
-            if (_exact.Count == 1 && _names is null && OnlyServiceFiltered())
+            if (_exact.Count == 1 && _typePostings is null && OnlyServiceFiltered())
             {
                 return SinglePostingPage(_exact[0]);
             }
@@ -464,11 +464,10 @@ internal sealed class InMemoryEventStore : IEventStore, IDisposable
 
             if (_filter.Type is { } type)
             {
-                _names = _store._byName.Postings
-                    .Select(p => p.Key)
-                    .Where(name => name.Contains(type, StringComparison.OrdinalIgnoreCase))
-                    .ToHashSet(StringComparer.Ordinal);
-                return _names.Count > 0;
+                _typePostings = _store._byName.Postings
+                    .Where(p => p.Key.Contains(type, StringComparison.OrdinalIgnoreCase))
+                    .ToList();
+                return _typePostings.Count > 0;
             }
 
             return true;
@@ -518,7 +517,7 @@ internal sealed class InMemoryEventStore : IEventStore, IDisposable
             foreach (var sequence in DriverDescending())
             {
                 var record = _store.At(sequence);
-                if (!Matches(record))
+                if (!_filter.Matches(record))
                 {
                     continue;
                 }
@@ -554,8 +553,7 @@ internal sealed class InMemoryEventStore : IEventStore, IDisposable
                 return Descending(smallest);
             }
 
-            var lists = _names!.Select(name => _store._byName.Find(name)!).ToList();
-            return lists.Count == 1 ? Descending(lists[0]) : MergeDescending(lists);
+            return _typePostings!.Count == 1 ? Descending(_typePostings[0]) : MergeDescending(_typePostings);
         }
 
         private IEnumerable<long> Descending(SequenceList list)
@@ -589,16 +587,6 @@ internal sealed class InMemoryEventStore : IEventStore, IDisposable
                 }
             }
         }
-
-        private bool Matches(EventRecord record) =>
-            Same(_filter.ServiceName, record.ServiceName)
-            && Same(_filter.EventName, record.Name)
-            && Same(_filter.UserId, record.UserId)
-            && Same(_filter.CorrelationId, record.CorrelationId)
-            && Same(_filter.SessionId, record.SessionId)
-            && (_names is null || _names.Contains(record.Name));
-
-        private static bool Same(string? wanted, string? actual) => wanted is null || string.Equals(wanted, actual, StringComparison.Ordinal);
 
         private EventPage Page(List<EventRecord> events, long filtered, IReadOnlyList<string> services, bool more)
         {

@@ -1,0 +1,142 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using EventTracker.Contracts;
+using EventTracker.Server.Http;
+using EventTracker.Server.Ingestion;
+using EventTracker.Server.Streams;
+using Microsoft.Extensions.Options;
+
+namespace EventTracker.Server.Endpoints;
+
+/// <summary><c>GET /api/events/stream</c> (Server-Sent Events) and <c>/api/events/ws</c> (WebSocket).</summary>
+internal static class StreamEndpoints
+{
+    public static void MapStreamEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(EventTrackerRoutes.Stream, StreamAsync)
+            .WithTags("Streams")
+            .WithName("StreamEvents")
+            .WithSummary("Live events as Server-Sent Events: {\"type\":\"event\"|\"stats\"|\"ping\"|\"dropped\",\"data\":…} messages with ids; "
+                + "filters as GET /api/events; resume with Last-Event-ID.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        app.Map(EventTrackerRoutes.WebSocket, WebSocketAsync)
+            .WithTags("Streams")
+            .WithName("WebSocketEvents")
+            .WithSummary("Live events over a WebSocket, with filter, track and ping messages from the client.")
+            .ExcludeFromDescription();
+    }
+
+    private static async Task StreamAsync(HttpContext context, EventBroadcaster broadcaster, TimeProvider time, IHostApplicationLifetime lifetime)
+    {
+        var query = new QueryReader(context.Request, time.GetUtcNow());
+        var filter = ReadFilter(query);
+        var lastEventId = LastEventId(context.Request, query.Errors);
+        if (query.Errors.Any)
+        {
+            await Problems.BadRequest(query.Errors).ExecuteAsync(context);
+            return;
+        }
+
+        using var subscription = broadcaster.TrySubscribe(filter, lastEventId);
+        if (subscription is null)
+        {
+            await TooManyConnections().ExecuteAsync(context);
+            return;
+        }
+
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache, no-transform";
+        response.Headers["X-Accel-Buffering"] = "no"; // tell proxies such as nginx not to buffer the stream
+        await response.Body.FlushAsync(context.RequestAborted);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        try
+        {
+            await SseFormatter.WriteAsync(
+                ToSseItems(subscription.ReadAllAsync(stop.Token)),
+                response.Body,
+                static (item, writer) => writer.Write(item.Data.Json),
+                stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The reader left or the server is stopping: the response simply ends.
+        }
+    }
+
+    private static async Task WebSocketAsync(
+        HttpContext context, EventBroadcaster broadcaster, EventIngestor ingestor, TimeProvider time,
+        IOptions<StreamOptions> options, IHostApplicationLifetime lifetime)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await Problems.BadRequest("Upgrade", "This endpoint takes WebSocket connections only.").ExecuteAsync(context);
+            return;
+        }
+
+        var query = new QueryReader(context.Request, time.GetUtcNow());
+        var filter = ReadFilter(query);
+        if (query.Errors.Any)
+        {
+            await Problems.BadRequest(query.Errors).ExecuteAsync(context);
+            return;
+        }
+
+        using var subscription = broadcaster.TrySubscribe(filter, lastEventId: null);
+        if (subscription is null)
+        {
+            await TooManyConnections().ExecuteAsync(context);
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        using var session = new WebSocketSession(socket, subscription, ingestor, options.Value.MaxClientMessageBytes);
+        await session.RunAsync(stop.Token);
+    }
+
+    private static EventFilter ReadFilter(QueryReader query) => new()
+    {
+        ServiceName = query.String("serviceName"),
+        EventName = query.String("eventName"),
+        Type = query.String("type"),
+        UserId = query.String("userId"),
+        CorrelationId = query.String("correlationId"),
+        SessionId = query.String("sessionId"),
+    };
+
+    /// <summary>The <c>Last-Event-ID</c> header, or the <c>lastEventId</c> query parameter for clients that cannot set headers.</summary>
+    private static long? LastEventId(HttpRequest request, ValidationErrors errors)
+    {
+        var header = request.Headers["Last-Event-ID"].ToString();
+        var value = header.Length > 0 ? header : request.Query["lastEventId"].ToString();
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return id;
+        }
+
+        errors.Add(header.Length > 0 ? "Last-Event-ID" : "lastEventId", "Must be the id of a message from this stream.");
+        return null;
+    }
+
+    private static async IAsyncEnumerable<SseItem<BroadcastMessage>> ToSseItems(IAsyncEnumerable<BroadcastMessage> messages)
+    {
+        await foreach (var message in messages)
+        {
+            yield return new SseItem<BroadcastMessage>(message) { EventId = message.Id.ToString(CultureInfo.InvariantCulture) };
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyConnections() =>
+        Problems.TooManyRequests("connections", "The server has reached its limit of live stream connections; retry later.");
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EventTracker.Server.Streams;
+
+/// <summary>Live stream settings (configuration section <c>EventTracker:Streams</c>).</summary>
+public sealed class StreamOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string Section = "EventTracker:Streams";
+
+    /// <summary>Recent event messages kept so a reconnecting reader can resume with <c>Last-Event-ID</c>. Default 10,000.</summary>
+    [Range(1, 10_000_000)]
+    public int RingBufferSize { get; set; } = 10_000;
+
+    /// <summary>Messages queued per reader before its oldest are dropped (and counted). Default 10,000.</summary>
+    [Range(1, 10_000_000)]
+    public int SubscriberQueueSize { get; set; } = 10_000;
+
+    /// <summary>How often <c>stats</c> messages go out. Default 5 seconds.</summary>
+    public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often <c>ping</c> keep-alives go out. Default 15 seconds.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Most concurrent stream connections (SSE and WebSocket); more get 429. Default 10,000.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Largest WebSocket message a client may send; larger closes the socket with a policy violation. Default 64 KiB.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxClientMessageBytes { get; set; } = 64 * 1024;
+}

@@ -1,0 +1,233 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using EventTracker.Contracts;
+using EventTracker.Server.Http;
+using EventTracker.Server.Ingestion;
+
+namespace EventTracker.Server.Streams;
+
+/// <summary>
+/// One WebSocket client: live messages go out as text frames with the same envelopes as SSE; the client may send
+/// <c>{"type":"filter",…}</c>, <c>{"type":"track","eventName":…,"payload":…}</c> and <c>{"type":"ping"}</c>.
+/// A message that is not understood is answered with an <c>error</c> envelope; one over the size limit closes
+/// the socket with a policy violation.
+/// </summary>
+internal sealed class WebSocketSession : IDisposable
+{
+    private readonly WebSocket _socket;
+    private readonly StreamSubscription _subscription;
+    private readonly EventIngestor _ingestor;
+    private readonly int _maxMessageBytes;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+
+    public WebSocketSession(WebSocket socket, StreamSubscription subscription, EventIngestor ingestor, int maxMessageBytes)
+    {
+        _socket = socket;
+        _subscription = subscription;
+        _ingestor = ingestor;
+        _maxMessageBytes = maxMessageBytes;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sending = SendLiveMessagesAsync(stop.Token);
+        try
+        {
+            await ReceiveAsync(stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down");
+        }
+        catch (WebSocketException)
+        {
+            // The client went away without a close handshake.
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await sending;
+        }
+    }
+
+    public void Dispose() => _sendLock.Dispose();
+
+    private async Task SendLiveMessagesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var message in _subscription.ReadAllAsync(cancellationToken))
+            {
+                await SendAsync(message.Json, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task ReceiveAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[_maxMessageBytes];
+        while (_socket.State == WebSocketState.Open)
+        {
+            var length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                if (length == buffer.Length)
+                {
+                    await CloseAsync(WebSocketCloseStatus.PolicyViolation, $"Messages are limited to {_maxMessageBytes} bytes");
+                    return;
+                }
+
+                result = await _socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await CloseAsync(WebSocketCloseStatus.NormalClosure, null);
+                return;
+            }
+
+            await SendAsync(Handle(buffer.AsSpan(0, length)), cancellationToken);
+        }
+    }
+
+    /// <summary>The answer to one client message.</summary>
+    private byte[] Handle(ReadOnlySpan<byte> json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json.ToArray());
+        }
+        catch (JsonException)
+        {
+            return Error("message", "Not valid JSON.");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+                ? t.GetString()
+                : null;
+            return type switch
+            {
+                "ping" => Envelope.Serialize(StreamMessageTypes.Pong, DateTimeOffset.UtcNow, EventTrackerJsonContext.Default.DateTimeOffset),
+                "filter" => ReplaceFilter(root),
+                "track" => Track(root),
+                _ => Error("type", "Expected an object whose type is \"filter\", \"track\" or \"ping\"."),
+            };
+        }
+    }
+
+    private byte[] ReplaceFilter(JsonElement message)
+    {
+        var errors = new ValidationErrors();
+        var filter = new EventFilter
+        {
+            ServiceName = Text(message, "serviceName", errors),
+            EventName = Text(message, "eventName", errors),
+            Type = Text(message, "eventType", errors), // "type" names the message itself
+            UserId = Text(message, "userId", errors),
+            CorrelationId = Text(message, "correlationId", errors),
+            SessionId = Text(message, "sessionId", errors),
+        };
+        if (errors.Any)
+        {
+            return Error(errors);
+        }
+
+        _subscription.Filter = filter;
+        return Envelope.Serialize(StreamMessageTypes.Filter, filter, EventTrackerJsonContext.Default.EventFilter);
+    }
+
+    private byte[] Track(JsonElement message)
+    {
+        var errors = new ValidationErrors();
+        var eventName = message.TryGetProperty("eventName", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
+        EventValidation.ValidateName(eventName, "eventName", errors);
+        var userId = Text(message, "userId", errors);
+        var eventId = Text(message, "eventId", errors);
+        var hasPayload = message.TryGetProperty("payload", out var payload) && payload.ValueKind != JsonValueKind.Null;
+        if (hasPayload && payload.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("payload", "Must be a JSON object.");
+            return Error(errors);
+        }
+
+        var payloadErrors = new ValidationErrors();
+        var parsed = EventRequestParser.ParsePayload(hasPayload ? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText()) : [], payloadErrors);
+        errors.AddAll(payloadErrors, prefix: "payload.");
+        if (errors.Any || parsed is null)
+        {
+            return Error(errors);
+        }
+
+        var response = _ingestor.Track(eventName!, parsed, new TrackHeaders(userId, null, null, eventId));
+        return Envelope.Serialize(StreamMessageTypes.Track, response, EventTrackerJsonContext.Default.TrackEventResponse);
+    }
+
+    private static string? Text(JsonElement message, string field, ValidationErrors errors)
+    {
+        if (!message.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(field, "Must be a string.");
+            return null;
+        }
+
+        var text = value.GetString();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        EventValidation.ValidateIdentifier(text, field, errors, EventValidation.MaxNameLength);
+        return text;
+    }
+
+    private static byte[] Error(string field, string message)
+    {
+        var errors = new ValidationErrors();
+        errors.Add(field, message);
+        return Error(errors);
+    }
+
+    private static byte[] Error(ValidationErrors errors) =>
+        Envelope.Serialize(
+            StreamMessageTypes.Error,
+            new StreamErrorData { Title = "The message was not understood.", Errors = errors.ToDictionary() },
+            EventTrackerJsonContext.Default.StreamErrorData);
+
+    private async Task SendAsync(byte[] message, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task CloseAsync(WebSocketCloseStatus status, string? reason)
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _socket.CloseAsync(status, reason, timeout.Token);
+        }
+    }
+}
