@@ -7,15 +7,22 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace EventTracker.Server.Tests;
 
-/// <summary>The reference server in memory, with optional settings and a controllable clock.</summary>
+/// <summary>The reference server in memory (or on Kestrel), with optional settings and a controllable clock.</summary>
 public sealed class TestServerFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    public TestServerFactory(IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null)
+    public TestServerFactory(IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, bool kestrel = false)
     {
         _settings = settings ?? new Dictionary<string, string?>();
         Time = time;
+        if (kestrel)
+        {
+            // A real Kestrel on a free loopback port, for streaming over real sockets.
+            _settings = new Dictionary<string, string?>(_settings) { ["urls"] = "http://127.0.0.1:0" };
+            UseKestrel();
+            StartServer();
+        }
     }
 
     /// <summary>The fake clock the server uses, when one was given.</summary>
