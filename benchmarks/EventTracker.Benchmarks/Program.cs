@@ -1,11 +1,21 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 using EventTracker.Benchmarks;
 
-// "memory [count]" measures the footprint of held events; anything else goes to BenchmarkDotNet.
+// "memory [count]" measures the footprint of held events; "fanout [readers] [events/s] [services] [seconds]" runs the
+// live-stream load harness; anything else goes to BenchmarkDotNet.
 if (args is ["memory", ..])
 {
-    MemoryFootprint.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
+    MemoryFootprint.Run(Argument(1, 1_000_000));
+    return;
+}
+
+if (args is ["fanout", ..])
+{
+    await FanOutHarness.RunAsync(Argument(1, 1000), Argument(2, 10_000), Argument(3, 100), TimeSpan.FromSeconds(Argument(4, 10)));
     return;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(StoreBenchmarks).Assembly).Run(args);
+
+int Argument(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using EventTracker.Testing;
 
 namespace EventTracker.Server.Tests;
 

@@ -21,15 +21,7 @@ internal static class QueryEndpoints
     {
         var now = time.GetUtcNow();
         var query = new QueryReader(request, now);
-        var filter = new EventFilter
-        {
-            ServiceName = query.String("serviceName"),
-            EventName = query.String("eventName"),
-            Type = query.String("type"),
-            UserId = query.String("userId"),
-            CorrelationId = query.String("correlationId"),
-            SessionId = query.String("sessionId"),
-        };
+        var filter = query.Filter();
         var limit = query.Limit("limit", EventQuery.DefaultLimit, 1, EventQuery.MaxLimit);
         var (from, to) = query.TimeRange();
         var cursor = query.Cursor("cursor");

@@ -33,7 +33,7 @@ internal static class StreamEndpoints
     private static async Task StreamAsync(HttpContext context, EventBroadcaster broadcaster, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         var query = new QueryReader(context.Request, time.GetUtcNow());
-        var filter = ReadFilter(query);
+        var filter = query.Filter();
         var lastEventId = LastEventId(context.Request, query.Errors);
         if (query.Errors.Any)
         {
@@ -80,7 +80,7 @@ internal static class StreamEndpoints
         }
 
         var query = new QueryReader(context.Request, time.GetUtcNow());
-        var filter = ReadFilter(query);
+        var filter = query.Filter();
         if (query.Errors.Any)
         {
             await Problems.BadRequest(query.Errors).ExecuteAsync(context);
@@ -99,16 +99,6 @@ internal static class StreamEndpoints
         using var session = new WebSocketSession(socket, subscription, ingestor, options.Value.MaxClientMessageBytes);
         await session.RunAsync(stop.Token);
     }
-
-    private static EventFilter ReadFilter(QueryReader query) => new()
-    {
-        ServiceName = query.String("serviceName"),
-        EventName = query.String("eventName"),
-        Type = query.String("type"),
-        UserId = query.String("userId"),
-        CorrelationId = query.String("correlationId"),
-        SessionId = query.String("sessionId"),
-    };
 
     /// <summary>The <c>Last-Event-ID</c> header, or the <c>lastEventId</c> query parameter for clients that cannot set headers.</summary>
     private static long? LastEventId(HttpRequest request, ValidationErrors errors)

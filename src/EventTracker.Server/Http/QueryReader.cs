@@ -1,4 +1,5 @@
 using System.Globalization;
+using EventTracker.Contracts;
 using EventTracker.Server.Ingestion;
 
 namespace EventTracker.Server.Http;
@@ -29,6 +30,17 @@ internal sealed class QueryReader
         EventValidation.ValidateIdentifier(value, name, Errors, EventValidation.MaxNameLength);
         return value;
     }
+
+    /// <summary>The filter parameters shared by <c>GET /api/events</c> and the streams.</summary>
+    public EventFilter Filter() => new()
+    {
+        ServiceName = String("serviceName"),
+        EventName = String("eventName"),
+        Type = String("type"),
+        UserId = String("userId"),
+        CorrelationId = String("correlationId"),
+        SessionId = String("sessionId"),
+    };
 
     /// <summary>An integer clamped to [<paramref name="min"/>, <paramref name="max"/>]; negative or non-numeric values are errors.</summary>
     public int Limit(string name, int defaultValue, int min, int max)

@@ -18,7 +18,12 @@ internal sealed class EventBroadcaster
     private readonly long _firstId;
     private long _lastId;
     private long _droppedMessages;
-    private StreamSubscription[] _subscribers = [];
+
+    // Readers by the service their filter names, so an event is offered only to readers that may want it;
+    // readers of every service are in _anyService. All of it is guarded by _gate.
+    private readonly Dictionary<string, List<StreamSubscription>> _byService = new(StringComparer.Ordinal);
+    private readonly List<StreamSubscription> _anyService = [];
+    private int _subscriberCount;
 
     public EventBroadcaster(IEventStore store, IOptions<StreamOptions> options, TimeProvider time)
     {
@@ -32,7 +37,7 @@ internal sealed class EventBroadcaster
         _firstId = _lastId + 1;
     }
 
-    public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+    public int SubscriberCount => Volatile.Read(ref _subscriberCount);
 
     /// <summary>Messages dropped across all readers because they fell behind.</summary>
     public long DroppedMessages => Interlocked.Read(ref _droppedMessages);
@@ -54,9 +59,10 @@ internal sealed class EventBroadcaster
             {
                 var message = new BroadcastMessage(++_lastId, records[i], payloads[i]);
                 _ring[message.Id % _ring.Length] = message;
-                foreach (var subscriber in _subscribers)
+                OfferTo(_anyService, message);
+                if (records[i].ServiceName is { } service && _byService.TryGetValue(service, out var readers))
                 {
-                    subscriber.Offer(message);
+                    OfferTo(readers, message);
                 }
             }
         }
@@ -68,9 +74,10 @@ internal sealed class EventBroadcaster
         lock (_gate)
         {
             var message = new BroadcastMessage(_lastId, null, envelope);
-            foreach (var subscriber in _subscribers)
+            OfferTo(_anyService, message);
+            foreach (var readers in _byService.Values)
             {
-                subscriber.Offer(message);
+                OfferTo(readers, message);
             }
         }
     }
@@ -84,7 +91,7 @@ internal sealed class EventBroadcaster
         var subscription = new StreamSubscription(this, filter, _options.SubscriberQueueSize);
         lock (_gate)
         {
-            if (_subscribers.Length >= _options.MaxConnections)
+            if (_subscriberCount >= _options.MaxConnections)
             {
                 return null;
             }
@@ -94,7 +101,8 @@ internal sealed class EventBroadcaster
                 Replay(subscription, last);
             }
 
-            _subscribers = [.. _subscribers, subscription];
+            ReadersFor(filter).Add(subscription);
+            Volatile.Write(ref _subscriberCount, _subscriberCount + 1);
         }
 
         return subscription;
@@ -104,7 +112,60 @@ internal sealed class EventBroadcaster
     {
         lock (_gate)
         {
-            _subscribers = _subscribers.Where(s => s != subscription).ToArray();
+            if (RemoveReader(subscription))
+            {
+                Volatile.Write(ref _subscriberCount, _subscriberCount - 1);
+            }
+        }
+    }
+
+    /// <summary>Replaces a reader's filter, moving it to the readers of its new service.</summary>
+    public void ChangeFilter(StreamSubscription subscription, EventFilter filter, Action<EventFilter> assign)
+    {
+        lock (_gate)
+        {
+            var registered = RemoveReader(subscription);
+            assign(filter);
+            if (registered)
+            {
+                ReadersFor(filter).Add(subscription);
+            }
+        }
+    }
+
+    private List<StreamSubscription> ReadersFor(EventFilter filter)
+    {
+        if (filter.ServiceName is not { } service)
+        {
+            return _anyService;
+        }
+
+        if (!_byService.TryGetValue(service, out var readers))
+        {
+            readers = [];
+            _byService.Add(service, readers);
+        }
+
+        return readers;
+    }
+
+    private bool RemoveReader(StreamSubscription subscription)
+    {
+        var readers = ReadersFor(subscription.Filter);
+        var removed = readers.Remove(subscription);
+        if (readers.Count == 0 && subscription.Filter.ServiceName is { } service)
+        {
+            _byService.Remove(service);
+        }
+
+        return removed;
+    }
+
+    private static void OfferTo(List<StreamSubscription> readers, BroadcastMessage message)
+    {
+        foreach (var reader in readers)
+        {
+            reader.Offer(message);
         }
     }
 

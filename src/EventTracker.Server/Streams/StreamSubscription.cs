@@ -30,7 +30,7 @@ internal sealed class StreamSubscription : IDisposable
     public EventFilter Filter
     {
         get => Volatile.Read(ref _filter);
-        set => Volatile.Write(ref _filter, value);
+        set => _owner.ChangeFilter(this, value, filter => Volatile.Write(ref _filter, filter));
     }
 
     /// <summary>Queues <paramref name="message"/> if it is not an event or the event passes the filter. Never waits.</summary>

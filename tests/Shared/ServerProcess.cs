@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace EventTracker.Server.Tests;
+namespace EventTracker.Testing;
 
 /// <summary>
 /// The real server as a user runs it: its own process, Kestrel, configured only through environment
-/// variables such as <c>PORT</c>. Bound to loopback on a free port; killed on dispose.
+/// variables such as <c>PORT</c>. Bound to localhost on a free port; killed on dispose.
+/// Shared by the end-to-end tests and the load harness.
 /// </summary>
-public sealed class ServerProcess : IAsyncDisposable
+internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -22,6 +23,16 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Port { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>CPU time the server process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
 
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
