@@ -26,4 +26,6 @@ namespace EventTracker.Contracts;
 [JsonSerializable(typeof(StreamErrorData))]
 [JsonSerializable(typeof(EventFilter))]
 [JsonSerializable(typeof(DateTimeOffset))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(BatchTrackEventItem))]
 public sealed partial class EventTrackerJsonContext : JsonSerializerContext;

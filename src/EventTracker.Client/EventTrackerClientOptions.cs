@@ -1,0 +1,53 @@
+namespace EventTracker.Client;
+
+/// <summary>Settings of <see cref="EventTrackerClient"/> and <see cref="BackgroundEventTracker"/> (configuration section <c>EventTracker</c>).</summary>
+public sealed class EventTrackerClientOptions
+{
+    /// <summary>The configuration section <c>AddEventTracker(IConfiguration)</c> binds.</summary>
+    public const string Section = "EventTracker";
+
+    /// <summary>The server's address. Default <c>http://localhost:3000</c>.</summary>
+    public Uri BaseAddress { get; set; } = new("http://localhost:3000");
+
+    /// <summary>Stamped as <c>serviceName</c> on every event that has none.</summary>
+    public string? ServiceName { get; set; }
+
+    /// <summary>Sent in <see cref="ApiKeyHeaderName"/> on every request when set.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The header that carries <see cref="ApiKey"/>. Default <c>X-API-Key</c>.</summary>
+    public string ApiKeyHeaderName { get; set; } = "X-API-Key";
+
+    /// <summary>Most events in one background batch. Default 100.</summary>
+    public int MaxBatchSize { get; set; } = 100;
+
+    /// <summary>Largest background batch body, in bytes. Default 512 KiB.</summary>
+    public int MaxBatchBytes { get; set; } = 512 * 1024;
+
+    /// <summary>How long a background batch waits to fill before it is sent. Default 1 second.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most events waiting to be sent; beyond it <see cref="QueueFullPolicy"/> decides what is dropped. Default 10,000.</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>What a full queue drops. Default <see cref="Client.QueueFullPolicy.DropNewest"/>.</summary>
+    public QueueFullPolicy QueueFullPolicy { get; set; } = QueueFullPolicy.DropNewest;
+
+    /// <summary>How long the background sender keeps retrying a batch the server cannot take before dropping it. Default 5 minutes.</summary>
+    public TimeSpan BatchRetryTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Retries per request on network errors, 408, 429 and 5xx. Default 3.</summary>
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>First retry delay; later ones grow exponentially with jitter, or follow <c>Retry-After</c>. Default 500 ms.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Timeout of one attempt. Default 10 seconds.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Timeout of a request across all its attempts. Default 60 seconds.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest pause between reconnects of a live stream. Default 30 seconds.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+}
