@@ -36,7 +36,7 @@ public sealed class EventTrackerClientOptions
     /// <summary>How long the background sender keeps retrying a batch the server cannot take before dropping it. Default 5 minutes.</summary>
     public TimeSpan BatchRetryTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Retries per request on network errors, 408, 429 and 5xx. Default 3.</summary>
+    /// <summary>Retries per request on network errors, 408, 429 and 5xx; 0 turns retries off. Default 3.</summary>
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>First retry delay; later ones grow exponentially with jitter, or follow <c>Retry-After</c>. Default 500 ms.</summary>

@@ -12,9 +12,10 @@ internal static class EventTrackerResilience
 {
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, EventTrackerClientOptions options)
     {
-        builder
-            .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.TotalTimeout, Name = "EventTracker.TotalTimeout" })
-            .AddRetry(new HttpRetryStrategyOptions
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.TotalTimeout, Name = "EventTracker.TotalTimeout" });
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
             {
                 Name = "EventTracker.Retry",
                 MaxRetryAttempts = options.MaxRetryAttempts,
@@ -22,8 +23,10 @@ internal static class EventTrackerResilience
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldRetryAfterHeader = true,
-            })
-            .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.AttemptTimeout, Name = "EventTracker.AttemptTimeout" });
+            });
+        }
+
+        builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.AttemptTimeout, Name = "EventTracker.AttemptTimeout" });
     }
 
     /// <summary>A handler chain for a client made without dependency injection.</summary>
