@@ -2,11 +2,18 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using EventTracker.Benchmarks;
 
-// "memory [count]" measures the footprint of held events; "fanout [readers] [events/s] [services] [seconds]" runs the
-// live-stream load harness; anything else goes to BenchmarkDotNet.
+// "memory [count]" measures the footprint of held events; "client [events]" the background client's throughput to a
+// local server; "fanout [readers] [events/s] [services] [seconds]" runs the live-stream load harness; anything else
+// goes to BenchmarkDotNet.
 if (args is ["memory", ..])
 {
     MemoryFootprint.Run(Argument(1, 1_000_000));
+    return;
+}
+
+if (args is ["client", ..])
+{
+    await ClientThroughput.RunAsync(Argument(1, 200_000));
     return;
 }
 

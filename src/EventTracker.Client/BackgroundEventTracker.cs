@@ -203,7 +203,7 @@ public sealed partial class BackgroundEventTracker : IEventTracker
             catch (Exception e) when (IsTransient(e) && !_abort.IsCancellationRequested && _time.GetUtcNow() < giveUpAt)
             {
                 LogRetrying(batch.BatchId, batch.Count, e.Message);
-                if (!await DelayAsync(RetryDelay(attempt)))
+                if (!await DelayAsync(_client.BackOff(attempt)))
                 {
                     GiveUp(batch, e);
                     return;
@@ -244,12 +244,6 @@ public sealed partial class BackgroundEventTracker : IEventTracker
         HttpRequestException or TimeoutRejectedException or TaskCanceledException => true,
         _ => false,
     };
-
-    private TimeSpan RetryDelay(int attempt)
-    {
-        var delay = _options.RetryDelay * Math.Pow(2, Math.Min(attempt, 16));
-        return (delay < _options.MaxReconnectDelay ? delay : _options.MaxReconnectDelay) * (0.5 + (Random.Shared.NextDouble() / 2));
-    }
 
     private async Task<bool> DelayAsync(TimeSpan delay)
     {

@@ -227,7 +227,7 @@ public class EventTrackerClient
                 }
             }
 
-            if (!await DelayQuietlyAsync(ReconnectDelay(failures++), cancellationToken))
+            if (!await DelayQuietlyAsync(BackOff(failures++), cancellationToken))
             {
                 yield break;
             }
@@ -360,7 +360,8 @@ public class EventTrackerClient
         }
     }
 
-    private TimeSpan ReconnectDelay(int failures)
+    /// <summary>The pause before attempt <paramref name="failures"/> + 1: exponential from <see cref="EventTrackerClientOptions.RetryDelay"/>, capped, with jitter.</summary>
+    internal TimeSpan BackOff(int failures)
     {
         var exponential = Options.RetryDelay * Math.Pow(2, Math.Min(failures, 16));
         var capped = exponential < Options.MaxReconnectDelay ? exponential : Options.MaxReconnectDelay;

@@ -48,6 +48,6 @@ public sealed class EventTrackerClientOptions
     /// <summary>Timeout of a request across all its attempts. Default 60 seconds.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Longest pause between reconnects of a live stream. Default 30 seconds.</summary>
+    /// <summary>Longest pause between reconnects of a live stream, and between background retries of a batch. Default 30 seconds.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -37,6 +37,27 @@ public sealed class BackgroundEventTrackerTests : IDisposable
     }
 
     [Fact]
+    public async Task Track_allocates_nothing_on_the_callers_thread()
+    {
+        await using var tracker = Tracker(o => o.FlushInterval = TimeSpan.FromHours(1));
+        var payload = new AIEventPayload { ServiceName = "svc" };
+        for (var i = 0; i < 2000; i++)
+        {
+            tracker.Track("warm-up", payload); // grows the queue's buffer once
+        }
+
+        await tracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            tracker.Track("page-view", payload);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public async Task A_partial_batch_goes_out_when_the_interval_passes()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);

@@ -75,9 +75,16 @@ public sealed class EventTrackerClientTests : IDisposable
         Respond("/api/events", "GET", 200, """{"events":[{"id":"e1","name":"n","userId":null,"serviceName":"s","payload":{"statusCode":500},"timestamp":1}],"total":9,"filtered":1,"services":["s"],"timeRange":{"from":"2025-08-27T00:00:00.000Z","to":"2025-08-28T00:00:00.000Z"},"nextCursor":"c2"}""");
         var query = new EventQuery
         {
-            ServiceName = "payment-service", EventName = "charge", Type = "char", UserId = "u 1", CorrelationId = "c", SessionId = "s",
-            From = new DateTimeOffset(2025, 8, 27, 2, 0, 0, TimeSpan.FromHours(2)), To = new DateTimeOffset(2025, 8, 28, 0, 0, 0, TimeSpan.Zero),
-            Limit = 50, Cursor = "c1",
+            ServiceName = "payment-service",
+            EventName = "charge",
+            Type = "char",
+            UserId = "u 1",
+            CorrelationId = "c",
+            SessionId = "s",
+            From = new DateTimeOffset(2025, 8, 27, 2, 0, 0, TimeSpan.FromHours(2)),
+            To = new DateTimeOffset(2025, 8, 28, 0, 0, 0, TimeSpan.Zero),
+            Limit = 50,
+            Cursor = "c1",
         };
 
         var response = await _mock.Client().GetEventsAsync(query);

@@ -11,15 +11,23 @@ namespace EventTracker.Server.Tests;
 public sealed class TestServerFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public TestServerFactory(IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, bool kestrel = false)
+    /// <param name="settings">Configuration settings.</param>
+    /// <param name="time">A fake clock for the server.</param>
+    /// <param name="kestrel">Serve over a real Kestrel on 127.0.0.1, for streaming over real sockets.</param>
+    /// <param name="port">With Kestrel, the port; 0 picks a free one.</param>
+    /// <param name="services">Changes to the server's services, such as a store that outlives this server.</param>
+    public TestServerFactory(
+        IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, bool kestrel = false, int port = 0,
+        Action<IServiceCollection>? services = null)
     {
         _settings = settings ?? new Dictionary<string, string?>();
+        _services = services;
         Time = time;
         if (kestrel)
         {
-            // A real Kestrel on a free loopback port, for streaming over real sockets.
-            _settings = new Dictionary<string, string?>(_settings) { ["urls"] = "http://127.0.0.1:0" };
+            _settings = new Dictionary<string, string?>(_settings) { ["urls"] = $"http://127.0.0.1:{port}" };
             UseKestrel();
             StartServer();
         }
@@ -41,6 +49,11 @@ public sealed class TestServerFactory : WebApplicationFactory<Program>
         if (Time is not null)
         {
             builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
     }
 }
