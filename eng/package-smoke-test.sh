@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Packs the NuGet packages into a temporary feed, then uses them as a user would, outside the solution:
+#  1. installs the server as a .NET tool (dotnet tool install --tool-path) and starts `eventtracker-server`;
+#  2. creates a fresh `dotnet new web` app, adds EventTracker.AspNetCore from the feed (plus the machine's normal
+#     source), builds and runs it, calls it once, and checks that its request event reached the server.
+# Loopback only; everything it starts is stopped on exit.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_for() { # url, seconds
+  for _ in $(seq 1 "$2"); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 1; done
+  echo "smoke test: $1 did not answer in $2 s" >&2; return 1
+}
+
+# A version of its own, so the NuGet cache never serves an older build of the same number.
+version="0.1.0-smoke.$(date +%s)"
+feed="$work/feed"
+for project in Contracts Client AspNetCore Server; do
+  dotnet pack "$root/src/EventTracker.$project" -c Release -o "$feed" -p:Version="$version" --nologo -v quiet
+done
+ls "$feed"
+
+echo "== tool: install and start eventtracker-server"
+dotnet tool install EventTracker.Server --version "$version" --tool-path "$work/tools" --add-source "$feed" >/dev/null
+server_port=$(free_port)
+PORT=$server_port "$work/tools/eventtracker-server" >"$work/server.log" 2>&1 &
+pids+=($!)
+wait_for "http://localhost:$server_port/healthz" 60
+
+echo "== app: dotnet new web + EventTracker.AspNetCore from the feed"
+mkdir "$work/app"
+cd "$work/app"
+dotnet new web --name SmokeApp --output . >/dev/null
+cat > nuget.config <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="eventtracker-local" value="$feed" />
+  </packageSources>
+</configuration>
+XML
+dotnet add package EventTracker.AspNetCore --version "$version" >/dev/null
+cat > Program.cs <<'CS'
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddEventTracker(o =>
+{
+    o.BaseAddress = new Uri(Environment.GetEnvironmentVariable("TRACKER_URL")!);
+    o.ServiceName = "smoke-app";
+    o.FlushInterval = TimeSpan.FromMilliseconds(200);
+});
+var app = builder.Build();
+app.UseEventTracking();
+app.MapGet("/hello/{name}", (string name) => $"Hello {name}");
+app.Run();
+CS
+dotnet build -c Release --nologo -v quiet
+app_port=$(free_port)
+TRACKER_URL="http://localhost:$server_port" dotnet bin/Release/net10.0/SmokeApp.dll --urls "http://127.0.0.1:$app_port" >"$work/app.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$app_port/hello/ready" 60
+curl -fs "http://127.0.0.1:$app_port/hello/world" >/dev/null
+
+for _ in $(seq 1 30); do
+  if curl -fs "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1000" | grep -q '"path":"/hello/world"'; then
+    curl -fs "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1" | grep -q '"route":"/hello/{name}"'
+    echo "smoke test: packages install, the tool starts, and the app's request event arrived"
+    exit 0
+  fi
+  sleep 1
+done
+echo "smoke test: the app's request event never reached the server" >&2
+cat "$work/app.log" >&2
+exit 1
