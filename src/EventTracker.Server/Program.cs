@@ -37,6 +37,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<CorsHeadersMiddleware>();
+app.UseEventTrackerStaticAssets();
 app.UseWebSockets();
 
 app.MapIngestionEndpoints();
