@@ -1,0 +1,279 @@
+using System.Text.Json;
+using EventTracker.Contracts;
+using Microsoft.Playwright;
+
+namespace EventTracker.Browser.Tests;
+
+/// <summary>monitor.js on a page of one origin (127.0.0.1:A) reporting to the tracking server on another (localhost:B).</summary>
+[Collection(BrowserTestGroup.Name)]
+public sealed class MonitorTests : IAsyncLifetime
+{
+    private readonly BrowserFixture _fixture;
+    private readonly string _service = "page-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly List<string> _pageErrors = [];
+    private readonly List<string> _console = [];
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    public MonitorTests(BrowserFixture fixture) => _fixture = fixture;
+
+    public async Task InitializeAsync()
+    {
+        _context = await _fixture.Browser.NewContextAsync();
+        _page = await _context.NewPageAsync();
+        _page.PageError += (_, error) => _pageErrors.Add(error);
+        _page.Console += (_, message) => _console.Add(message.Text);
+    }
+
+    public async Task DisposeAsync() => await _context.CloseAsync();
+
+    [Fact]
+    public async Task One_page_view_per_distinct_navigation_and_none_for_a_repeated_url()
+    {
+        await OpenAsync("<h1>Home</h1>");
+
+        await _page.EvaluateAsync("() => history.pushState({}, '', '/spa/a')");
+        await _page.EvaluateAsync("() => history.pushState({}, '', '/spa/b')");
+        await _page.EvaluateAsync("() => history.pushState({}, '', '/spa/b')"); // same URL again
+        await _page.EvaluateAsync("() => history.replaceState({}, '', '/spa/b')");
+        await _page.GoBackAsync(); // to the duplicate /spa/b entry: same URL
+        await _page.GoBackAsync(); // to /spa/a
+        await _page.EvaluateAsync("() => history.replaceState({}, '', '/spa/c')");
+        await _page.EvaluateAsync("() => { location.hash = 'section'; }");
+        var views = await WaitForEventsAsync("page-view", 6);
+
+        Assert.Equal(["/" + PagePath, "/spa/a", "/spa/b", "/spa/a", "/spa/c", "/spa/c#section"],
+            views.Select(e => new Uri(Url(e)).PathAndQuery + new Uri(Url(e)).Fragment));
+        Assert.Equal(["load", "pushState", "pushState", "popstate", "replaceState"], views.Take(5).Select(e => Meta(e, "navigation")));
+        Assert.Contains(Meta(views[5], "navigation"), new[] { "popstate", "hashchange" }); // Chromium fires popstate first for a fragment
+        await Task.Delay(800);
+        Assert.Equal(6, (await EventsAsync("page-view")).Count);
+    }
+
+    [Fact]
+    public async Task Clicks_on_buttons_links_and_data_track_elements_are_captured_without_changing_them()
+    {
+        await OpenAsync("""
+            <button id="buy" class="primary big">Buy <span id="inner">now</span></button>
+            <a id="docs" href="#docs">Docs</a>
+            <div data-track="hero-banner" id="hero">Hero</div>
+            <p id="plain">Not tracked</p>
+            <script>window.clicks = 0; document.getElementById('buy').addEventListener('click', () => window.clicks++);</script>
+            """);
+
+        await _page.ClickAsync("#inner");
+        await _page.ClickAsync("#docs");
+        await _page.ClickAsync("#hero");
+        await _page.ClickAsync("#plain");
+        var clicks = await WaitForEventsAsync("element-click", 3);
+
+        Assert.Equal(["button#buy", "a#docs", "div#hero"], clicks.Select(e => Meta(e, "selector")));
+        Assert.Equal("Buy now", Meta(clicks[0], "text"));
+        Assert.Equal("hero-banner", Meta(clicks[2], "track"));
+        Assert.Equal(1, await _page.EvaluateAsync<int>("() => window.clicks"));
+        Assert.EndsWith("#docs", _page.Url, StringComparison.Ordinal); // the link still navigated
+    }
+
+    [Fact]
+    public async Task A_form_submission_is_captured_without_any_field_values()
+    {
+        await OpenAsync("""
+            <form id="login" action="/do-login?token=abc123" method="post" onsubmit="return false">
+              <input name="user" id="user"><input type="password" name="password" id="password">
+              <button type="submit" id="go">Sign in</button>
+            </form>
+            """);
+
+        await _page.FillAsync("#user", "ada@example.com");
+        await _page.FillAsync("#password", "hunter2-secret");
+        await _page.ClickAsync("#go");
+        var submit = (await WaitForEventsAsync("form-submit", 1))[0];
+        var everything = string.Join("\n", (await _fixture.EventsOfAsync(_service)).Select(e => JsonSerializer.Serialize(e, EventTrackerJsonContext.Default.StoredEvent)));
+
+        Assert.Equal(("login", "POST", "3"), (Meta(submit, "formId"), Meta(submit, "method"), Meta(submit, "fieldCount")));
+        Assert.Contains("token=***", Meta(submit, "action"), StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-secret", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("ada@example.com", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc123", everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Errors_and_rejected_promises_are_captured_once_each()
+    {
+        await OpenAsync("<p>errors</p>");
+
+        await _page.EvaluateAsync("() => { for (let i = 0; i < 3; i++) setTimeout(() => { throw new Error('kaboom'); }, 0); }");
+        await _page.EvaluateAsync("() => { Promise.reject(new Error('nope')); }");
+        var errors = await WaitForEventsAsync("js-error", 1);
+        var rejections = await WaitForEventsAsync("unhandled-rejection", 1);
+        await Task.Delay(1500);
+
+        Assert.Contains("kaboom", Meta(errors[0], "message"), StringComparison.Ordinal);
+        Assert.Contains("kaboom", Meta(errors[0], "stack"), StringComparison.Ordinal);
+        Assert.Equal("nope", Meta(rejections[0], "message"));
+        Assert.Single(await EventsAsync("js-error")); // repeats of the same error are collapsed
+    }
+
+    [Fact]
+    public async Task Fetch_and_xhr_are_recorded_and_the_page_gets_exactly_what_it_would_have()
+    {
+        await OpenAsync("<p>network</p>");
+
+        var results = await _page.EvaluateAsync<string[]>("""
+            async () => {
+              const out = [];
+              for (const path of ['/app/ok', '/app/missing', '/app/fail']) {
+                const response = await fetch(path + '?api_key=s3cret');
+                out.push('fetch ' + response.status + ' ' + (response.ok ? JSON.stringify(await response.json()) : ''));
+              }
+              try { await fetch('http://127.0.0.1:9/unreachable'); out.push('fetch resolved'); }
+              catch (e) { out.push('fetch rejected ' + e.constructor.name); }
+              for (const path of ['/app/ok', '/app/missing', '/app/fail']) {
+                out.push(await new Promise(resolve => {
+                  const xhr = new XMLHttpRequest();
+                  xhr.open('GET', path);
+                  xhr.onload = () => resolve('xhr ' + xhr.status + ' ' + xhr.responseText.length);
+                  xhr.send();
+                }));
+              }
+              return out;
+            }
+            """);
+        var requests = await WaitForEventsAsync("network-request", 7);
+
+        Assert.Equal(["fetch 200 {\"answer\":42}", "fetch 404 ", "fetch 500 ", "fetch rejected TypeError", "xhr 200 13", "xhr 404 0", "xhr 500 0"], results);
+        Assert.Equal([200, 404, 500, 0, 200, 404, 500], requests.Select(e => e.Payload.StatusCode ?? -1));
+        Assert.Equal("true", Meta(requests[3], "failed"));
+        Assert.Contains("api_key=***", Meta(requests[0], "url"), StringComparison.Ordinal);
+        Assert.All(requests, e => Assert.DoesNotContain("/api/events", Meta(e, "url"), StringComparison.Ordinal));
+        Assert.DoesNotContain(await _fixture.EventsOfAsync(_service), e => e.Name == "network-request" && Meta(e, "url")!.Contains("/api/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Delivery_needs_no_cors_preflight()
+    {
+        var before = _fixture.OptionsRequests;
+        await OpenAsync("<button id='b'>b</button>");
+
+        await _page.ClickAsync("#b");
+        await _page.EvaluateAsync("() => LiveMonitor.track('custom-event', { metadata: { plan: 'pro' } })");
+        await WaitForEventsAsync("custom-event", 1);
+
+        Assert.Equal(before, _fixture.OptionsRequests);
+        Assert.Equal("pro", Meta((await EventsAsync("custom-event"))[0], "plan"));
+    }
+
+    [Fact]
+    public async Task The_overlay_opens_on_ctrl_shift_m_and_lists_captured_events()
+    {
+        await OpenAsync("<button id='b'>b</button>");
+        await _page.ClickAsync("#b");
+
+        await _page.Keyboard.PressAsync("Control+Shift+M");
+        var log = _page.Locator("[data-live-monitor] ol[role=log]");
+
+        await Assertions.Expect(log).ToBeVisibleAsync();
+        await Assertions.Expect(log).ToContainTextAsync("element-click");
+        await Assertions.Expect(log).ToContainTextAsync("page-view");
+        await _page.Keyboard.PressAsync("Control+Shift+M");
+        await Assertions.Expect(log).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task Queued_events_are_beaconed_when_the_page_is_left()
+    {
+        await OpenAsync("<p>leaving</p>", extraAttributes: "data-batch-interval='600000'");
+
+        await _page.EvaluateAsync("() => LiveMonitor.track('about-to-leave')");
+        await _page.GotoAsync("about:blank");
+
+        Assert.Single(await WaitForEventsAsync("about-to-leave", 1));
+    }
+
+    [Fact]
+    public async Task Batches_are_retried_after_server_errors_and_stored_once()
+    {
+        await OpenAsync("<p>retry</p>", extraAttributes: "data-batch-interval='600000'");
+        await WaitForEventsAsync("page-view", 1);
+        var posts = _fixture.BatchPosts;
+        _fixture.FailNextBatches(3);
+
+        await _page.EvaluateAsync("() => { LiveMonitor.track('must-arrive'); LiveMonitor.flush(); }");
+        var arrived = await WaitForEventsAsync("must-arrive", 1, TimeSpan.FromSeconds(20));
+        await Task.Delay(500);
+
+        Assert.Single(arrived);
+        Assert.Single(await EventsAsync("must-arrive"));
+        Assert.True(_fixture.BatchPosts - posts >= 4, $"{_fixture.BatchPosts - posts} posts");
+    }
+
+    [Fact]
+    public async Task A_strict_csp_page_raises_no_errors_or_violations()
+    {
+        var policy = $"default-src 'self'; script-src 'self' {_fixture.TrackerOrigin.GetLeftPart(UriPartial.Authority)}; connect-src {_fixture.TrackerOrigin.GetLeftPart(UriPartial.Authority)} 'self'; style-src 'self'";
+        await OpenAsync("<button id='b'>b</button>", policy: policy);
+
+        await _page.ClickAsync("#b");
+        await _page.Keyboard.PressAsync("Control+Shift+M");
+        await _page.EvaluateAsync("() => fetch('/app/ok')");
+        await WaitForEventsAsync("network-request", 1);
+
+        Assert.Empty(_pageErrors);
+        Assert.DoesNotContain(_console, message => message.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
+        Assert.Single(await EventsAsync("element-click"));
+    }
+
+    [Fact]
+    public async Task Loading_the_script_twice_does_not_double_events()
+    {
+        await OpenAsync("<button id='b'>b</button>" + _fixture.MonitorTag(_service));
+
+        await _page.ClickAsync("#b");
+        await WaitForEventsAsync("element-click", 1);
+        await Task.Delay(1200);
+
+        Assert.Single(await EventsAsync("page-view"));
+        Assert.Single(await EventsAsync("element-click"));
+    }
+
+    [Fact]
+    public async Task Calls_queued_before_the_script_loaded_are_replayed_and_identify_sets_the_user()
+    {
+        await OpenAsync("""<script>window.LiveMonitor = { q: [['identify', 'user-42'], ['track', 'early-bird', { metadata: { n: 1 } }]] };</script>""", before: true);
+
+        var early = (await WaitForEventsAsync("early-bird", 1))[0];
+
+        Assert.Equal("user-42", early.UserId);
+    }
+
+    private const string PagePath = "page";
+
+    /// <summary>Opens /page with the monitor in its head (tests of this group run one at a time, so they can share the path).</summary>
+    private async Task OpenAsync(string body, string extraAttributes = "", string? policy = null, bool before = false)
+    {
+        var tag = _fixture.MonitorTag(_service, extraAttributes);
+        var html = $"<!doctype html><html><head><title>Test</title>{(before ? body : "")}{tag}</head><body>{(before ? "" : body)}</body></html>";
+        await _page.GotoAsync(_fixture.Pages.Add("/" + PagePath, html, policy));
+    }
+
+    private Task<List<StoredEvent>> EventsAsync(string name) =>
+        _fixture.EventsOfAsync(_service).ContinueWith(t => t.Result.Where(e => e.Name == name).ToList(), TaskScheduler.Default);
+
+    private async Task<List<StoredEvent>> WaitForEventsAsync(string name, int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        List<StoredEvent> events;
+        while ((events = await EventsAsync(name)).Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(events.Count >= count, $"{events.Count} of {count} '{name}' events arrived");
+        return events;
+    }
+
+    private static string Url(StoredEvent e) => e.Payload.AdditionalProperties!["url"].GetString()!;
+
+    private static string? Meta(StoredEvent e, string key) =>
+        e.Payload.Metadata?[key] is { } node ? (node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString()) : null;
+}
