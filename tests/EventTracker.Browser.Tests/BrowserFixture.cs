@@ -24,6 +24,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public PageHost Pages { get; private set; } = null!;
 
+    /// <summary>The tracking server as bound: http://127.0.0.1:port.</summary>
+    public Uri ServerAddress => _server.ClientOptions.BaseAddress;
+
     /// <summary>The tracking server as the pages address it: http://localhost:port.</summary>
     public Uri TrackerOrigin { get; private set; } = null!;
 

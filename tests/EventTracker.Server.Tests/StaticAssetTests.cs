@@ -1,0 +1,59 @@
+using System.IO.Compression;
+using System.Net;
+
+namespace EventTracker.Server.Tests;
+
+public sealed class StaticAssetTests : IAsyncLifetime
+{
+    private readonly TestServerFactory _factory = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _factory.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task Monitor_script_is_served_as_javascript_within_its_size_budget()
+    {
+        using var response = await _client.GetAsync("/api/monitor.js");
+        var script = await response.Content.ReadAsByteArrayAsync();
+        using var gzipped = new MemoryStream();
+        using (var gzip = new GZipStream(gzipped, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            gzip.Write(script);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.InRange(gzipped.Length, 1, 6 * 1024);
+    }
+
+    [Theory]
+    [InlineData("/", "connect-src 'self'")]
+    [InlineData("/test-cors.html", "connect-src *")]
+    public async Task Pages_carry_a_strict_content_security_policy(string path, string connect)
+    {
+        using var response = await _client.GetAsync(path);
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
+        Assert.Contains("style-src 'self';", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+        Assert.Contains(connect, policy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dashboards_charting_library_is_served_from_the_npm_install()
+    {
+        using var response = await _client.GetAsync("/vendor/uPlot.iife.min.js");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("uPlot", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
