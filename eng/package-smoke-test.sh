@@ -34,6 +34,10 @@ server_port=$(free_port)
 PORT=$server_port "$work/tools/eventtracker-server" >"$work/server.log" 2>&1 &
 pids+=($!)
 wait_for "http://localhost:$server_port/healthz" 60
+# The tool carries the browser assets too: the monitor script and the dashboard with its npm-installed chart library.
+curl -fs "http://localhost:$server_port/api/monitor.js" | grep -q LiveMonitor
+curl -fs "http://localhost:$server_port/" | grep -q 'uPlot.iife.min.js'
+curl -fs "http://localhost:$server_port/vendor/uPlot.iife.min.js" | grep -q uPlot
 
 echo "== app: dotnet new web + EventTracker.AspNetCore from the feed"
 mkdir "$work/app"
