@@ -15,6 +15,8 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# grep reads all of curl's output (no -q), so curl never dies of SIGPIPE under pipefail.
+contains() { curl -fs "$1" | grep -F -- "$2" >/dev/null; } # url, text
 wait_for() { # url, seconds
   for _ in $(seq 1 "$2"); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 1; done
   echo "smoke test: $1 did not answer in $2 s" >&2; return 1
@@ -35,9 +37,9 @@ PORT=$server_port "$work/tools/eventtracker-server" >"$work/server.log" 2>&1 &
 pids+=($!)
 wait_for "http://localhost:$server_port/healthz" 60
 # The tool carries the browser assets too: the monitor script and the dashboard with its npm-installed chart library.
-curl -fs "http://localhost:$server_port/api/monitor.js" | grep -q LiveMonitor
-curl -fs "http://localhost:$server_port/" | grep -q 'uPlot.iife.min.js'
-curl -fs "http://localhost:$server_port/vendor/uPlot.iife.min.js" | grep -q uPlot
+contains "http://localhost:$server_port/api/monitor.js" LiveMonitor
+contains "http://localhost:$server_port/" uPlot.iife.min.js
+contains "http://localhost:$server_port/vendor/uPlot.iife.min.js" uPlot
 
 echo "== app: dotnet new web + EventTracker.AspNetCore from the feed"
 mkdir "$work/app"
@@ -73,8 +75,8 @@ wait_for "http://127.0.0.1:$app_port/hello/ready" 60
 curl -fs "http://127.0.0.1:$app_port/hello/world" >/dev/null
 
 for _ in $(seq 1 30); do
-  if curl -fs "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1000" | grep -q '"path":"/hello/world"'; then
-    curl -fs "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1" | grep -q '"route":"/hello/{name}"'
+  if contains "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1000" '"path":"/hello/world"'; then
+    contains "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1" '"route":"/hello/{name}"'
     echo "smoke test: packages install, the tool starts, and the app's request event arrived"
     exit 0
   fi
