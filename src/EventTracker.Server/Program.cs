@@ -6,7 +6,12 @@ using EventTracker.Server.Ingestion;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Streams;
 
-var builder = WebApplication.CreateBuilder(args);
+// Installed as a tool (or published), the server runs from any directory: its wwwroot lies beside the program.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot")) ? AppContext.BaseDirectory : null,
+});
 
 // PORT (default 3000) applies unless URLs were given explicitly (--urls or ASPNETCORE_URLS).
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
