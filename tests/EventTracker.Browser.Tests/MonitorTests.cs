@@ -246,6 +246,23 @@ public sealed class MonitorTests : IAsyncLifetime
         Assert.Equal("user-42", early.UserId);
     }
 
+    [Fact]
+    public async Task Opting_out_stops_capture_until_opting_in_and_is_remembered()
+    {
+        await OpenAsync("<button id='b'>b</button>");
+        await WaitForEventsAsync("page-view", 1);
+
+        await _page.EvaluateAsync("() => LiveMonitor.optOut()");
+        await _page.ClickAsync("#b");
+        await _page.ReloadAsync();
+        await _page.ClickAsync("#b");
+        await _page.EvaluateAsync("() => { LiveMonitor.optIn(); LiveMonitor.track('back-in'); LiveMonitor.flush(); }");
+        await WaitForEventsAsync("back-in", 1);
+
+        Assert.Empty(await EventsAsync("element-click"));
+        Assert.Single(await EventsAsync("page-view")); // the reload happened while opted out
+    }
+
     private const string PagePath = "page";
 
     /// <summary>Opens /page with the monitor in its head (tests of this group run one at a time, so they can share the path).</summary>
