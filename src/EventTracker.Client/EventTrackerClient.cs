@@ -29,7 +29,7 @@ public class EventTrackerClient
     /// <param name="baseAddress">The server, such as <c>http://localhost:3000</c>.</param>
     /// <param name="options">Client settings; <see cref="EventTrackerClientOptions.BaseAddress"/> is replaced by <paramref name="baseAddress"/>.</param>
     public EventTrackerClient(Uri baseAddress, EventTrackerClientOptions options)
-        : this(new HttpClient(EventTrackerResilience.CreateHandler(Validated(options))) { Timeout = Timeout.InfiniteTimeSpan, BaseAddress = baseAddress }, options)
+        : this(new HttpClient(EventTrackerResilience.CreateHandler(WithBaseAddress(options, baseAddress))) { Timeout = Timeout.InfiniteTimeSpan, BaseAddress = baseAddress }, options)
     {
     }
 
@@ -396,9 +396,11 @@ public class EventTrackerClient
     private static bool IsTransient(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    private static EventTrackerClientOptions Validated(EventTrackerClientOptions options)
+    private static EventTrackerClientOptions WithBaseAddress(EventTrackerClientOptions options, Uri baseAddress)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        options.BaseAddress = baseAddress;
         return options;
     }
 

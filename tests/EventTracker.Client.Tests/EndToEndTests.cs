@@ -27,6 +27,7 @@ public sealed class EndToEndTests
         var statistics = await client.GetStatisticsAsync(since: DateTimeOffset.UtcNow.AddHours(-1));
         var suggestions = await client.GetSuggestionsAsync(serviceName: "e2e");
 
+        Assert.Equal(server.ClientOptions.BaseAddress, client.Options.BaseAddress);
         Assert.Equal(tracked.EventId, Assert.Single(page.Events).Id);
         Assert.Equal(2, first.ProcessedCount);
         Assert.Equal(first.BatchId, replay.BatchId);
