@@ -179,7 +179,9 @@ public sealed partial class BackgroundEventTracker : IEventTracker
                 break;
             }
 
-            await Task.WhenAny(reader.WaitToReadAsync().AsTask(), Task.Delay(remaining, _time), wake);
+            using var stopWaiting = new CancellationTokenSource();
+            await Task.WhenAny(reader.WaitToReadAsync(stopWaiting.Token).AsTask(), Task.Delay(remaining, _time, stopWaiting.Token), wake);
+            await stopWaiting.CancelAsync(); // release the timer and the read registration that did not fire
         }
 
         return batch;
