@@ -50,14 +50,11 @@ internal sealed class EventBroadcaster
             return;
         }
 
-        var payloads = records
-            .Select(r => Envelope.Serialize(StreamMessageTypes.Event, r.ToStoredEvent(_store), EventTrackerJsonContext.Default.StoredEvent))
-            .ToList();
         lock (_gate)
         {
             for (var i = 0; i < records.Count; i++)
             {
-                var message = new BroadcastMessage(++_lastId, records[i], payloads[i]);
+                var message = new BroadcastMessage(++_lastId, records[i], _store);
                 _ring[message.Id % _ring.Length] = message;
                 OfferTo(_anyService, message);
                 if (records[i].ServiceName is { } service && _byService.TryGetValue(service, out var readers))
@@ -73,7 +70,7 @@ internal sealed class EventBroadcaster
     {
         lock (_gate)
         {
-            var message = new BroadcastMessage(_lastId, null, envelope);
+            var message = new BroadcastMessage(_lastId, envelope);
             OfferTo(_anyService, message);
             foreach (var readers in _byService.Values)
             {

@@ -81,7 +81,7 @@ internal sealed class StreamSubscription : IDisposable
     }
 
     private static BroadcastMessage DroppedNotice(long count, long lastMissedId) =>
-        new(lastMissedId, null, Envelope.Serialize(
+        new(lastMissedId, Envelope.Serialize(
             StreamMessageTypes.Dropped,
             new DroppedNotice { Count = count, LastMissedId = lastMissedId },
             EventTrackerJsonContext.Default.DroppedNotice));
