@@ -50,11 +50,13 @@ internal sealed class EventBroadcaster
             return;
         }
 
+        // Serialized here, outside the lock and on the ingesting thread, only when someone is listening.
+        var envelopes = SubscriberCount > 0 ? records.Select(r => BroadcastMessage.SerializeEvent(r, _store)).ToList() : null;
         lock (_gate)
         {
             for (var i = 0; i < records.Count; i++)
             {
-                var message = new BroadcastMessage(++_lastId, records[i], _store);
+                var message = new BroadcastMessage(++_lastId, records[i], _store, envelopes?[i]);
                 _ring[message.Id % _ring.Length] = message;
                 OfferTo(_anyService, message);
                 if (records[i].ServiceName is { } service && _byService.TryGetValue(service, out var readers))
