@@ -6,7 +6,7 @@ namespace EventTracker.Server.Analytics;
 /// Follows correlation chains that start (<c>api-request-start</c>, <c>checkout-started</c>, …) until an event
 /// with the same correlation id finishes them (<c>-success</c>, <c>-sent</c>, <c>-completed</c>, an error, …),
 /// so chains that never finish can be reported. Holds at most a configured number of open chains;
-/// the oldest beyond that are forgotten and counted.
+/// the oldest beyond that are forgotten.
 /// </summary>
 internal sealed class CorrelationChainTracker
 {
@@ -21,11 +21,6 @@ internal sealed class CorrelationChainTracker
     private readonly Queue<EventRecord> _starts = new();
 
     public CorrelationChainTracker(int capacity) => _capacity = capacity;
-
-    public int OpenCount => _open.Count;
-
-    /// <summary>Open chains forgotten because more than the capacity were open at once.</summary>
-    public long Forgotten { get; private set; }
 
     public static bool IsStart(string name) => EndsWithAny(name, StartSuffixes);
 
@@ -97,7 +92,6 @@ internal sealed class CorrelationChainTracker
             if (IsOpen(oldest))
             {
                 _open.Remove(oldest.CorrelationId!);
-                Forgotten++;
             }
         }
     }

@@ -16,8 +16,6 @@ internal sealed class JsonBodyReader
 
     public JsonBodyReader(IOptions<IngestionOptions> options) => _maxBytes = options.Value.MaxRequestBodyBytes;
 
-    public int MaxBytes => _maxBytes;
-
     /// <summary>The body, or a 413/415 problem.</summary>
     public async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
