@@ -33,7 +33,8 @@ ls "$feed"
 echo "== tool: install and start eventtracker-server"
 dotnet tool install EventTracker.Server --version "$version" --tool-path "$work/tools" --add-source "$feed" >/dev/null
 server_port=$(free_port)
-PORT=$server_port "$work/tools/eventtracker-server" >"$work/server.log" 2>&1 &
+# Started from the work directory, the tool keeps its events in eventtracker-data there, as a user's would.
+(cd "$work" && PORT=$server_port exec "$work/tools/eventtracker-server" >"$work/server.log" 2>&1) &
 pids+=($!)
 wait_for "http://localhost:$server_port/healthz" 60
 # The tool carries the browser assets too: the monitor script and the dashboard with its npm-installed chart library.
@@ -77,7 +78,11 @@ curl -fs "http://127.0.0.1:$app_port/hello/world" >/dev/null
 for _ in $(seq 1 30); do
   if contains "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1000" '"path":"/hello/world"'; then
     contains "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1" '"route":"/hello/{name}"'
-    echo "smoke test: packages install, the tool starts, and the app's request event arrived"
+    if ! compgen -G "$work/eventtracker-data/*.log" >/dev/null; then
+      echo "smoke test: the tool kept no event log in eventtracker-data under its working directory" >&2
+      exit 1
+    fi
+    echo "smoke test: packages install, the tool starts, the app's request event arrived and is in the tool's data directory"
     exit 0
   fi
   sleep 1

@@ -19,18 +19,19 @@ internal static class MemoryFootprint
     {
         var baseline = ResidentBytes();
         using var store = new InMemoryEventStore(Options.Create(new EventStoreOptions { Capacity = count }), TimeProvider.System);
+        using var projection = new AnalyticsProjection(store, Options.Create(new EventStoreOptions()));
+        using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()));
         var ingestor = new EventIngestor(
             store,
-            new SuggestionEngine(store, TimeProvider.System, Options.Create(new SuggestionOptions())),
-            new PayloadCodec(),
-            new EventBroadcaster(store, Options.Create(new StreamOptions()), TimeProvider.System));
+            new SuggestionEngine(store, projection, TimeProvider.System, Options.Create(new SuggestionOptions())),
+            new PayloadCodec());
         var stopwatch = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
             var newEvent = SeedLikeEvents.Create(i);
-            var errors = new EventTracker.Server.Http.ValidationErrors();
+            var errors = new EventTracker.Server.Validation.ValidationErrors();
             var payload = EventRequestParser.ParsePayload(newEvent.PayloadJson, errors)!;
-            ingestor.Track(newEvent.Name, payload, new TrackHeaders(newEvent.UserId, null, null, null));
+            ingestor.TrackAsync(newEvent.Name, payload, new TrackHeaders(newEvent.UserId, null, null, null)).GetAwaiter().GetResult();
         }
 
         stopwatch.Stop();

@@ -16,6 +16,7 @@ public class StoreBenchmarks
 {
     private const int Held = 1_000_000;
     private InMemoryEventStore _store = null!;
+    private AnalyticsProjection _projection = null!;
     private ServiceAnalytics _analytics = null!;
     private NewEvent[] _incoming = null!;
     private int _next;
@@ -26,21 +27,26 @@ public class StoreBenchmarks
         _store = new InMemoryEventStore(Options.Create(new EventStoreOptions { Capacity = Held }), TimeProvider.System);
         for (var i = 0; i < Held; i++)
         {
-            _store.Append(SeedLikeEvents.Create(i));
+            _store.AppendAsync(SeedLikeEvents.Create(i)).AsTask().GetAwaiter().GetResult();
         }
 
-        _analytics = new ServiceAnalytics(_store);
+        _projection = new AnalyticsProjection(_store, Options.Create(new EventStoreOptions()));
+        _analytics = new ServiceAnalytics(_projection);
         _incoming = Enumerable.Range(Held, 4096).Select(SeedLikeEvents.Create).ToArray();
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _store.Dispose();
+    public void Cleanup()
+    {
+        _projection.Dispose();
+        _store.Dispose();
+    }
 
     [Benchmark(Baseline = true)]
     public int Unfiltered_page_of_100() => _store.Query(new EventFilter(), null, null, 100, null).Events.Count;
 
     [Benchmark]
-    public long Append_at_capacity() => _store.Append(_incoming[_next++ & 4095]).Record.Sequence;
+    public async Task<long> Append_at_capacity() => (await _store.AppendAsync(_incoming[_next++ & 4095])).Record.Sequence;
 
     [Benchmark]
     public int By_service_page_of_100() => _store.Query(new EventFilter { ServiceName = "payment-service" }, null, null, 100, null).Events.Count;

@@ -4,7 +4,9 @@ using EventTracker.Server.Endpoints;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
 using EventTracker.Server.Storage;
+using EventTracker.Server.Storage.Durable;
 using EventTracker.Server.Streams;
+using Microsoft.Extensions.Options;
 
 // Installed as a tool (or published), the server runs from any directory: its wwwroot lies beside the program.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -24,7 +26,11 @@ builder.Services.AddOptions<EventStoreOptions>().BindConfiguration(EventStoreOpt
 builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<SuggestionOptions>().BindConfiguration(SuggestionOptions.Section);
 builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddSingleton<IEventStore, InMemoryEventStore>();
+builder.Services.AddSingleton<IEventStore>(services =>
+    services.GetRequiredService<IOptions<EventStoreOptions>>().Value.IsDurable
+        ? ActivatorUtilities.CreateInstance<DurableEventStore>(services)
+        : ActivatorUtilities.CreateInstance<InMemoryEventStore>(services));
+builder.Services.AddSingleton<AnalyticsProjection>();
 builder.Services.AddSingleton<ServiceAnalytics>();
 builder.Services.AddSingleton<SuggestionEngine>();
 builder.Services.AddSingleton<PayloadCodec>();
@@ -38,6 +44,10 @@ builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
+
+// Recover the store and rebuild what follows it before the first request, not during it.
+app.Services.GetRequiredService<AnalyticsProjection>();
+app.Services.GetRequiredService<EventBroadcaster>();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -110,9 +110,9 @@ public sealed class EndToEndTests
     [Fact]
     public async Task Events_tracked_while_the_server_is_down_arrive_once_when_it_is_back()
     {
-        var store = new InMemoryEventStore(Microsoft.Extensions.Options.Options.Create(new EventStoreOptions()), TimeProvider.System);
+        using var data = new TemporaryDirectory();
         var port = FreePort();
-        var server = new TestServerFactory(kestrel: true, port: port, services: s => s.AddSingleton<IEventStore>(store));
+        var server = new TestServerFactory(data.Settings, kestrel: true, port: port);
         var client = new EventTrackerClient(
             server.ClientOptions.BaseAddress,
             new EventTrackerClientOptions { FlushInterval = TimeSpan.FromMilliseconds(100), RetryDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromMilliseconds(500) });
@@ -136,7 +136,7 @@ public sealed class EndToEndTests
             await Task.Delay(1000);
         }
 
-        await using var restarted = new TestServerFactory(kestrel: true, port: port, services: s => s.AddSingleton<IEventStore>(store));
+        await using var restarted = new TestServerFactory(data.Settings, kestrel: true, port: port);
         for (var i = 0; i < 200; i++, tracked++)
         {
             tracker.Track("after", new AIEventPayload { CorrelationId = "c" + tracked });
@@ -146,7 +146,7 @@ public sealed class EndToEndTests
 
         Assert.Equal(tracked, tracker.SentCount);
         Assert.Equal(0, tracker.DroppedCount + tracker.FailedCount);
-        Assert.Equal(tracked, store.Count);
+        Assert.Equal(tracked, restarted.Store.Count);
         var correlationIds = new HashSet<string>();
         await foreach (var storedEvent in client.QueryAllEventsAsync())
         {
@@ -154,22 +154,15 @@ public sealed class EndToEndTests
         }
 
         Assert.Equal(tracked, correlationIds.Count);
-        store.Dispose();
     }
 
     [Fact]
     public async Task The_stream_keeps_going_across_a_server_side_drop_without_gaps_or_repeats()
     {
-        var store = new InMemoryEventStore(Microsoft.Extensions.Options.Options.Create(new EventStoreOptions()), TimeProvider.System);
-        EventBroadcaster? broadcaster = null;
-        void Survive(IServiceCollection services)
-        {
-            services.AddSingleton<IEventStore>(store);
-            services.AddSingleton(provider => broadcaster ??= ActivatorUtilities.CreateInstance<EventBroadcaster>(provider));
-        }
-
+        using var data = new TemporaryDirectory();
         var port = FreePort();
-        var server = new TestServerFactory(kestrel: true, port: port, services: Survive);
+        var server = new TestServerFactory(data.Settings, kestrel: true, port: port);
+        var broadcaster = server.Services.GetRequiredService<EventBroadcaster>();
         var client = new EventTrackerClient(server.ClientOptions.BaseAddress, new EventTrackerClientOptions { RetryDelay = TimeSpan.FromMilliseconds(100) });
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var stream = client.StreamAsync(new StreamFilter { ServiceName = "svc" }, cancel.Token).GetAsyncEnumerator(cancel.Token);
@@ -188,7 +181,7 @@ public sealed class EndToEndTests
                 }
             }
         });
-        await WaitUntil(() => broadcaster?.SubscriberCount == 1);
+        await WaitUntil(() => broadcaster.SubscriberCount == 1);
         for (var i = 0; i < 5; i++)
         {
             await client.TrackAsync("e" + i, new AIEventPayload { ServiceName = "svc" });
@@ -196,7 +189,7 @@ public sealed class EndToEndTests
 
         await WaitUntil(() => names.Count == 5);
         await server.DisposeAsync(); // drops the stream's connection
-        await using var restarted = new TestServerFactory(kestrel: true, port: port, services: Survive);
+        await using var restarted = new TestServerFactory(data.Settings, kestrel: true, port: port);
         for (var i = 5; i < 10; i++)
         {
             await client.TrackAsync("e" + i, new AIEventPayload { ServiceName = "svc" });
@@ -205,7 +198,6 @@ public sealed class EndToEndTests
         await reading.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => "e" + i), names);
-        store.Dispose();
     }
 
     private static int FreePort()

@@ -16,20 +16,24 @@ public sealed class EventBroadcasterTests : IDisposable
     public EventBroadcasterTests()
     {
         _store = new InMemoryEventStore(Options.Create(new EventStoreOptions()), _time);
-        _broadcaster = new EventBroadcaster(_store, Options.Create(new StreamOptions { RingBufferSize = 5, SubscriberQueueSize = 3 }), _time);
+        _broadcaster = new EventBroadcaster(_store, Options.Create(new StreamOptions { RingBufferSize = 5, SubscriberQueueSize = 3 }));
     }
 
-    public void Dispose() => _store.Dispose();
+    public void Dispose()
+    {
+        _broadcaster.Dispose();
+        _store.Dispose();
+    }
 
     [Fact]
     public async Task Resuming_from_beyond_the_ring_reports_what_cannot_be_replayed_then_replays_the_rest()
     {
         using var first = _broadcaster.TrySubscribe(new EventFilter(), null)!;
-        Publish("e0");
+        await PublishAsync("e0");
         var e0 = (await ReadAsync(first, 1))[0];
         for (var i = 1; i <= 7; i++)
         {
-            Publish("e" + i);
+            await PublishAsync("e" + i);
         }
 
         using var resumed = _broadcaster.TrySubscribe(new EventFilter(), e0.Id)!;
@@ -47,7 +51,7 @@ public sealed class EventBroadcasterTests : IDisposable
     [Fact]
     public void Unsubscribed_readers_no_longer_count_and_the_limit_applies()
     {
-        var broadcaster = new EventBroadcaster(_store, Options.Create(new StreamOptions { MaxConnections = 1 }), _time);
+        using var broadcaster = new EventBroadcaster(_store, Options.Create(new StreamOptions { MaxConnections = 1 }));
         var first = broadcaster.TrySubscribe(new EventFilter(), null);
 
         Assert.NotNull(first);
@@ -58,8 +62,8 @@ public sealed class EventBroadcasterTests : IDisposable
         Assert.NotNull(again);
     }
 
-    private void Publish(string name) =>
-        _broadcaster.PublishEvents([_store.Append(new NewEvent(name, null, null, null, null, null, null, null, "{}"u8.ToArray())).Record]);
+    private async Task PublishAsync(string name) =>
+        await _store.AppendAsync(new NewEvent(name, null, null, null, null, null, null, null, "{}"u8.ToArray()));
 
     private static async Task<List<BroadcastMessage>> ReadAsync(StreamSubscription subscription, int count)
     {

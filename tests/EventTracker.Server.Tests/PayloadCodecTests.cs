@@ -9,7 +9,7 @@ namespace EventTracker.Server.Tests;
 public class PayloadCodecTests
 {
     [Fact]
-    public void Payloads_come_back_as_sent_whether_their_text_was_pooled_or_not()
+    public async Task Payloads_come_back_as_sent_whether_their_text_was_pooled_or_not()
     {
         var codec = new PayloadCodec(poolCapacity: 2);
         string[] payloads =
@@ -24,7 +24,7 @@ public class PayloadCodecTests
         foreach (var json in payloads)
         {
             var payload = JsonSerializer.Deserialize(json, EventTrackerJsonContext.Default.AIEventPayload)!;
-            var record = store.Append(codec.ToNewEvent("e", payload, null, null)).Record;
+            var record = (await store.AppendAsync(codec.ToNewEvent("e", payload, null, null))).Record;
 
             var decoded = JsonSerializer.Serialize(PayloadCodec.Decode(record), EventTrackerJsonContext.Default.AIEventPayload);
 

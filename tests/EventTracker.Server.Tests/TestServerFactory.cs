@@ -22,7 +22,11 @@ public sealed class TestServerFactory : WebApplicationFactory<Program>
         IReadOnlyDictionary<string, string?>? settings = null, FakeTimeProvider? time = null, bool kestrel = false, int port = 0,
         Action<IServiceCollection>? services = null)
     {
-        _settings = settings ?? new Dictionary<string, string?>();
+        // Memory only, unless a test gives a data directory: tests must not share one.
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        all.TryAdd("EventTracker:Store:DataDirectory", string.Empty);
+        _settings = all;
+
         _services = services;
         Time = time;
         if (kestrel)

@@ -6,19 +6,41 @@ namespace EventTracker.Testing;
 
 /// <summary>
 /// The real server as a user runs it: its own process, Kestrel, configured only through environment
-/// variables such as <c>PORT</c>. Bound to localhost on a free port; killed on dispose.
+/// variables such as <c>PORT</c>. Bound to localhost on a free port, with its data directory in a new temporary
+/// directory unless one is given (or <c>EventTracker__Store__DataDirectory</c> is set); killed on dispose, which
+/// also deletes a temporary data directory.
 /// Shared by the end-to-end tests and the load harness.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly bool _ownsDataDirectory;
 
-    private ServerProcess(Process process, int port)
+    private ServerProcess(Process process, int port, string? dataDirectory, bool ownsDataDirectory)
     {
         _process = process;
+        _ownsDataDirectory = ownsDataDirectory;
         Port = port;
+        DataDirectory = dataDirectory;
         BaseAddress = new Uri($"http://localhost:{port}");
     }
+
+    /// <summary>Where the server keeps its events; null when it runs in memory only.</summary>
+    public string? DataDirectory { get; }
+
+    /// <summary>The server's standard output and error so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private readonly System.Text.StringBuilder _output = new();
 
     public int Port { get; }
 
@@ -34,9 +56,19 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="environment">Environment variables for the server.</param>
+    /// <param name="dataDirectory">The data directory to use (and keep); null for a new temporary one.</param>
+    /// <param name="port">The port; 0 picks a free one.</param>
+    public static async Task<ServerProcess> StartAsync(
+        IReadOnlyDictionary<string, string>? environment = null, string? dataDirectory = null, int port = 0)
     {
-        var port = FreePort();
+        port = port == 0 ? FreePort() : port;
+        const string DataDirectoryVariable = "EventTracker__Store__DataDirectory";
+        var ownsDataDirectory = dataDirectory is null && environment?.ContainsKey(DataDirectoryVariable) != true;
+        if (ownsDataDirectory)
+        {
+            dataDirectory = Directory.CreateTempSubdirectory("eventtracker-test-").FullName;
+        }
         var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "EventTracker.Server.dll")])
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -47,32 +79,66 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment.Remove("ASPNETCORE_URLS");
+        if (dataDirectory is not null)
+        {
+            info.Environment[DataDirectoryVariable] = dataDirectory;
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, port, environment?.GetValueOrDefault(DataDirectoryVariable) ?? dataDirectory, ownsDataDirectory);
+        process.OutputDataReceived += (_, e) => server.Record(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Record(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, port);
-        await server.WaitUntilHealthyAsync();
+        try
+        {
+            await server.WaitUntilHealthyAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills the server at once (SIGKILL, as <c>kill -9</c> does): nothing of it runs after this.</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
         _process.Dispose();
+        if (_ownsDataDirectory && DataDirectory is not null)
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
     }
 
     private async Task WaitUntilHealthyAsync()
@@ -83,7 +149,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with code {_process.ExitCode}.");
+                throw new InvalidOperationException($"The server exited with code {_process.ExitCode}:{Environment.NewLine}{Output}");
             }
 
             try

@@ -1,22 +1,21 @@
 using System.Globalization;
 using EventTracker.Contracts;
-using EventTracker.Server.Storage;
 
 namespace EventTracker.Server.Analytics;
 
-/// <summary>Turns the store's rollups into the API's service analytics and statistics.</summary>
+/// <summary>Turns the analytics projection's rollups into the API's service analytics and statistics.</summary>
 internal sealed class ServiceAnalytics
 {
     private const int TopEventsPerService = 10;
     private const int TopEventsOverall = 20;
 
-    private readonly IEventStore _store;
+    private readonly AnalyticsProjection _projection;
 
-    public ServiceAnalytics(IEventStore store) => _store = store;
+    public ServiceAnalytics(AnalyticsProjection projection) => _projection = projection;
 
     public ServicesResponse GetServices(long? from, long? to, string? serviceName)
     {
-        var rollups = _store.Summarize(from, to);
+        var rollups = _projection.Summarize(from, to);
         var services = rollups.Services.Values
             .Where(s => serviceName is null || s.ServiceName == serviceName)
             .ToList();
@@ -37,7 +36,7 @@ internal sealed class ServiceAnalytics
 
     public EventStatistics GetStatistics(long? from, long? to)
     {
-        var rollups = _store.Summarize(from, to);
+        var rollups = _projection.Summarize(from, to);
         var names = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var service in rollups.Services.Values)
         {
@@ -47,7 +46,7 @@ internal sealed class ServiceAnalytics
             }
         }
 
-        var perDay = _store.CountPerDay(from, to)
+        var perDay = _projection.CountPerDay(from, to)
             .Select(d => new DailyCount { Date = FormatDay(d.DayStart), Count = d.Count })
             .ToList();
         return new EventStatistics

@@ -6,20 +6,22 @@ using Microsoft.Extensions.Options;
 namespace EventTracker.Server.Analytics;
 
 /// <summary>
-/// Runs the suggestion rules over the store's rollups: slow services, high error rates, error spikes
+/// Runs the suggestion rules over the analytics projection: slow services, high error rates, error spikes
 /// against the service's own baseline, correlation chains that never finish, and failed-login bursts.
 /// Results are reused for <see cref="SuggestionOptions.CacheDuration"/> so tracking stays cheap.
 /// </summary>
 internal sealed class SuggestionEngine
 {
     private readonly IEventStore _store;
+    private readonly AnalyticsProjection _projection;
     private readonly TimeProvider _time;
     private readonly SuggestionOptions _options;
     private volatile Snapshot? _snapshot;
 
-    public SuggestionEngine(IEventStore store, TimeProvider time, IOptions<SuggestionOptions> options)
+    public SuggestionEngine(IEventStore store, AnalyticsProjection projection, TimeProvider time, IOptions<SuggestionOptions> options)
     {
         _store = store;
+        _projection = projection;
         _time = time;
         _options = options.Value;
     }
@@ -97,11 +99,11 @@ internal sealed class SuggestionEngine
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var windowStart = nowMs - Ms(_options.Window);
-        var window = _store.Summarize(windowStart, null);
-        var recent = _store.Summarize(nowMs - Ms(_options.SpikeWindow), null);
-        var baseline = _store.Summarize(nowMs - Ms(_options.SpikeWindow) - Ms(_options.SpikeBaseline), nowMs - Ms(_options.SpikeWindow) - 1);
-        var logins = _store.Summarize(nowMs - Ms(_options.FailedLoginWindow), null);
-        var chains = _store.OpenChainsStartedBefore(nowMs - Ms(_options.UnfinishedChainAfter));
+        var window = _projection.Summarize(windowStart, null);
+        var recent = _projection.Summarize(nowMs - Ms(_options.SpikeWindow), null);
+        var baseline = _projection.Summarize(nowMs - Ms(_options.SpikeWindow) - Ms(_options.SpikeBaseline), nowMs - Ms(_options.SpikeWindow) - 1);
+        var logins = _projection.Summarize(nowMs - Ms(_options.FailedLoginWindow), null);
+        var chains = _projection.OpenChainsStartedBefore(nowMs - Ms(_options.UnfinishedChainAfter));
 
         var findings = new List<Finding>();
         foreach (var service in window.Services.Values)

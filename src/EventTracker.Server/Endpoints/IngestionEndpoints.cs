@@ -1,6 +1,8 @@
 using EventTracker.Contracts;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
+using EventTracker.Server.Storage;
+using EventTracker.Server.Validation;
 using Microsoft.Extensions.Options;
 
 namespace EventTracker.Server.Endpoints;
@@ -22,7 +24,8 @@ internal static class IngestionEndpoints
             .Produces<BatchTrackEventResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost(EventTrackerRoutes.Track, TrackAsync)
             .WithName("TrackEvent")
@@ -31,7 +34,8 @@ internal static class IngestionEndpoints
             .Produces<TrackEventResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/api/events/track", () => Problems.BadRequest("eventName", "The event name is required: POST /api/events/track/{eventName}."))
             .ExcludeFromDescription();
@@ -62,7 +66,14 @@ internal static class IngestionEndpoints
             return Problems.BadRequest(errors);
         }
 
-        return TypedResults.Json(ingestor.Track(eventName, payload, headers), EventTrackerJsonContext.Default.TrackEventResponse);
+        try
+        {
+            return TypedResults.Json(await ingestor.TrackAsync(eventName, payload, headers), EventTrackerJsonContext.Default.TrackEventResponse);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Problems.Unavailable(request.HttpContext.Response, "store", e.Message, e.RetryAfter);
+        }
     }
 
     private static async Task<IResult> TrackBatchAsync(
@@ -89,7 +100,17 @@ internal static class IngestionEndpoints
 
         // An Idempotency-Key on a batch names the batch when its body does not.
         batch.BatchId ??= headers.EventId;
-        var (response, replayed) = ingestor.TrackBatch(batch, headers with { EventId = null });
+        BatchTrackEventResponse response;
+        bool replayed;
+        try
+        {
+            (response, replayed) = await ingestor.TrackBatchAsync(batch, headers with { EventId = null });
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Problems.Unavailable(context.Response, "store", e.Message, e.RetryAfter);
+        }
+
         if (replayed)
         {
             context.Response.Headers["Idempotent-Replayed"] = "true";

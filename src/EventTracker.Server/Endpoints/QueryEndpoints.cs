@@ -33,7 +33,7 @@ internal static class QueryEndpoints
         var page = store.Query(filter, from, to, limit, cursor);
         var response = new EventsResponse
         {
-            Events = page.Events.Select(e => e.ToStoredEvent(store)).ToList(),
+            Events = page.Events.Select(e => e.ToStoredEvent()).ToList(),
             Total = page.Total,
             Filtered = page.Filtered,
             Services = page.Services,

@@ -4,6 +4,7 @@ using System.Net.ServerSentEvents;
 using EventTracker.Contracts;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
+using EventTracker.Server.Validation;
 using EventTracker.Server.Streams;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using EventTracker.Server.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EventTracker.Server.Http;
@@ -19,6 +20,13 @@ internal static class Problems
 
     public static ProblemHttpResult TooManyRequests(string field, string message) =>
         Problem(StatusCodes.Status429TooManyRequests, "Too many requests.", field, message);
+
+    /// <summary>503 with <c>Retry-After</c> (whole seconds): the server cannot take events now, and stored none of these.</summary>
+    public static IResult Unavailable(HttpResponse response, string field, string message, TimeSpan retryAfter)
+    {
+        response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status503ServiceUnavailable, "The service is unavailable.", field, message);
+    }
 
     public static ProblemHttpResult UnsupportedMediaType(string contentType) =>
         Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Content-Type",

@@ -1,6 +1,6 @@
 using System.Globalization;
 using EventTracker.Contracts;
-using EventTracker.Server.Ingestion;
+using EventTracker.Server.Validation;
 
 namespace EventTracker.Server.Http;
 

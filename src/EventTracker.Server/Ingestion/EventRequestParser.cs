@@ -1,6 +1,6 @@
 using System.Text.Json;
 using EventTracker.Contracts;
-using EventTracker.Server.Http;
+using EventTracker.Server.Validation;
 
 namespace EventTracker.Server.Ingestion;
 

@@ -1,4 +1,4 @@
-using EventTracker.Server.Http;
+using EventTracker.Server.Validation;
 
 namespace EventTracker.Server.Ingestion;
 

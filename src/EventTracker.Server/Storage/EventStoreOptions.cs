@@ -2,11 +2,14 @@ using System.ComponentModel.DataAnnotations;
 
 namespace EventTracker.Server.Storage;
 
-/// <summary>Bounds and granularity of the in-memory event store (configuration section <c>EventTracker:Store</c>).</summary>
+/// <summary>Where and how events are kept (configuration section <c>EventTracker:Store</c>).</summary>
 public sealed class EventStoreOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
     public const string Section = "EventTracker:Store";
+
+    /// <summary>The data directory used when none is configured: <c>eventtracker-data</c> in the working directory.</summary>
+    public const string DefaultDataDirectory = "eventtracker-data";
 
     /// <summary>Most events held at once; the oldest are evicted beyond it. Default 1,000,000.</summary>
     [Range(1, 100_000_000)]
@@ -25,4 +28,28 @@ public sealed class EventStoreOptions
     /// <summary>How many batch ids are remembered to acknowledge a replayed batch. Default 100,000.</summary>
     [Range(1, 10_000_000)]
     public int MaxRememberedBatches { get; set; } = 100_000;
+
+    /// <summary>
+    /// The directory of the event log, relative to the working directory or absolute. Default
+    /// <see cref="DefaultDataDirectory"/>; empty keeps events in memory only (as does the <c>--in-memory</c> option).
+    /// </summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory;
+
+    /// <summary>When appended events reach the disk. Default <see cref="Storage.FlushMode.Sync"/>: a 2xx means they are on disk.</summary>
+    public FlushMode FlushMode { get; set; } = FlushMode.Sync;
+
+    /// <summary>With <see cref="Storage.FlushMode.Interval"/>, how often the log is flushed to disk. Default 100 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A log segment is closed and a new one started once it reaches this size. Default 64 MiB.</summary>
+    [Range(4096, 1L << 40)]
+    public long SegmentBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>A log segment is closed and a new one started once it is this old. Default one hour.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan SegmentMaxAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Whether <see cref="DataDirectory"/> names a directory, so events are kept on disk.</summary>
+    public bool IsDurable => !string.IsNullOrWhiteSpace(DataDirectory);
 }

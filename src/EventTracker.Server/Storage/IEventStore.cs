@@ -1,9 +1,13 @@
 using EventTracker.Contracts;
-using EventTracker.Server.Analytics;
 
 namespace EventTracker.Server.Storage;
 
-/// <summary>Holds events, answers filtered queries through indexes, and keeps rollups for analytics.</summary>
+/// <summary>
+/// Where events are kept: append (one event, or a batch with its batch id, deduplicated by client ids), query
+/// (filter, time range, limit, cursor) and counts. What others derive from the events (analytics, live streams)
+/// follows the store's change feed through <see cref="Subscribe"/>; the store itself knows nothing about them.
+/// Every implementation passes the same contract tests.
+/// </summary>
 internal interface IEventStore
 {
     /// <summary>Number of events held.</summary>
@@ -12,11 +16,16 @@ internal interface IEventStore
     /// <summary>Number of events evicted for capacity or age since start.</summary>
     long EvictedCount { get; }
 
-    /// <summary>Stores one event, unless its client id was seen before.</summary>
-    AppendResult Append(NewEvent newEvent);
+    /// <summary>Stores one event, unless its client id was seen before; completes once the event is as durable as the store promises.</summary>
+    /// <exception cref="StoreUnavailableException">The store cannot take writes now (disk full, directory unwritable); nothing was stored.</exception>
+    ValueTask<AppendResult> AppendAsync(NewEvent newEvent);
 
-    /// <summary>Stores a batch at once, unless the batch id was seen before; events with known client ids are skipped.</summary>
-    BatchAppendResult AppendBatch(string batchId, IReadOnlyList<NewEvent> events);
+    /// <summary>
+    /// Stores a batch at once, unless the batch id was seen before; events with known client ids are skipped.
+    /// Either every new event of the batch is stored or none is.
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">The store cannot take writes now; nothing was stored.</exception>
+    ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events);
 
     /// <summary>
     /// Events matching <paramref name="filter"/> with timestamps in [<paramref name="from"/>, <paramref name="to"/>],
@@ -25,17 +34,14 @@ internal interface IEventStore
     EventPage Query(EventFilter filter, long? from, long? to, int limit, long? beforeSequence);
 
     /// <summary>
-    /// Rollups of the events in [<paramref name="from"/>, <paramref name="to"/>]: exact over all held events,
-    /// otherwise to the resolution of the rollup buckets.
+    /// Evicts the events older than the configured maximum age, if there is one. Appends do this too; this is for
+    /// a store that sits idle.
     /// </summary>
-    RollupSet Summarize(long? from, long? to);
+    void EvictExpired();
 
-    /// <summary>Events per UTC day in [<paramref name="from"/>, <paramref name="to"/>] (bucket resolution), oldest day first, as (day start in ms, count).</summary>
-    IReadOnlyList<(long DayStart, long Count)> CountPerDay(long? from, long? to);
-
-    /// <summary>Correlation chains that started at or before <paramref name="startedBefore"/> and have not finished, per service.</summary>
-    IReadOnlyDictionary<string, ChainCount> OpenChainsStartedBefore(long startedBefore);
-
-    /// <summary>The public id of the event with <paramref name="sequence"/>.</summary>
-    string FormatId(long sequence);
+    /// <summary>
+    /// Tells <paramref name="observer"/> about every event held now, then about every later append and eviction,
+    /// in sequence order, with none missed or repeated. Dispose the result to stop.
+    /// </summary>
+    IDisposable Subscribe(IEventStoreObserver observer);
 }

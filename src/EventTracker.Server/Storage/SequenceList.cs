@@ -48,24 +48,7 @@ internal sealed class SequenceList
     }
 
     /// <summary>The index of the first sequence number ≥ <paramref name="sequence"/>.</summary>
-    public int LowerBound(long sequence)
-    {
-        int lo = 0, hi = Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (this[mid] < sequence)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
+    public int LowerBound(long sequence) => (int)SortedSearch.LowerBound(0, Count, sequence, this, static (list, index) => list[(int)index]);
 
     /// <summary>How many sequence numbers lie in [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public int CountInRange(long from, long to) => to <= from ? 0 : LowerBound(to) - LowerBound(from);

@@ -5,9 +5,9 @@ namespace EventTracker.Server.Storage;
 /// <summary>Turns held records back into the API's <see cref="StoredEvent"/>.</summary>
 internal static class StoredEventMapper
 {
-    public static StoredEvent ToStoredEvent(this EventRecord record, IEventStore store) => new()
+    public static StoredEvent ToStoredEvent(this EventRecord record) => new()
     {
-        Id = store.FormatId(record.Sequence),
+        Id = EventIds.Format(record.Sequence),
         Name = record.Name,
         UserId = record.UserId,
         ServiceName = record.ServiceName,

@@ -5,25 +5,19 @@ namespace EventTracker.Server.Streams;
 
 /// <summary>
 /// One stream message: its stream id, for <c>event</c> messages the held event (for filtering), and its envelope
-/// <c>{"type":…,"data":…}</c> as UTF-8 JSON, serialized once and shared by every reader. With readers connected, the
-/// publisher serializes it before fanning out; with none, only a later resume (if any) pays for it.
+/// <c>{"type":…,"data":…}</c> as UTF-8 JSON, serialized once — by the first reader that needs it — and shared by
+/// every reader.
 /// </summary>
 internal sealed class BroadcastMessage
 {
-    private readonly IEventStore? _store;
     private byte[]? _json;
     private object? _serializing;
 
-    /// <param name="id">The stream id.</param>
-    /// <param name="storedEvent">The event.</param>
-    /// <param name="store">Where the event's public id comes from.</param>
-    /// <param name="json">The envelope, when it was already serialized (see <see cref="SerializeEvent"/>).</param>
-    public BroadcastMessage(long id, EventRecord storedEvent, IEventStore store, byte[]? json)
+    /// <summary>An <c>event</c> message; its id is the event's sequence.</summary>
+    public BroadcastMessage(EventRecord storedEvent)
     {
-        Id = id;
+        Id = storedEvent.Sequence;
         Event = storedEvent;
-        _store = store;
-        _json = json;
     }
 
     public BroadcastMessage(long id, byte[] json)
@@ -37,8 +31,8 @@ internal sealed class BroadcastMessage
     public EventRecord? Event { get; }
 
     // The readers an event goes to wake together; one serializes while the others wait for its bytes.
-    public byte[] Json => LazyInitializer.EnsureInitialized(ref _json, ref _serializing, () => SerializeEvent(Event!, _store!));
+    public byte[] Json => LazyInitializer.EnsureInitialized(ref _json, ref _serializing, () => SerializeEvent(Event!));
 
-    public static byte[] SerializeEvent(EventRecord storedEvent, IEventStore store) =>
-        Envelope.Serialize(StreamMessageTypes.Event, storedEvent.ToStoredEvent(store), EventTrackerJsonContext.Default.StoredEvent);
+    private static byte[] SerializeEvent(EventRecord storedEvent) =>
+        Envelope.Serialize(StreamMessageTypes.Event, storedEvent.ToStoredEvent(), EventTrackerJsonContext.Default.StoredEvent);
 }

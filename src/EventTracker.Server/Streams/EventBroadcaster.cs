@@ -5,17 +5,19 @@ using Microsoft.Extensions.Options;
 namespace EventTracker.Server.Streams;
 
 /// <summary>
-/// Fans every stored event out to the live readers (SSE and WebSocket), once, in one order. Each message gets a
-/// stream id; the most recent event messages stay in a ring so a reader that reconnects with its last id resumes
-/// without gaps or repeats. Publishing never waits for a reader: each has its own bounded queue.
+/// Fans every stored event out to the live readers (SSE and WebSocket), once, in store order, following the store's
+/// change feed. A message's stream id is its event's sequence, so ids are the same before and after a restart; the
+/// most recent event messages stay in a ring (filled from the store's held events at start) so a reader that
+/// reconnects with its last id resumes without gaps or repeats. Publishing never waits for a reader: each has its own
+/// bounded queue.
 /// </summary>
-internal sealed class EventBroadcaster
+internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly IEventStore _store;
     private readonly StreamOptions _options;
     private readonly BroadcastMessage?[] _ring;
-    private readonly long _firstId;
+    private readonly IDisposable _feed;
+    private long _firstId;
     private long _lastId;
     private long _droppedMessages;
 
@@ -25,16 +27,11 @@ internal sealed class EventBroadcaster
     private readonly List<StreamSubscription> _anyService = [];
     private int _subscriberCount;
 
-    public EventBroadcaster(IEventStore store, IOptions<StreamOptions> options, TimeProvider time)
+    public EventBroadcaster(IEventStore store, IOptions<StreamOptions> options)
     {
-        _store = store;
         _options = options.Value;
         _ring = new BroadcastMessage?[_options.RingBufferSize];
-
-        // Ids start from the clock (in thousandths of a millisecond) so they keep growing across restarts,
-        // and a Last-Event-ID from before a restart is never mistaken for a recent one.
-        _lastId = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
-        _firstId = _lastId + 1;
+        _feed = store.Subscribe(this);
     }
 
     public int SubscriberCount => Volatile.Read(ref _subscriberCount);
@@ -42,29 +39,40 @@ internal sealed class EventBroadcaster
     /// <summary>Messages dropped across all readers because they fell behind.</summary>
     public long DroppedMessages => Interlocked.Read(ref _droppedMessages);
 
-    /// <summary>Publishes newly stored events, in order.</summary>
-    public void PublishEvents(IReadOnlyList<EventRecord> records)
+    public void OnSubscribed(IReadOnlyList<EventRecord> held, long nextSequence)
     {
-        if (records.Count == 0)
-        {
-            return;
-        }
-
-        // Serialized here, outside the lock and on the ingesting thread, only when someone is listening.
-        var envelopes = SubscriberCount > 0 ? records.Select(r => BroadcastMessage.SerializeEvent(r, _store)).ToList() : null;
         lock (_gate)
         {
-            for (var i = 0; i < records.Count; i++)
+            _firstId = held.Count > 0 ? held[0].Sequence : nextSequence;
+            _lastId = _firstId - 1;
+            for (var i = Math.Max(0, held.Count - _ring.Length); i < held.Count; i++)
             {
-                var message = new BroadcastMessage(++_lastId, records[i], _store, envelopes?[i]);
-                _ring[message.Id % _ring.Length] = message;
+                Keep(new BroadcastMessage(held[i]));
+            }
+        }
+    }
+
+    /// <summary>Publishes newly stored events, in order. Their envelopes are serialized by the first reader that needs them.</summary>
+    public void OnAppended(IReadOnlyList<EventRecord> records)
+    {
+        lock (_gate)
+        {
+            foreach (var record in records)
+            {
+                var message = new BroadcastMessage(record);
+                Keep(message);
                 OfferTo(_anyService, message);
-                if (records[i].ServiceName is { } service && _byService.TryGetValue(service, out var readers))
+                if (record.ServiceName is { } service && _byService.TryGetValue(service, out var readers))
                 {
                     OfferTo(readers, message);
                 }
             }
         }
+    }
+
+    public void OnEvicted(EventRecord record)
+    {
+        // Recent messages stay resumable even after their event left the store.
     }
 
     /// <summary>Sends a message that is not an event (stats, ping) to every reader; it is not kept for resuming.</summary>
@@ -132,6 +140,16 @@ internal sealed class EventBroadcaster
         }
     }
 
+    public void CountDropped() => Interlocked.Increment(ref _droppedMessages);
+
+    public void Dispose() => _feed.Dispose();
+
+    private void Keep(BroadcastMessage message)
+    {
+        _ring[message.Id % _ring.Length] = message;
+        _lastId = message.Id;
+    }
+
     private List<StreamSubscription> ReadersFor(EventFilter filter)
     {
         if (filter.ServiceName is not { } service)
@@ -167,8 +185,6 @@ internal sealed class EventBroadcaster
             reader.Offer(message);
         }
     }
-
-    public void CountDropped() => Interlocked.Increment(ref _droppedMessages);
 
     private void Replay(StreamSubscription subscription, long lastEventId)
     {

@@ -10,13 +10,15 @@ internal sealed class StreamHeartbeat : BackgroundService
 {
     private readonly EventBroadcaster _broadcaster;
     private readonly IEventStore _store;
+    private readonly AnalyticsProjection _projection;
     private readonly TimeProvider _time;
     private readonly StreamOptions _options;
 
-    public StreamHeartbeat(EventBroadcaster broadcaster, IEventStore store, TimeProvider time, IOptions<StreamOptions> options)
+    public StreamHeartbeat(EventBroadcaster broadcaster, IEventStore store, AnalyticsProjection projection, TimeProvider time, IOptions<StreamOptions> options)
     {
         _broadcaster = broadcaster;
         _store = store;
+        _projection = projection;
         _time = time;
         _options = options.Value;
     }
@@ -24,8 +26,8 @@ internal sealed class StreamHeartbeat : BackgroundService
     public StreamStats CurrentStats()
     {
         var now = _time.GetUtcNow();
-        var lastMinute = _store.Summarize(now.AddMinutes(-1).ToUnixTimeMilliseconds(), null);
-        var all = _store.Summarize(null, null);
+        var lastMinute = _projection.Summarize(now.AddMinutes(-1).ToUnixTimeMilliseconds(), null);
+        var all = _projection.Summarize(null, null);
         var services = lastMinute.Services.Values;
         var responseTimes = services.Sum(s => s.ResponseTimes.Count);
         return new StreamStats

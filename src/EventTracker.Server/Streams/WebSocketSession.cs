@@ -3,6 +3,8 @@ using System.Text.Json;
 using EventTracker.Contracts;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
+using EventTracker.Server.Storage;
+using EventTracker.Server.Validation;
 
 namespace EventTracker.Server.Streams;
 
@@ -93,17 +95,17 @@ internal sealed class WebSocketSession : IDisposable
                 return;
             }
 
-            await SendAsync(Handle(buffer.AsSpan(0, length)), cancellationToken);
+            await SendAsync(await HandleAsync(buffer.AsMemory(0, length)), cancellationToken);
         }
     }
 
     /// <summary>The answer to one client message.</summary>
-    private byte[] Handle(ReadOnlySpan<byte> json)
+    private async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> json)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json.ToArray());
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException)
         {
@@ -120,7 +122,7 @@ internal sealed class WebSocketSession : IDisposable
             {
                 "ping" => Envelope.Serialize(StreamMessageTypes.Pong, DateTimeOffset.UtcNow, EventTrackerJsonContext.Default.DateTimeOffset),
                 "filter" => ReplaceFilter(root),
-                "track" => Track(root),
+                "track" => await TrackAsync(root),
                 _ => Error("type", "Expected an object whose type is \"filter\", \"track\" or \"ping\"."),
             };
         }
@@ -147,7 +149,7 @@ internal sealed class WebSocketSession : IDisposable
         return Envelope.Serialize(StreamMessageTypes.Filter, filter, EventTrackerJsonContext.Default.EventFilter);
     }
 
-    private byte[] Track(JsonElement message)
+    private async Task<byte[]> TrackAsync(JsonElement message)
     {
         var errors = new ValidationErrors();
         var eventName = message.TryGetProperty("eventName", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
@@ -169,7 +171,16 @@ internal sealed class WebSocketSession : IDisposable
             return Error(errors);
         }
 
-        var response = _ingestor.Track(eventName!, parsed, new TrackHeaders(userId, null, null, eventId));
+        TrackEventResponse response;
+        try
+        {
+            response = await _ingestor.TrackAsync(eventName!, parsed, new TrackHeaders(userId, null, null, eventId));
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Error("store", e.Message);
+        }
+
         return Envelope.Serialize(StreamMessageTypes.Track, response, EventTrackerJsonContext.Default.TrackEventResponse);
     }
 

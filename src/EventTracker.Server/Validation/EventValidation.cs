@@ -1,8 +1,7 @@
 using System.Text.Json;
 using EventTracker.Contracts;
-using EventTracker.Server.Http;
 
-namespace EventTracker.Server.Ingestion;
+namespace EventTracker.Server.Validation;
 
 /// <summary>The rules every tracked event must meet, reported per field.</summary>
 internal static class EventValidation

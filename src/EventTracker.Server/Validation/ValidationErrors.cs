@@ -1,4 +1,4 @@
-namespace EventTracker.Server.Http;
+namespace EventTracker.Server.Validation;
 
 /// <summary>Problems found in a request, by the field path they concern (<c>statusCode</c>, <c>events[2].eventName</c>).</summary>
 internal sealed class ValidationErrors

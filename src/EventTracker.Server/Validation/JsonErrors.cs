@@ -1,7 +1,6 @@
 using System.Text.Json;
-using EventTracker.Server.Http;
 
-namespace EventTracker.Server.Ingestion;
+namespace EventTracker.Server.Validation;
 
 /// <summary>Turns a JSON parse failure into a field path and a message a client can act on.</summary>
 internal static class JsonErrors

@@ -1,0 +1,76 @@
+using EventTracker.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EventTracker.Server.Analytics;
+
+/// <summary>
+/// What analytics know about the held events — rollups per time bucket and open correlation chains — kept current
+/// from the store's change feed. Subscribing replays the events the store already holds, so after a restart the
+/// projection is rebuilt from the store before it answers anything.
+/// </summary>
+internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly RollupTimeline _timeline;
+    private readonly CorrelationChainTracker _chains;
+    private readonly IDisposable _subscription;
+
+    public AnalyticsProjection(IEventStore store, IOptions<EventStoreOptions> options)
+    {
+        _timeline = new RollupTimeline(options.Value.RollupBucketWidth);
+        _chains = new CorrelationChainTracker(options.Value.MaxOpenChains);
+        _subscription = store.Subscribe(this);
+    }
+
+    /// <summary>Rollups of the events in [<paramref name="from"/>, <paramref name="to"/>]: exact over all held events, otherwise to bucket resolution.</summary>
+    public RollupSet Summarize(long? from, long? to)
+    {
+        lock (_gate)
+        {
+            return _timeline.Summarize(from, to);
+        }
+    }
+
+    /// <summary>Events per UTC day in [<paramref name="from"/>, <paramref name="to"/>] (bucket resolution), oldest day first, as (day start in ms, count).</summary>
+    public IReadOnlyList<(long DayStart, long Count)> CountPerDay(long? from, long? to)
+    {
+        lock (_gate)
+        {
+            return _timeline.CountPerDay(from, to);
+        }
+    }
+
+    /// <summary>Correlation chains that started at or before <paramref name="startedBefore"/> and have not finished, per service.</summary>
+    public IReadOnlyDictionary<string, ChainCount> OpenChainsStartedBefore(long startedBefore)
+    {
+        lock (_gate)
+        {
+            return _chains.OpenChainsStartedBefore(startedBefore);
+        }
+    }
+
+    public void OnSubscribed(IReadOnlyList<EventRecord> held, long nextSequence) => OnAppended(held);
+
+    public void OnAppended(IReadOnlyList<EventRecord> records)
+    {
+        lock (_gate)
+        {
+            foreach (var record in records)
+            {
+                _timeline.Add(record);
+                _chains.Observe(record);
+            }
+        }
+    }
+
+    public void OnEvicted(EventRecord record)
+    {
+        lock (_gate)
+        {
+            _timeline.Remove(record);
+            _chains.Evicted(record);
+        }
+    }
+
+    public void Dispose() => _subscription.Dispose();
+}

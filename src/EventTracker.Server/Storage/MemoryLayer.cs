@@ -1,0 +1,302 @@
+namespace EventTracker.Server.Storage;
+
+/// <summary>
+/// The hot layer every store keeps in memory: the <see cref="EventTable"/>, the <see cref="ReplayLedger"/>, eviction by
+/// capacity and age, and the change feed to observers. Appends go in two steps so a durable store can write between
+/// them: <see cref="Plan"/> (one planner at a time) decides sequences, timestamps and replays, then
+/// <see cref="Apply"/> makes the planned events visible, in the same order.
+/// </summary>
+internal sealed class MemoryLayer : IDisposable
+{
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly TimeProvider _time;
+    private readonly long? _maxAgeMs;
+    private readonly EventTable _table;
+    private readonly ReplayLedger _ledger;
+    private readonly List<IEventStoreObserver> _observers = [];
+    private readonly List<EventRecord> _unannounced = [];
+    private long _evicted;
+    private volatile bool _disposed;
+
+    // The planner's view: ahead of the table by what is planned and not yet applied.
+    private long _plannedNext;
+    private long _plannedLastTimestamp;
+
+    public MemoryLayer(EventStoreOptions options, TimeProvider time, long firstSequence)
+    {
+        _time = time;
+        _maxAgeMs = options.MaxAge is { } maxAge ? (long)maxAge.TotalMilliseconds : null;
+        _table = new EventTable(options.Capacity, firstSequence);
+        _ledger = new ReplayLedger(options.MaxRememberedBatches);
+        _plannedNext = firstSequence;
+    }
+
+    public long Count => Read(static table => table.Count);
+
+    /// <summary>The sequence of the oldest held event, or of the next one when none is held.</summary>
+    public long FirstHeldSequence => Read(static table => table.Head);
+
+    public long EvictedCount => Interlocked.Read(ref _evicted);
+
+    /// <summary>
+    /// Decides, in order, what each operation stores: its timestamp, its sequences, and which of its events (or the
+    /// whole batch) were seen before — within the ledger, or earlier in <paramref name="operations"/>. Callers must not
+    /// plan concurrently, and must <see cref="Apply"/> what they planned, in order, before planning again.
+    /// </summary>
+    public void Plan(IReadOnlyList<AppendOperation> operations)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        Dictionary<string, (AppendOperation, int)>? pendingEvents = null;
+        Dictionary<string, BatchReceipt>? pendingBatches = null;
+        foreach (var operation in operations)
+        {
+            _plannedLastTimestamp = Math.Max(now, _plannedLastTimestamp);
+            operation.Timestamp = _plannedLastTimestamp;
+            if (operation.BatchId is { } batchId
+                && (_ledger.TryGetBatch(batchId, out var receipt) || (pendingBatches?.TryGetValue(batchId, out receipt) ?? false)))
+            {
+                operation.ReplayedBatch = receipt;
+                continue;
+            }
+
+            foreach (var newEvent in operation.Events)
+            {
+                if (newEvent.ClientEventId is { } clientId)
+                {
+                    if (_ledger.TryGetEvent(clientId, out var earlier))
+                    {
+                        operation.Earlier ??= earlier;
+                        continue;
+                    }
+
+                    pendingEvents ??= new(StringComparer.Ordinal);
+                    if (pendingEvents.TryGetValue(clientId, out var inGroup))
+                    {
+                        operation.EarlierInGroup ??= inGroup;
+                        continue;
+                    }
+
+                    pendingEvents.Add(clientId, (operation, operation.ToStore.Count));
+                }
+
+                operation.ToStore.Add(newEvent);
+            }
+
+            operation.FirstSequence = _plannedNext;
+            _plannedNext += operation.ToStore.Count;
+            if (operation.BatchId is { } id)
+            {
+                (pendingBatches ??= new(StringComparer.Ordinal))[id] = new BatchReceipt(operation.ToStore.Count, operation.Timestamp);
+            }
+        }
+    }
+
+    /// <summary>Forgets what was planned and not applied (its write failed), so its sequences are given again.</summary>
+    public void AbandonPlan() => _plannedNext = Read(static table => table.Next);
+
+    /// <summary>Makes planned operations visible, evicting what capacity and age require, and tells the observers.</summary>
+    public void Apply(IReadOnlyList<AppendOperation> operations)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            EvictExpiredLocked();
+            foreach (var operation in operations)
+            {
+                if (operation.ReplayedBatch is null)
+                {
+                    StoreLocked(operation.ToStore, operation.Timestamp, operation.Stored);
+                    if (operation.BatchId is { } batchId)
+                    {
+                        _ledger.RememberBatch(batchId, new BatchReceipt(operation.ToStore.Count, operation.Timestamp));
+                    }
+                }
+            }
+
+            AnnounceLocked();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Puts back an operation read from a log at start-up, with the sequences and time it had.</summary>
+    public void Recover(long firstSequence, long timestamp, string? batchId, IReadOnlyList<NewEvent> events)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (firstSequence != _table.Next && events.Count > 0)
+            {
+                // A gap (a damaged segment was skipped): the ring holds consecutive sequences only, so what came before goes.
+                while (_table.Count > 0)
+                {
+                    EvictOldestLocked();
+                }
+
+                _table.Restart(firstSequence);
+            }
+
+            StoreLocked(events, timestamp, stored: null);
+            if (batchId is not null)
+            {
+                _ledger.RememberBatch(batchId, new BatchReceipt(events.Count, timestamp));
+            }
+
+            _plannedNext = _table.Next;
+            _plannedLastTimestamp = Math.Max(_plannedLastTimestamp, timestamp);
+            AnnounceLocked();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public EventPage Query(Contracts.EventFilter filter, long? from, long? to, int limit, long? beforeSequence)
+    {
+        EvictExpired();
+        _lock.EnterReadLock();
+        try
+        {
+            return new QueryPlanner(_table, filter, from, to, limit, beforeSequence).Run();
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    public void EvictExpired()
+    {
+        if (_maxAgeMs is null)
+        {
+            return;
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            EvictExpiredLocked();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    public IDisposable Subscribe(IEventStoreObserver observer)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            observer.OnSubscribed(_table.From(_table.Head), _table.Next);
+            _observers.Add(observer);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        return new Subscription(this, observer);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _lock.Dispose();
+    }
+
+    private void StoreLocked(IReadOnlyList<NewEvent> events, long timestamp, List<EventRecord>? stored)
+    {
+        foreach (var newEvent in events)
+        {
+            if (_table.IsFull)
+            {
+                EvictOldestLocked();
+            }
+
+            var record = _table.Add(newEvent, timestamp);
+            _ledger.Remember(record);
+            stored?.Add(record);
+            _unannounced.Add(record);
+        }
+    }
+
+    private void EvictExpiredLocked()
+    {
+        if (_maxAgeMs is not { } maxAge)
+        {
+            return;
+        }
+
+        var cutoff = _time.GetUtcNow().ToUnixTimeMilliseconds() - maxAge;
+        while (_table.Count > 0 && _table.Oldest.Timestamp < cutoff)
+        {
+            EvictOldestLocked();
+        }
+    }
+
+    private void EvictOldestLocked()
+    {
+        // Observers hear of every append before they hear of its eviction.
+        AnnounceLocked();
+        var record = _table.RemoveOldest();
+        _ledger.Forget(record);
+        Interlocked.Increment(ref _evicted);
+        foreach (var observer in _observers)
+        {
+            observer.OnEvicted(record);
+        }
+    }
+
+    private void AnnounceLocked()
+    {
+        if (_unannounced.Count == 0)
+        {
+            return;
+        }
+
+        var records = _unannounced.ToArray();
+        _unannounced.Clear();
+        foreach (var observer in _observers)
+        {
+            observer.OnAppended(records);
+        }
+    }
+
+    private T Read<T>(Func<EventTable, T> read)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return read(_table);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    private sealed class Subscription(MemoryLayer owner, IEventStoreObserver observer) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (owner._disposed)
+            {
+                return;
+            }
+
+            owner._lock.EnterWriteLock();
+            try
+            {
+                owner._observers.Remove(observer);
+            }
+            finally
+            {
+                owner._lock.ExitWriteLock();
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+using EventTracker.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace EventTracker.Server.Tests.Storage;
+
+public sealed class InMemoryEventStoreTests : EventStoreContract
+{
+    protected override bool IsDurable => false;
+
+    internal override IEventStore Open(EventStoreOptions options) => new InMemoryEventStore(Options.Create(options), Time);
+}
