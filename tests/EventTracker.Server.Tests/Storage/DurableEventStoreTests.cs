@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using EventTracker.Contracts;
+using EventTracker.Server.Storage;
+using EventTracker.Server.Storage.Durable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EventTracker.Server.Tests.Storage;
+
+/// <summary>What only the durable store does: its files, their damage, their size, and a full disk.</summary>
+public sealed class DurableEventStoreTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 8, 27, 0, 0, 0, TimeSpan.Zero));
+    private readonly TemporaryDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task A_log_cut_at_any_byte_of_its_last_record_starts_and_loses_only_that_record()
+    {
+        using (var store = Open())
+        {
+            await store.AppendAsync(Event("first"));
+            await store.AppendBatchAsync("b", [Event("second"), Event("third")]);
+        }
+
+        var segment = Assert.Single(Segments());
+        var whole = await File.ReadAllBytesAsync(segment);
+        var lastRecordStart = whole.Length - LastFrameLength(whole);
+        for (var cut = lastRecordStart; cut < whole.Length; cut++)
+        {
+            await File.WriteAllBytesAsync(segment, whole[..cut]);
+            var logger = new CollectingLogger();
+            using (var store = Open(logger: logger))
+            {
+                Assert.Equal(["first"], store.Query(new EventFilter(), null, null, 10, null).Events.Select(e => e.Name));
+                Assert.False((await store.AppendBatchAsync("b", [Event("again")])).Replayed, "the lost batch was never acknowledged");
+            }
+
+            Assert.Equal(cut == lastRecordStart ? 0 : 1, logger.Warnings.Count);
+        }
+    }
+
+    [Fact]
+    public async Task A_damaged_last_record_is_cut_off_and_logged()
+    {
+        using (var store = Open())
+        {
+            await store.AppendAsync(Event("kept"));
+            await store.AppendAsync(Event("damaged"));
+        }
+
+        var segment = Assert.Single(Segments());
+        var bytes = await File.ReadAllBytesAsync(segment);
+        bytes[^3] ^= 0xFF;
+        await File.WriteAllBytesAsync(segment, bytes);
+        var logger = new CollectingLogger();
+
+        using var reopened = Open(logger: logger);
+
+        Assert.Equal(["kept"], reopened.Query(new EventFilter(), null, null, 10, null).Events.Select(e => e.Name));
+        Assert.Contains("Damaged", Assert.Single(logger.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_held_by_another_store_is_refused_with_a_clear_message()
+    {
+        using var first = Open();
+
+        var refusal = Assert.Throws<InvalidOperationException>(() => Open());
+
+        Assert.Contains("in use by another EventTracker server", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(_data.Path, refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Segments_roll_by_size_and_are_deleted_once_their_events_are_evicted()
+    {
+        var options = new EventStoreOptions { Capacity = 100, SegmentBytes = 4096 };
+        long lastSequence;
+        using (var store = Open(options))
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                lastSequence = (await store.AppendAsync(Event("e" + i))).Record.Sequence;
+            }
+
+            Assert.InRange(Segments().Length, 2, 8);
+            Assert.InRange(Segments().Sum(f => new FileInfo(f).Length), 1, 100 * 1024);
+        }
+
+        using var reopened = Open(options);
+        var held = reopened.Query(new EventFilter(), null, null, 1000, null).Events;
+        Assert.Equal(Enumerable.Range(1900, 100).Reverse().Select(i => "e" + i), held.Select(e => e.Name));
+        Assert.Equal(100, reopened.Count);
+    }
+
+    [Fact]
+    public async Task Segments_roll_by_age()
+    {
+        using var store = Open(new EventStoreOptions { SegmentMaxAge = TimeSpan.FromMinutes(10) });
+        await store.AppendAsync(Event("a"));
+        _time.Advance(TimeSpan.FromMinutes(11));
+        await store.AppendAsync(Event("b"));
+
+        Assert.Equal(2, Segments().Length);
+    }
+
+    [Theory]
+    [InlineData(FlushMode.Interval)]
+    [InlineData(FlushMode.Never)]
+    public async Task Every_flush_mode_keeps_what_was_appended_across_a_clean_restart(FlushMode mode)
+    {
+        var options = new EventStoreOptions { FlushMode = mode };
+        using (var store = Open(options))
+        {
+            await store.AppendBatchAsync("b", Enumerable.Range(0, 50).Select(i => Event("e" + i)).ToList());
+        }
+
+        using var reopened = Open(options);
+        Assert.Equal(50, reopened.Count);
+    }
+
+    [Fact]
+    public async Task A_full_disk_refuses_appends_stores_nothing_and_clears_when_space_returns()
+    {
+        using var disk = SmallDisk.Mount(_data.Path, kilobytes: 256);
+        using var store = Open(new EventStoreOptions { DataDirectory = disk.Path });
+        await store.AppendAsync(Event("before"));
+        var filler = Path.Combine(disk.Path, "filler");
+        SmallDisk.FillUp(filler);
+
+        var refusal = await Assert.ThrowsAsync<StoreUnavailableException>(async () =>
+            await store.AppendBatchAsync("big", Enumerable.Range(0, 200).Select(i => Event("e" + i)).ToList()));
+        var single = await Assert.ThrowsAsync<StoreUnavailableException>(async () => await store.AppendAsync(LargeEvent("one", clientId: "c1")));
+
+        Assert.True(refusal.RetryAfter > TimeSpan.Zero);
+        Assert.Equal(["before"], store.Query(new EventFilter(), null, null, 10, null).Events.Select(e => e.Name));
+        Assert.NotNull(single);
+
+        File.Delete(filler);
+        var retried = await store.AppendBatchAsync("big", Enumerable.Range(0, 200).Select(i => Event("e" + i)).ToList());
+        var retriedSingle = await store.AppendAsync(LargeEvent("one", clientId: "c1"));
+
+        Assert.Equal(200, retried.ProcessedCount);
+        Assert.False(retried.Replayed);
+        Assert.False(retriedSingle.Replayed);
+        Assert.Equal(202, store.Count);
+    }
+
+    private DurableEventStore Open(EventStoreOptions? options = null, ILogger<DurableEventStore>? logger = null)
+    {
+        options ??= new EventStoreOptions();
+        if (options.DataDirectory == EventStoreOptions.DefaultDataDirectory)
+        {
+            options.DataDirectory = _data.Path;
+        }
+
+        return new DurableEventStore(Options.Create(options), _time, logger ?? NullLogger<DurableEventStore>.Instance);
+    }
+
+    private string[] Segments() => Directory.GetFiles(_data.Path, "*.log", SearchOption.AllDirectories);
+
+    private static int LastFrameLength(byte[] log)
+    {
+        var offset = 0;
+        var last = 0;
+        while (offset < log.Length)
+        {
+            last = LogFrame.HeaderBytes + BitConverter.ToInt32(log, offset);
+            offset += last;
+        }
+
+        return last;
+    }
+
+    private static NewEvent Event(string name, string? clientId = null) =>
+        new(name, "svc", null, null, null, 200, 12, clientId, """{"metadata":{"k":"v"}}"""u8.ToArray());
+
+    // Larger than what is left of the segment's last page, so it needs space the full disk does not have.
+    private static NewEvent LargeEvent(string name, string clientId) =>
+        new(name, "svc", null, null, null, null, null, clientId, System.Text.Encoding.UTF8.GetBytes("{\"metadata\":{\"text\":\"" + new string('x', 8192) + "\"}}"));
+
+    private sealed class CollectingLogger : ILogger<DurableEventStore>
+    {
+        public List<string> Warnings { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Warning)
+            {
+                Warnings.Add(formatter(state, exception));
+            }
+        }
+    }
+
+    /// <summary>A tiny tmpfs mounted for one test, so the disk can really fill up. Needs root, as CI has.</summary>
+    private sealed class SmallDisk : IDisposable
+    {
+        private SmallDisk(string path) => Path = path;
+
+        public string Path { get; }
+
+        public static SmallDisk Mount(string parent, int kilobytes)
+        {
+            var path = System.IO.Path.Combine(parent, "small-disk");
+            Directory.CreateDirectory(path);
+            Run("mount", "-t", "tmpfs", "-o", $"size={kilobytes}k", "tmpfs", path);
+            return new SmallDisk(path);
+        }
+
+        /// <summary>Writes <paramref name="file"/> until the disk has no space left.</summary>
+        public static void FillUp(string file)
+        {
+            using var stream = File.OpenWrite(file);
+            var chunk = new byte[4096];
+            try
+            {
+                while (true)
+                {
+                    stream.Write(chunk);
+                    stream.Flush();
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        public void Dispose() => Run("umount", "-l", Path);
+
+        private static void Run(string command, params string[] arguments)
+        {
+            using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardError = true })!;
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, $"{command} failed (the disk-full test mounts a tmpfs and needs root): {error}");
+        }
+    }
+}
