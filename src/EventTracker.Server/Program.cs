@@ -1,6 +1,7 @@
 using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Endpoints;
+using EventTracker.Server.Hosting;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
 using EventTracker.Server.Storage;
@@ -8,58 +9,73 @@ using EventTracker.Server.Storage.Durable;
 using EventTracker.Server.Streams;
 using Microsoft.Extensions.Options;
 
-// Installed as a tool (or published), the server runs from any directory: its wwwroot lies beside the program.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-{
-    Args = args,
-    ContentRootPath = Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot")) ? AppContext.BaseDirectory : null,
-});
+return ServerCommandLine.Run(args, RunServer);
 
-// PORT (default 3000) applies unless URLs were given explicitly (--urls or ASPNETCORE_URLS).
-if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> commandLineSettings)
 {
-    builder.WebHost.UseUrls($"http://localhost:{builder.Configuration["PORT"] ?? "3000"}");
+    // Installed as a tool (or published), the server runs from any directory: its wwwroot lies beside the program.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = hostArgs,
+        ContentRootPath = Directory.Exists(Path.Combine(AppContext.BaseDirectory, "wwwroot")) ? AppContext.BaseDirectory : null,
+    });
+    builder.Configuration.AddInMemoryCollection(commandLineSettings);
+
+    // PORT (default 3000) applies unless URLs were given explicitly (--urls or ASPNETCORE_URLS).
+    if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+    {
+        builder.WebHost.UseUrls($"http://localhost:{builder.Configuration["PORT"] ?? "3000"}");
+    }
+
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddOptions<EventStoreOptions>().BindConfiguration(EventStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+    builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+    builder.Services.AddOptions<SuggestionOptions>().BindConfiguration(SuggestionOptions.Section);
+    builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+    builder.Services.AddSingleton<IEventStore>(services =>
+        services.GetRequiredService<IOptions<EventStoreOptions>>().Value.IsDurable
+            ? ActivatorUtilities.CreateInstance<DurableEventStore>(services)
+            : ActivatorUtilities.CreateInstance<InMemoryEventStore>(services));
+    builder.Services.AddSingleton<AnalyticsProjection>();
+    builder.Services.AddSingleton<ServiceAnalytics>();
+    builder.Services.AddSingleton<SuggestionEngine>();
+    builder.Services.AddSingleton<PayloadCodec>();
+    builder.Services.AddSingleton<EventIngestor>();
+    builder.Services.AddSingleton<JsonBodyReader>();
+    builder.Services.AddSingleton<EventBroadcaster>();
+    builder.Services.AddHostedService<StreamHeartbeat>();
+    builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EventTrackerJsonContext.Default));
+    builder.Services.AddProblemDetails();
+    builder.Services.AddOpenApi();
+    builder.Services.AddHealthChecks();
+
+    var app = builder.Build();
+
+    // Recover the store and rebuild what follows it before the first request, not during it.
+    try
+    {
+        app.Services.GetRequiredService<AnalyticsProjection>();
+        app.Services.GetRequiredService<EventBroadcaster>();
+    }
+    catch (DataDirectoryInUseException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
+
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseMiddleware<CorsHeadersMiddleware>();
+    app.UseEventTrackerStaticAssets();
+    app.UseWebSockets();
+
+    app.MapIngestionEndpoints();
+    app.MapQueryEndpoints();
+    app.MapAnalyticsEndpoints();
+    app.MapStreamEndpoints();
+    app.MapOpenApi();
+    app.MapHealthChecks(EventTrackerRoutes.Health);
+
+    app.Run();
+    return 0;
 }
-
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddOptions<EventStoreOptions>().BindConfiguration(EventStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddOptions<SuggestionOptions>().BindConfiguration(SuggestionOptions.Section);
-builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddSingleton<IEventStore>(services =>
-    services.GetRequiredService<IOptions<EventStoreOptions>>().Value.IsDurable
-        ? ActivatorUtilities.CreateInstance<DurableEventStore>(services)
-        : ActivatorUtilities.CreateInstance<InMemoryEventStore>(services));
-builder.Services.AddSingleton<AnalyticsProjection>();
-builder.Services.AddSingleton<ServiceAnalytics>();
-builder.Services.AddSingleton<SuggestionEngine>();
-builder.Services.AddSingleton<PayloadCodec>();
-builder.Services.AddSingleton<EventIngestor>();
-builder.Services.AddSingleton<JsonBodyReader>();
-builder.Services.AddSingleton<EventBroadcaster>();
-builder.Services.AddHostedService<StreamHeartbeat>();
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EventTrackerJsonContext.Default));
-builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
-builder.Services.AddHealthChecks();
-
-var app = builder.Build();
-
-// Recover the store and rebuild what follows it before the first request, not during it.
-app.Services.GetRequiredService<AnalyticsProjection>();
-app.Services.GetRequiredService<EventBroadcaster>();
-
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseMiddleware<CorsHeadersMiddleware>();
-app.UseEventTrackerStaticAssets();
-app.UseWebSockets();
-
-app.MapIngestionEndpoints();
-app.MapQueryEndpoints();
-app.MapAnalyticsEndpoints();
-app.MapStreamEndpoints();
-app.MapOpenApi();
-app.MapHealthChecks(EventTrackerRoutes.Health);
-
-app.Run();

@@ -69,7 +69,7 @@ public sealed class DurableEventStoreTests : IDisposable
     {
         using var first = Open();
 
-        var refusal = Assert.Throws<InvalidOperationException>(() => Open());
+        var refusal = Assert.Throws<DataDirectoryInUseException>(() => Open());
 
         Assert.Contains("in use by another EventTracker server", refusal.Message, StringComparison.Ordinal);
         Assert.Contains(_data.Path, refusal.Message, StringComparison.Ordinal);

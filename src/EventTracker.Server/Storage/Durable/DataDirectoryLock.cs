@@ -12,7 +12,7 @@ internal sealed class DataDirectoryLock : IDisposable
 
     private DataDirectoryLock(FileStream file) => _file = file;
 
-    /// <exception cref="InvalidOperationException">Another process holds the directory.</exception>
+    /// <exception cref="DataDirectoryInUseException">Another process holds the directory.</exception>
     public static DataDirectoryLock Acquire(string directory)
     {
         var path = Path.Combine(directory, FileName);
@@ -23,7 +23,7 @@ internal sealed class DataDirectoryLock : IDisposable
         }
         catch (IOException e)
         {
-            throw new InvalidOperationException(
+            throw new DataDirectoryInUseException(
                 $"The data directory '{directory}' is in use by another EventTracker server. Stop that server, or give this one its own directory with --data-dir.", e);
         }
     }
