@@ -4,7 +4,7 @@ using EventTracker.Benchmarks;
 
 // "memory [count]" measures the footprint of held events; "client [events]" the background client's throughput to a
 // local server; "fanout [readers] [events/s] [services] [seconds]" runs the live-stream load harness; anything else
-// goes to BenchmarkDotNet.
+// goes to BenchmarkDotNet; "durability [events on disk] [seconds]" compares the durable store with memory only.
 if (args is ["memory", ..])
 {
     MemoryFootprint.Run(Argument(1, 1_000_000));
@@ -14,6 +14,12 @@ if (args is ["memory", ..])
 if (args is ["client", ..])
 {
     await ClientThroughput.RunAsync(Argument(1, 200_000));
+    return;
+}
+
+if (args is ["durability", ..])
+{
+    await DurabilityBenchmark.RunAsync(Argument(1, 1_000_000), Argument(2, 10));
     return;
 }
 

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text;
+using EventTracker.Contracts;
+using EventTracker.Server.Analytics;
+using EventTracker.Server.Ingestion;
+using EventTracker.Server.Storage;
+using EventTracker.Server.Storage.Durable;
+using EventTracker.Server.Streams;
+using EventTracker.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EventTracker.Benchmarks;
+
+/// <summary>
+/// The durable store against memory only, in the same run: batch ingestion into two server processes (memory-only and
+/// <see cref="FlushMode.Sync"/>) under the same load, disk bytes per seed-like event, and a restart over a million
+/// events on disk (time until the store, analytics and stream ring are ready, and the memory it then holds).
+/// </summary>
+internal static class DurabilityBenchmark
+{
+    private const int Senders = 4;
+    private const int BatchSize = 100;
+
+    public static async Task RunAsync(int restartEvents, int seconds)
+    {
+        var memoryOnly = await IngestAsync(inMemory: true, seconds);
+        var durable = await IngestAsync(inMemory: false, seconds);
+        Console.WriteLine($"batch ingest, memory only:      {memoryOnly.EventsPerSecond:N0} events/s");
+        Console.WriteLine($"batch ingest, durable (Sync):   {durable.EventsPerSecond:N0} events/s  (ratio {durable.EventsPerSecond / memoryOnly.EventsPerSecond:0.00})");
+        Console.WriteLine($"disk per seed-like event:       {durable.DiskBytes / (double)durable.Events:N0} bytes ({durable.Events:N0} events, {durable.DiskBytes / 1048576.0:N1} MiB)");
+        await RestartAsync(restartEvents);
+    }
+
+    private static async Task<(double EventsPerSecond, long Events, long DiskBytes)> IngestAsync(bool inMemory, int seconds)
+    {
+        var environment = inMemory ? new Dictionary<string, string> { ["EventTracker__Store__DataDirectory"] = string.Empty } : null;
+        await using var server = await ServerProcess.StartAsync(environment);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var clock = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(Enumerable.Range(0, Senders).Select(sender => Task.Run(async () =>
+        {
+            using var client = server.CreateClient();
+            long stored = 0;
+            for (var batch = 0; !stop.IsCancellationRequested; batch++)
+            {
+                using var response = await client.PostAsync(EventTrackerRoutes.TrackBatch, new StringContent(Body(sender, batch), Encoding.UTF8, "application/json"));
+                stored += (await response.Content.ReadFromJsonAsync(EventTrackerJsonContext.Default.BatchTrackEventResponse))!.ProcessedCount;
+            }
+
+            return stored;
+        })));
+        var elapsed = clock.Elapsed;
+        var events = counts.Sum();
+        var diskBytes = server.DataDirectory is { } directory ? DirectoryBytes(directory) : 0;
+        return (events / elapsed.TotalSeconds, events, diskBytes);
+    }
+
+    private static async Task RestartAsync(int count)
+    {
+        var directory = Directory.CreateTempSubdirectory("eventtracker-bench-").FullName;
+        try
+        {
+            var options = Options.Create(new EventStoreOptions { Capacity = count, DataDirectory = directory, FlushMode = FlushMode.Never });
+            var codec = new PayloadCodec();
+            using (var store = new DurableEventStore(options, TimeProvider.System, NullLogger<DurableEventStore>.Instance))
+            {
+                for (var start = 0; start < count; start += 1000)
+                {
+                    var batch = Enumerable.Range(start, Math.Min(1000, count - start)).Select(i => Encoded(codec, i)).ToList();
+                    await store.AppendBatchAsync("b" + start, batch);
+                }
+            }
+
+            var diskBytes = DirectoryBytes(directory);
+            var before = ResidentBytes();
+            var clock = Stopwatch.StartNew();
+            using var reopened = new DurableEventStore(options, TimeProvider.System, NullLogger<DurableEventStore>.Instance);
+            using var projection = new AnalyticsProjection(reopened, options);
+            using var broadcaster = new EventBroadcaster(reopened, Options.Create(new StreamOptions()));
+            var ready = clock.Elapsed;
+            var after = ResidentBytes();
+            Console.WriteLine($"restart over {count:N0} events:   ready in {ready.TotalSeconds:N2} s ({reopened.Count:N0} held, {projection.Summarize(null, null).Count:N0} in analytics)");
+            Console.WriteLine($"disk per event (codec-encoded): {diskBytes / (double)count:N0} bytes ({diskBytes / 1048576.0:N0} MiB)");
+            Console.WriteLine($"RSS after recovery:             {after / 1048576.0:N0} MiB (process before reopening: {before / 1048576.0:N0} MiB)");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static NewEvent Encoded(PayloadCodec codec, int i)
+    {
+        var raw = SeedLikeEvents.Create(i);
+        var errors = new EventTracker.Server.Validation.ValidationErrors();
+        var payload = EventRequestParser.ParsePayload(raw.PayloadJson, errors)!;
+        return codec.ToNewEvent(raw.Name, payload, raw.UserId, null);
+    }
+
+    private static string Body(int sender, int batch)
+    {
+        var events = Enumerable.Range(0, BatchSize).Select(i =>
+        {
+            var e = SeedLikeEvents.Create((batch * BatchSize) + i + (sender * 10_000_000));
+            return $$"""{"eventName":"{{e.Name}}","payload":{{Encoding.UTF8.GetString(e.PayloadJson)}}}""";
+        });
+        return $$"""{"events":[{{string.Join(",", events)}}]}""";
+    }
+
+    private static long DirectoryBytes(string directory) =>
+        Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    private static long ResidentBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+}
