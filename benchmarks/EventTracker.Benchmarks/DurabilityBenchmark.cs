@@ -53,7 +53,7 @@ internal static class DurabilityBenchmark
         })));
         var elapsed = clock.Elapsed;
         var events = counts.Sum();
-        var diskBytes = server.DataDirectory is { } directory ? DirectoryBytes(directory) : 0;
+        var diskBytes = server.DataDirectory is { Length: > 0 } directory ? DirectoryBytes(directory) : 0;
         return (events / elapsed.TotalSeconds, events, diskBytes);
     }
 
