@@ -199,10 +199,19 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
                 {
                     _log.Append(_frames.WrittenSpan, first, nextSequence);
                     _unflushed = true;
-                    if (_options.FlushMode == FlushMode.Sync
-                        || (_options.FlushMode == FlushMode.Interval && Stopwatch.GetElapsedTime(_lastFlush) >= _options.FlushInterval))
+                    try
                     {
-                        FlushIfUnflushed();
+                        if (_options.FlushMode == FlushMode.Sync
+                            || (_options.FlushMode == FlushMode.Interval && Stopwatch.GetElapsedTime(_lastFlush) >= _options.FlushInterval))
+                        {
+                            FlushIfUnflushed();
+                        }
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        // Not acknowledged, so not kept: its sequences are given again to what comes next.
+                        _log.UndoLastAppend();
+                        throw;
                     }
                 }
             }

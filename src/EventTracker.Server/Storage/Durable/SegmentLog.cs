@@ -24,6 +24,7 @@ internal sealed partial class SegmentLog : IDisposable
     private string? _activePath;
     private long _activeFirstSequence;
     private long _activeLength;
+    private long _lastAppendStart;
     private DateTimeOffset _activeOpenedAt;
     private long _nextSequence;
 
@@ -126,8 +127,16 @@ internal sealed partial class SegmentLog : IDisposable
             throw;
         }
 
+        _lastAppendStart = _activeLength;
         _activeLength += frames.Length;
         _nextSequence = nextSequence;
+    }
+
+    /// <summary>Cuts the last append back off the active segment, when it could not be flushed and so was not acknowledged.</summary>
+    public void UndoLastAppend()
+    {
+        _activeLength = _lastAppendStart;
+        TryCutBack();
     }
 
     /// <summary>Forces what was appended to disk (<c>fsync</c>).</summary>
