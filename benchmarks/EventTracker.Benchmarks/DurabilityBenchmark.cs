@@ -7,6 +7,7 @@ using EventTracker.Server.Ingestion;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Storage.Durable;
 using EventTracker.Server.Streams;
+using EventTracker.Server.Validation;
 using EventTracker.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -95,7 +96,7 @@ internal static class DurabilityBenchmark
     {
         var raw = SeedLikeEvents.Create(i);
         var errors = new EventTracker.Server.Validation.ValidationErrors();
-        var payload = EventRequestParser.ParsePayload(raw.PayloadJson, errors)!;
+        var payload = EventRequestParser.ParsePayload(raw.PayloadJson, EventTimeWindow.Unbounded, errors)!;
         return codec.ToNewEvent(raw.Name, payload, raw.UserId, null);
     }
 

@@ -5,6 +5,7 @@ using EventTracker.Server.Analytics;
 using EventTracker.Server.Ingestion;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Streams;
+using EventTracker.Server.Validation;
 using Microsoft.Extensions.Options;
 
 namespace EventTracker.Benchmarks;
@@ -24,13 +25,16 @@ internal static class MemoryFootprint
         var ingestor = new EventIngestor(
             store,
             new SuggestionEngine(store, projection, TimeProvider.System, Options.Create(new SuggestionOptions())),
-            new PayloadCodec());
+            new PayloadCodec(),
+            TimeProvider.System,
+            Options.Create(new IngestionOptions()),
+            Options.Create(new EventStoreOptions()));
         var stopwatch = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
             var newEvent = SeedLikeEvents.Create(i);
             var errors = new EventTracker.Server.Validation.ValidationErrors();
-            var payload = EventRequestParser.ParsePayload(newEvent.PayloadJson, errors)!;
+            var payload = EventRequestParser.ParsePayload(newEvent.PayloadJson, EventTimeWindow.Unbounded, errors)!;
             ingestor.TrackAsync(newEvent.Name, payload, new TrackHeaders(newEvent.UserId, null, null, null)).GetAwaiter().GetResult();
         }
 

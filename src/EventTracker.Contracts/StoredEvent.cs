@@ -22,6 +22,15 @@ public sealed class StoredEvent
     /// <summary>The event's data as the client sent it.</summary>
     public required AIEventPayload Payload { get; init; }
 
-    /// <summary>Server time of ingestion, in milliseconds since the Unix epoch.</summary>
+    /// <summary>
+    /// When the event happened, in milliseconds since the Unix epoch: the payload's <c>timestamp</c> when the client sent
+    /// one, otherwise the time the server received it.
+    /// </summary>
     public long Timestamp { get; init; }
+
+    /// <summary>
+    /// When the server received the event, in milliseconds since the Unix epoch, when that differs from
+    /// <see cref="Timestamp"/> (the client gave the event's own time); otherwise <see langword="null"/> and omitted.
+    /// </summary>
+    public long? ReceivedAt { get; init; }
 }

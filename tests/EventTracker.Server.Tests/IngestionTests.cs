@@ -46,13 +46,34 @@ public sealed class IngestionTests : IDisposable
     [Fact]
     public async Task Extra_top_level_fields_from_browser_clients_are_kept()
     {
-        const string payload = """{"serviceName":"web-app","timestamp":1724681445123,"userId":"anonymous","page":{"title":"Home"}}""";
+        var happened = DateTimeOffset.UtcNow.AddMinutes(-3).ToUnixTimeMilliseconds();
+        var payload = $$$"""{"serviceName":"web-app","timestamp":{{{happened}}},"userId":"anonymous","page":{"title":"Home"}}""";
 
         await _client.TrackAsync("page-view", payload);
 
         var stored = Assert.Single((await _client.GetEventsAsync()).Events);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(payload), Api.ToNode(stored.Payload)));
         Assert.Equal("anonymous", stored.UserId);
+        Assert.Equal(happened, stored.Timestamp);
+        Assert.InRange(stored.ReceivedAt!.Value, happened + 170_000, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    [Theory]
+    [InlineData("\"2025-08-27T10:30:45.123Z\"", 1756290645123)]
+    [InlineData("\"2025-08-27T12:30:45.123+02:00\"", 1756290645123)]
+    [InlineData("1756290645123", 1756290645123)]
+    [InlineData("\"1756290645123\"", 1756290645123)]
+    public async Task An_events_own_time_is_read_from_iso_8601_or_epoch_milliseconds(string timestamp, long expected)
+    {
+        await using var factory = new TestServerFactory(time: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(expected + 60_000)));
+        using var client = factory.CreateClient();
+
+        using var response = await client.PostAsync("/api/events/track/timed", new StringContent($$"""{"timestamp":{{timestamp}}}"""));
+
+        response.EnsureSuccessStatusCode();
+        var stored = Assert.Single((await client.GetEventsAsync()).Events);
+        Assert.Equal(expected, stored.Timestamp);
+        Assert.Equal(expected + 60_000, stored.ReceivedAt);
     }
 
     [Fact]

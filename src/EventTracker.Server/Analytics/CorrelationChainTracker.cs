@@ -17,7 +17,7 @@ internal sealed class CorrelationChainTracker
     private readonly int _capacity;
     private readonly Dictionary<string, EventRecord> _open = new(StringComparer.Ordinal);
 
-    // Chain starts in time order; entries whose chain has finished are skipped and compacted lazily.
+    // Chain starts in arrival order; entries whose chain has finished are skipped and compacted lazily.
     private readonly Queue<EventRecord> _starts = new();
 
     public CorrelationChainTracker(int capacity) => _capacity = capacity;
@@ -63,12 +63,8 @@ internal sealed class CorrelationChainTracker
         var result = new Dictionary<string, ChainCount>(StringComparer.Ordinal);
         foreach (var start in _starts)
         {
-            if (start.Timestamp > startedBefore)
-            {
-                break;
-            }
-
-            if (!IsOpen(start))
+            // Starts are in arrival order, and events may arrive out of time order: look at every one.
+            if (start.Timestamp > startedBefore || !IsOpen(start))
             {
                 continue;
             }

@@ -3,7 +3,7 @@ using EventTracker.Server.Storage;
 namespace EventTracker.Server.Analytics;
 
 /// <summary>
-/// Rollups of the held events per fixed-width time bucket, plus running totals, so ranged analytics merge a few
+/// Rollups of the held events per fixed-width bucket of the time they happened, plus running totals, so ranged analytics merge a few
 /// buckets instead of scanning events. Not thread-safe: <see cref="AnalyticsProjection"/> guards it.
 /// </summary>
 internal sealed class RollupTimeline
@@ -27,12 +27,24 @@ internal sealed class RollupTimeline
     public void Add(EventRecord record)
     {
         var start = BucketStart(record.Timestamp);
+        RollupBucket bucket;
         if (_buckets.Count == 0 || _buckets[^1].Start < start)
         {
-            _buckets.Add(new RollupBucket(start));
+            bucket = new RollupBucket(start);
+            _buckets.Add(bucket);
+        }
+        else if (Find(start) is { } existing)
+        {
+            bucket = existing;
+        }
+        else
+        {
+            // An event from before the newest bucket with no bucket of its own yet: backfilled or late.
+            bucket = new RollupBucket(start);
+            _buckets.Insert(FirstAtOrAfter(start), bucket);
         }
 
-        Find(start)!.Rollups.Add(record);
+        bucket.Rollups.Add(record);
         _totals.Add(record);
     }
 
@@ -107,7 +119,7 @@ internal sealed class RollupTimeline
     }
 
     private int FirstAtOrAfter(long start) =>
-        (int)SortedSearch.LowerBound(0, _buckets.Count, start, _buckets, static (buckets, i) => buckets[(int)i].Start);
+        (int)SortedSearch.LowerBound(0, _buckets.Count, (Buckets: _buckets, Start: start), static (state, i) => state.Buckets[(int)i].Start < state.Start);
 
     private long BucketStart(long timestamp) => timestamp - Modulo(timestamp, _bucketWidth);
 

@@ -60,7 +60,7 @@ internal static class IngestionEndpoints
             return Problems.BadRequest(errors);
         }
 
-        var payload = EventRequestParser.ParsePayload(body!, errors);
+        var payload = EventRequestParser.ParsePayload(body!, ingestor.TimeWindow, errors);
         if (payload is null)
         {
             return Problems.BadRequest(errors);
@@ -92,7 +92,7 @@ internal static class IngestionEndpoints
             return Problems.BadRequest(errors);
         }
 
-        var batch = EventRequestParser.ParseBatch(body!, options.Value.MaxBatchEvents, errors, out var tooMany);
+        var batch = EventRequestParser.ParseBatch(body!, options.Value.MaxBatchEvents, ingestor.TimeWindow, errors, out var tooMany);
         if (batch is null)
         {
             return tooMany ? Problems.TooLarge(errors) : Problems.BadRequest(errors);

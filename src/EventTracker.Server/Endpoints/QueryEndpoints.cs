@@ -39,10 +39,10 @@ internal static class QueryEndpoints
             Services = page.Services,
             TimeRange = new TimeRange
             {
-                From = DateTimeOffset.FromUnixTimeMilliseconds(from ?? page.OldestTimestamp ?? now.ToUnixTimeMilliseconds()),
+                From = DateTimeOffset.FromUnixTimeMilliseconds(from ?? page.EarliestTimestamp ?? now.ToUnixTimeMilliseconds()),
                 To = to is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : now,
             },
-            NextCursor = page.NextBeforeSequence is { } next ? EventCursor.Encode(next) : null,
+            NextCursor = page.NextBefore is { } next ? EventCursor.Encode(next) : null,
         };
         return TypedResults.Json(response, EventTrackerJsonContext.Default.EventsResponse);
     }

@@ -1,28 +1,32 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using EventTracker.Server.Storage;
 
 namespace EventTracker.Server.Http;
 
-/// <summary>The opaque paging cursor of <c>GET /api/events</c>: the position of the last event returned.</summary>
+/// <summary>The opaque paging cursor of <c>GET /api/events</c>: the position (event time and sequence) of the last event returned.</summary>
 internal static class EventCursor
 {
-    public static string Encode(long sequence)
+    private const int Length = 2 * sizeof(long);
+
+    public static string Encode(EventPosition position)
     {
-        Span<byte> bytes = stackalloc byte[sizeof(long)];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, sequence);
+        Span<byte> bytes = stackalloc byte[Length];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, position.Timestamp);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[sizeof(long)..], position.Sequence);
         return Base64Url.EncodeToString(bytes);
     }
 
-    public static bool TryDecode(string cursor, out long sequence)
+    public static bool TryDecode(string cursor, out EventPosition position)
     {
-        sequence = 0;
-        Span<byte> bytes = stackalloc byte[sizeof(long)];
-        if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != sizeof(long))
+        position = default;
+        Span<byte> bytes = stackalloc byte[Length];
+        if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != Length)
         {
             return false;
         }
 
-        sequence = BinaryPrimitives.ReadInt64BigEndian(bytes);
-        return sequence >= 0;
+        position = new EventPosition(BinaryPrimitives.ReadInt64BigEndian(bytes), BinaryPrimitives.ReadInt64BigEndian(bytes[sizeof(long)..]));
+        return position.Sequence >= 0;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EventTracker.Contracts;
+using EventTracker.Server.Storage;
 using EventTracker.Server.Validation;
 
 namespace EventTracker.Server.Http;
@@ -98,7 +99,7 @@ internal sealed class QueryReader
     }
 
     /// <summary>A paging cursor from a previous response.</summary>
-    public long? Cursor(string name)
+    public EventPosition? Cursor(string name)
     {
         var value = _query[name].ToString();
         if (value.Length == 0)
@@ -106,9 +107,9 @@ internal sealed class QueryReader
             return null;
         }
 
-        if (EventCursor.TryDecode(value, out var sequence))
+        if (EventCursor.TryDecode(value, out var position))
         {
-            return sequence;
+            return position;
         }
 
         Errors.Add(name, "Is not a cursor this server issued.");

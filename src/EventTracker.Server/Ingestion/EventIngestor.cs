@@ -2,6 +2,7 @@ using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Validation;
+using Microsoft.Extensions.Options;
 
 namespace EventTracker.Server.Ingestion;
 
@@ -15,13 +16,24 @@ internal sealed class EventIngestor
     private readonly IEventStore _store;
     private readonly SuggestionEngine _suggestions;
     private readonly PayloadCodec _codec;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _maxEventAge;
+    private readonly TimeSpan _maxFutureSkew;
 
-    public EventIngestor(IEventStore store, SuggestionEngine suggestions, PayloadCodec codec)
+    public EventIngestor(
+        IEventStore store, SuggestionEngine suggestions, PayloadCodec codec, TimeProvider time,
+        IOptions<IngestionOptions> ingestion, IOptions<EventStoreOptions> storage)
     {
         _store = store;
         _suggestions = suggestions;
         _codec = codec;
+        _time = time;
+        _maxEventAge = storage.Value.MaxAge is { } maxAge && maxAge < ingestion.Value.MaxEventAge ? maxAge : ingestion.Value.MaxEventAge;
+        _maxFutureSkew = ingestion.Value.MaxFutureSkew;
     }
+
+    /// <summary>The event times accepted now: from the retention window's start to a little after the server's clock.</summary>
+    public EventTimeWindow TimeWindow => EventTimeWindow.Around(_time.GetUtcNow(), _maxEventAge, _maxFutureSkew);
 
     /// <exception cref="StoreUnavailableException">The store cannot take writes now; nothing was stored.</exception>
     public async Task<TrackEventResponse> TrackAsync(string eventName, AIEventPayload payload, TrackHeaders headers)
@@ -60,6 +72,7 @@ internal sealed class EventIngestor
     {
         payload.SessionId ??= headers.SessionId;
         payload.CorrelationId ??= headers.CorrelationId;
-        return _codec.ToNewEvent(eventName, payload, headers.UserId ?? EventValidation.PayloadUserId(payload), clientEventId);
+        return _codec.ToNewEvent(
+            eventName, payload, headers.UserId ?? EventValidation.PayloadUserId(payload), clientEventId, EventValidation.PayloadTimestamp(payload));
     }
 }

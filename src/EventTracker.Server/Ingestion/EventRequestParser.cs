@@ -8,7 +8,7 @@ namespace EventTracker.Server.Ingestion;
 internal static class EventRequestParser
 {
     /// <summary>The payload of <c>POST /api/events/track/{eventName}</c>; an empty body or <c>null</c> is an empty payload.</summary>
-    public static AIEventPayload? ParsePayload(byte[] body, ValidationErrors errors)
+    public static AIEventPayload? ParsePayload(byte[] body, EventTimeWindow window, ValidationErrors errors)
     {
         if (body.Length == 0)
         {
@@ -27,12 +27,12 @@ internal static class EventRequestParser
         }
 
         payload ??= new AIEventPayload();
-        EventValidation.ValidatePayload(payload, string.Empty, errors);
+        EventValidation.ValidatePayload(payload, string.Empty, window, errors);
         return errors.Any ? null : payload;
     }
 
     /// <summary>The body of <c>POST /api/events/track/batch</c>, with every item checked; null if anything is wrong.</summary>
-    public static BatchTrackEventRequest? ParseBatch(byte[] body, int maxEvents, ValidationErrors errors, out bool tooMany)
+    public static BatchTrackEventRequest? ParseBatch(byte[] body, int maxEvents, EventTimeWindow window, ValidationErrors errors, out bool tooMany)
     {
         tooMany = false;
         if (body.Length == 0)
@@ -79,7 +79,7 @@ internal static class EventRequestParser
             EventValidation.ValidateIdentifier(item.EventId, $"events[{i}].eventId", errors);
             if (item.Payload is not null)
             {
-                EventValidation.ValidatePayload(item.Payload, $"events[{i}].payload.", errors);
+                EventValidation.ValidatePayload(item.Payload, $"events[{i}].payload.", window, errors);
             }
         }
 

@@ -17,7 +17,7 @@ internal sealed class AppendOperation
 
     public IReadOnlyList<NewEvent> Events { get; }
 
-    /// <summary>The time every event of the operation is stamped with.</summary>
+    /// <summary>When the operation arrived: every event's <see cref="EventRecord.ReceivedAt"/>, and its time when the client gave none.</summary>
     public long Timestamp { get; set; }
 
     /// <summary>The sequence the first of <see cref="ToStore"/> gets; the rest follow without gaps.</summary>

@@ -1,10 +1,13 @@
 namespace EventTracker.Server.Storage;
 
-/// <summary>The result of a store query: a page of matching events, newest first, and counts over all matches.</summary>
+/// <summary>
+/// The result of a store query: a page of matching events, newest first, counts over all matches, where the next page
+/// starts (when there is one), and the time of the earliest held event.
+/// </summary>
 internal sealed record EventPage(
     IReadOnlyList<EventRecord> Events,
     long Total,
     long Filtered,
     IReadOnlyList<string> Services,
-    long? NextBeforeSequence,
-    long? OldestTimestamp);
+    EventPosition? NextBefore,
+    long? EarliestTimestamp);

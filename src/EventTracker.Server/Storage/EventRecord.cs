@@ -8,7 +8,11 @@ internal sealed class EventRecord
 {
     public required long Sequence { get; init; }
 
+    /// <summary>When the event happened (ms since the Unix epoch): what time ranges, ordering and analytics use.</summary>
     public required long Timestamp { get; init; }
+
+    /// <summary>When the store received the event (ms since the Unix epoch): what retention by age uses.</summary>
+    public required long ReceivedAt { get; init; }
 
     public required string Name { get; init; }
 

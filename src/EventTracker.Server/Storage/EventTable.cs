@@ -1,9 +1,10 @@
 namespace EventTracker.Server.Storage;
 
 /// <summary>
-/// The held events and their indexes: a ring of at most a fixed number of records in sequence order (timestamps
-/// never decrease along it, so time ranges are binary searches), and an index per filterable field. Not
-/// thread-safe: <see cref="MemoryLayer"/> guards it.
+/// The held events and their indexes: a ring of at most a fixed number of records in sequence (arrival) order, which
+/// is also the order of eviction; a time index of every held event by <see cref="EventPosition"/> (when it happened,
+/// so time ranges are binary searches even when events arrive out of order); and an index per filterable field in
+/// the same order. Not thread-safe: <see cref="MemoryLayer"/> guards it.
 /// </summary>
 internal sealed class EventTable
 {
@@ -24,7 +25,8 @@ internal sealed class EventTable
 
     public long Count => Next - Head;
 
-    public long LastTimestamp { get; private set; }
+    /// <summary>Every held event, by position.</summary>
+    public SequenceList ByTime { get; } = new("*");
 
     public EventIndex ByName { get; } = new();
 
@@ -43,20 +45,24 @@ internal sealed class EventTable
     /// <summary>Whether storing one more event first needs the oldest evicted.</summary>
     public bool IsFull => Count == _ring.Length;
 
-    /// <summary>Stores <paramref name="newEvent"/> as the next sequence; the caller evicts first when <see cref="IsFull"/>.</summary>
-    public EventRecord Add(NewEvent newEvent, long timestamp)
+    /// <summary>
+    /// Stores <paramref name="newEvent"/> as the next sequence, as happening at <paramref name="timestamp"/> and received
+    /// at <paramref name="receivedAt"/>; the caller evicts first when <see cref="IsFull"/>.
+    /// </summary>
+    public EventRecord Add(NewEvent newEvent, long timestamp, long receivedAt)
     {
         var sequence = Next++;
-        LastTimestamp = Math.Max(LastTimestamp, timestamp);
+        var position = new EventPosition(timestamp, sequence);
         var record = new EventRecord
         {
             Sequence = sequence,
             Timestamp = timestamp,
-            Name = ByName.Add(newEvent.Name, sequence)!,
-            ServiceName = ByService.Add(newEvent.ServiceName, sequence),
-            UserId = ByUser.Add(newEvent.UserId, sequence),
-            SessionId = BySession.Add(newEvent.SessionId, sequence),
-            CorrelationId = ByCorrelation.Add(newEvent.CorrelationId, sequence),
+            ReceivedAt = receivedAt,
+            Name = ByName.Add(newEvent.Name, position, this)!,
+            ServiceName = ByService.Add(newEvent.ServiceName, position, this),
+            UserId = ByUser.Add(newEvent.UserId, position, this),
+            SessionId = BySession.Add(newEvent.SessionId, position, this),
+            CorrelationId = ByCorrelation.Add(newEvent.CorrelationId, position, this),
             StatusCode = newEvent.StatusCode,
             ResponseTimeMs = newEvent.ResponseTimeMs,
             ClientEventId = newEvent.ClientEventId,
@@ -66,6 +72,7 @@ internal sealed class EventTable
             PayloadJson = newEvent.PayloadJson,
         };
         _ring[sequence % _ring.Length] = record;
+        ByTime.Insert(position, this);
         return record;
     }
 
@@ -81,23 +88,24 @@ internal sealed class EventTable
         Next = sequence;
     }
 
-    /// <summary>Takes the oldest event out of the ring and the indexes.</summary>
+    /// <summary>Takes the oldest arrival out of the indexes and the ring (in that order: the indexes look records up).</summary>
     public EventRecord RemoveOldest()
     {
         var record = At(Head);
+        var position = EventPosition.Of(record);
+        ByTime.Remove(position, this);
+        ByName.Remove(record.Name, position, this);
+        ByService.Remove(record.ServiceName, position, this);
+        ByUser.Remove(record.UserId, position, this);
+        BySession.Remove(record.SessionId, position, this);
+        ByCorrelation.Remove(record.CorrelationId, position, this);
         _ring[Head % _ring.Length] = null;
         Head++;
-        ByName.RemoveOldest(record.Name, record.Sequence);
-        ByService.RemoveOldest(record.ServiceName, record.Sequence);
-        ByUser.RemoveOldest(record.UserId, record.Sequence);
-        BySession.RemoveOldest(record.SessionId, record.Sequence);
-        ByCorrelation.RemoveOldest(record.CorrelationId, record.Sequence);
         return record;
     }
 
-    /// <summary>The sequence of the first held event stamped at or after <paramref name="timestamp"/>.</summary>
-    public long FirstSequenceAtOrAfter(long timestamp) =>
-        SortedSearch.LowerBound(Head, Next, timestamp, this, static (table, sequence) => table.At(sequence).Timestamp);
+    /// <summary>The held event that happened first, if any.</summary>
+    public EventRecord? Earliest => ByTime.Count > 0 ? At(ByTime[0]) : null;
 
     /// <summary>The held events from <paramref name="fromSequence"/> on, oldest first.</summary>
     public List<EventRecord> From(long fromSequence)

@@ -29,9 +29,9 @@ internal interface IEventStore
 
     /// <summary>
     /// Events matching <paramref name="filter"/> with timestamps in [<paramref name="from"/>, <paramref name="to"/>],
-    /// newest first, at most <paramref name="limit"/>, older than <paramref name="beforeSequence"/> when given.
+    /// newest first (by <see cref="EventPosition"/>), at most <paramref name="limit"/>, before <paramref name="before"/> when given.
     /// </summary>
-    EventPage Query(EventFilter filter, long? from, long? to, int limit, long? beforeSequence);
+    EventPage Query(EventFilter filter, long? from, long? to, int limit, EventPosition? before);
 
     /// <summary>
     /// Evicts the events older than the configured maximum age, if there is one. Appends do this too; this is for

@@ -24,8 +24,8 @@ internal sealed class InMemoryEventStore : IEventStore, IDisposable
     public ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events) =>
         ValueTask.FromResult(Append(AppendOperation.Batch(batchId, events)).ToBatchResult());
 
-    public EventPage Query(EventFilter filter, long? from, long? to, int limit, long? beforeSequence) =>
-        _memory.Query(filter, from, to, limit, beforeSequence);
+    public EventPage Query(EventFilter filter, long? from, long? to, int limit, EventPosition? before) =>
+        _memory.Query(filter, from, to, limit, before);
 
     public void EvictExpired() => _memory.EvictExpired();
 

@@ -20,7 +20,7 @@ internal sealed class MemoryLayer : IDisposable
 
     // The planner's view: ahead of the table by what is planned and not yet applied.
     private long _plannedNext;
-    private long _plannedLastTimestamp;
+    private long _plannedLastArrival;
 
     public MemoryLayer(EventStoreOptions options, TimeProvider time, long firstSequence)
     {
@@ -39,7 +39,7 @@ internal sealed class MemoryLayer : IDisposable
     public long EvictedCount => Interlocked.Read(ref _evicted);
 
     /// <summary>
-    /// Decides, in order, what each operation stores: its timestamp, its sequences, and which of its events (or the
+    /// Decides, in order, what each operation stores: its arrival time (never decreasing), its sequences, and which of its events (or the
     /// whole batch) were seen before — within the ledger, or earlier in <paramref name="operations"/>. Callers must not
     /// plan concurrently, and must <see cref="Apply"/> what they planned, in order, before planning again.
     /// </summary>
@@ -50,8 +50,8 @@ internal sealed class MemoryLayer : IDisposable
         Dictionary<string, BatchReceipt>? pendingBatches = null;
         foreach (var operation in operations)
         {
-            _plannedLastTimestamp = Math.Max(now, _plannedLastTimestamp);
-            operation.Timestamp = _plannedLastTimestamp;
+            _plannedLastArrival = Math.Max(now, _plannedLastArrival);
+            operation.Timestamp = _plannedLastArrival;
             if (operation.BatchId is { } batchId
                 && (_ledger.TryGetBatch(batchId, out var receipt) || (pendingBatches?.TryGetValue(batchId, out receipt) ?? false)))
             {
@@ -121,8 +121,8 @@ internal sealed class MemoryLayer : IDisposable
         }
     }
 
-    /// <summary>Puts back an operation read from a log at start-up, with the sequences and time it had.</summary>
-    public void Recover(long firstSequence, long timestamp, string? batchId, IReadOnlyList<NewEvent> events)
+    /// <summary>Puts back an operation read from a log at start-up, with the sequences and arrival time it had.</summary>
+    public void Recover(long firstSequence, long receivedAt, string? batchId, IReadOnlyList<NewEvent> events)
     {
         _lock.EnterWriteLock();
         try
@@ -138,14 +138,14 @@ internal sealed class MemoryLayer : IDisposable
                 _table.Restart(firstSequence);
             }
 
-            StoreLocked(events, timestamp, stored: null);
+            StoreLocked(events, receivedAt, stored: null);
             if (batchId is not null)
             {
-                _ledger.RememberBatch(batchId, new BatchReceipt(events.Count, timestamp));
+                _ledger.RememberBatch(batchId, new BatchReceipt(events.Count, receivedAt));
             }
 
             _plannedNext = _table.Next;
-            _plannedLastTimestamp = Math.Max(_plannedLastTimestamp, timestamp);
+            _plannedLastArrival = Math.Max(_plannedLastArrival, receivedAt);
             AnnounceLocked();
         }
         finally
@@ -154,13 +154,13 @@ internal sealed class MemoryLayer : IDisposable
         }
     }
 
-    public EventPage Query(Contracts.EventFilter filter, long? from, long? to, int limit, long? beforeSequence)
+    public EventPage Query(Contracts.EventFilter filter, long? from, long? to, int limit, EventPosition? before)
     {
         EvictExpired();
         _lock.EnterReadLock();
         try
         {
-            return new QueryPlanner(_table, filter, from, to, limit, beforeSequence).Run();
+            return new QueryPlanner(_table, filter, from, to, limit, before).Run();
         }
         finally
         {
@@ -208,7 +208,7 @@ internal sealed class MemoryLayer : IDisposable
         _lock.Dispose();
     }
 
-    private void StoreLocked(IReadOnlyList<NewEvent> events, long timestamp, List<EventRecord>? stored)
+    private void StoreLocked(IReadOnlyList<NewEvent> events, long receivedAt, List<EventRecord>? stored)
     {
         foreach (var newEvent in events)
         {
@@ -217,7 +217,7 @@ internal sealed class MemoryLayer : IDisposable
                 EvictOldestLocked();
             }
 
-            var record = _table.Add(newEvent, timestamp);
+            var record = _table.Add(newEvent, newEvent.OccurredAt ?? receivedAt, receivedAt);
             _ledger.Remember(record);
             stored?.Add(record);
             _unannounced.Add(record);
@@ -232,7 +232,9 @@ internal sealed class MemoryLayer : IDisposable
         }
 
         var cutoff = _time.GetUtcNow().ToUnixTimeMilliseconds() - maxAge;
-        while (_table.Count > 0 && _table.Oldest.Timestamp < cutoff)
+        // By arrival, the ring's order: ingestion refuses event times older than the retention window, so no event outlives
+        // its time by more than twice the maximum age.
+        while (_table.Count > 0 && _table.Oldest.ReceivedAt < cutoff)
         {
             EvictOldestLocked();
         }

@@ -12,6 +12,9 @@ internal sealed record NewEvent(
     string? ClientEventId,
     byte[] PayloadJson)
 {
+    /// <summary>When the event happened, in milliseconds since the Unix epoch, if the client said; else it happened on arrival.</summary>
+    public long? OccurredAt { get; init; }
+
     /// <summary>The pooled user agent, when it is kept as a column rather than in <see cref="PayloadJson"/>.</summary>
     public string? UserAgent { get; init; }
 

@@ -18,7 +18,12 @@ internal sealed class PayloadCodec
 
     public PayloadCodec(int poolCapacity = DefaultPoolCapacity) => _pool = new StringPool(poolCapacity);
 
-    public NewEvent ToNewEvent(string name, AIEventPayload payload, string? userId, string? clientEventId)
+    /// <param name="name">The event name.</param>
+    /// <param name="payload">The validated payload.</param>
+    /// <param name="userId">The user, from the header or the payload.</param>
+    /// <param name="clientEventId">The client's id for the event, for deduplication.</param>
+    /// <param name="occurredAt">When the event happened, when the client said (its payload's <c>timestamp</c>).</param>
+    public NewEvent ToNewEvent(string name, AIEventPayload payload, string? userId, string? clientEventId, long? occurredAt = null)
     {
         var userAgent = Pooled(payload.UserAgent);
         var referrer = Pooled(payload.Referrer);
@@ -34,6 +39,7 @@ internal sealed class PayloadCodec
         return new NewEvent(name, payload.ServiceName, userId, payload.SessionId, payload.CorrelationId, payload.StatusCode, payload.ResponseTimeMs,
             clientEventId, JsonSerializer.SerializeToUtf8Bytes(rest, EventTrackerJsonContext.Default.AIEventPayload))
         {
+            OccurredAt = occurredAt,
             UserAgent = userAgent,
             Referrer = referrer,
             UserRole = userRole,

@@ -3,29 +3,29 @@ using EventTracker.Contracts;
 namespace EventTracker.Server.Storage;
 
 /// <summary>
-/// Answers one query over an <see cref="EventTable"/> (under its read lock): the time range becomes a sequence range
-/// by binary search, then the cheapest path is taken — a walk down the ring when nothing is filtered, a walk down
-/// one posting list when only the service is, otherwise a scan of the smallest matching posting.
+/// Answers one query over an <see cref="EventTable"/> (under its read lock). Every list it reads is in
+/// <see cref="EventPosition"/> order, so the time range and the cursor are binary searches, and the cheapest path is
+/// taken: a walk down the time index when nothing is filtered, a walk down one posting list when only the service
+/// is, otherwise a scan of the smallest matching posting within the time range.
 /// </summary>
 internal sealed class QueryPlanner
 {
     private readonly EventTable _table;
     private readonly EventFilter _filter;
-    private readonly long _lo;
-    private readonly long _hi;
-    private readonly long _pageEnd;
+    private readonly EventPosition _from;
+    private readonly EventPosition _to; // exclusive
+    private readonly EventPosition _pageEnd; // exclusive
     private readonly int _limit;
     private readonly List<SequenceList> _exact = [];
     private List<SequenceList>? _typePostings; // the names containing the filter's type
 
-    public QueryPlanner(EventTable table, EventFilter filter, long? from, long? to, int limit, long? beforeSequence)
+    public QueryPlanner(EventTable table, EventFilter filter, long? from, long? to, int limit, EventPosition? before)
     {
         _table = table;
         _filter = filter;
-        _lo = from is { } f ? table.FirstSequenceAtOrAfter(f) : table.Head;
-        var hi = to is { } t && t < long.MaxValue ? table.FirstSequenceAtOrAfter(t + 1) : table.Next;
-        _hi = Math.Max(_lo, hi);
-        _pageEnd = beforeSequence is { } before ? Math.Clamp(before, _lo, _hi) : _hi;
+        _from = EventPosition.First(from ?? long.MinValue);
+        _to = to is { } t && t < long.MaxValue ? EventPosition.First(t + 1) : new EventPosition(long.MaxValue, long.MaxValue);
+        _pageEnd = before is { } cursor && cursor < _to ? cursor : _to;
         _limit = limit;
     }
 
@@ -92,33 +92,34 @@ internal sealed class QueryPlanner
 
     private EventPage UnfilteredPage()
     {
-        var events = new List<EventRecord>(Math.Min(_limit, 1024));
-        var sequence = _pageEnd - 1;
-        for (; sequence >= _lo && events.Count < _limit; sequence--)
-        {
-            events.Add(_table.At(sequence));
-        }
-
+        var (events, more) = Walk(_table.ByTime);
         var services = _table.ByService.Postings
-            .Where(p => p.CountInRange(_lo, _hi) > 0)
+            .Where(p => p.CountInRange(_from, _to, _table) > 0)
             .Select(p => p.Key)
             .Order(StringComparer.Ordinal)
             .ToList();
-        return Page(events, _hi - _lo, services, more: sequence >= _lo);
+        return Page(events, _table.ByTime.CountInRange(_from, _to, _table), services, more);
     }
 
     private EventPage SinglePostingPage(SequenceList posting)
     {
+        var (events, more) = Walk(posting);
+        var filtered = posting.CountInRange(_from, _to, _table);
+        return Page(events, filtered, filtered > 0 ? [posting.Key] : [], more);
+    }
+
+    /// <summary>The page from one list in which every entry matches: from the cursor (or the range's end) down.</summary>
+    private (List<EventRecord> Events, bool More) Walk(SequenceList list)
+    {
         var events = new List<EventRecord>(Math.Min(_limit, 1024));
-        var first = posting.LowerBound(_lo);
-        var index = posting.LowerBound(_pageEnd) - 1;
+        var first = list.LowerBound(_from, _table);
+        var index = list.LowerBound(_pageEnd, _table) - 1;
         for (; index >= first && events.Count < _limit; index--)
         {
-            events.Add(_table.At(posting[index]));
+            events.Add(_table.At(list[index]));
         }
 
-        var filtered = posting.CountInRange(_lo, _hi);
-        return Page(events, filtered, filtered > 0 ? [posting.Key] : [], more: index >= first);
+        return (events, index >= first);
     }
 
     private EventPage ScannedPage()
@@ -141,7 +142,7 @@ internal sealed class QueryPlanner
                 services.Add(service);
             }
 
-            if (sequence < _pageEnd)
+            if (EventPosition.Of(record) < _pageEnd)
             {
                 if (events.Count < _limit)
                 {
@@ -157,12 +158,12 @@ internal sealed class QueryPlanner
         return Page(events, filtered, [.. services], more);
     }
 
-    /// <summary>Candidate sequences, newest first: the smallest exact posting, or the union of the names matching <c>type</c>.</summary>
+    /// <summary>Candidate sequences in the time range, newest first: the smallest exact posting, or the union of the names matching <c>type</c>.</summary>
     private IEnumerable<long> DriverDescending()
     {
         if (_exact.Count > 0)
         {
-            var smallest = _exact.MinBy(p => p.CountInRange(_lo, _hi))!;
+            var smallest = _exact.MinBy(p => p.CountInRange(_from, _to, _table))!;
             return Descending(smallest);
         }
 
@@ -171,8 +172,8 @@ internal sealed class QueryPlanner
 
     private IEnumerable<long> Descending(SequenceList list)
     {
-        var first = list.LowerBound(_lo);
-        for (var i = list.LowerBound(_hi) - 1; i >= first; i--)
+        var first = list.LowerBound(_from, _table);
+        for (var i = list.LowerBound(_to, _table) - 1; i >= first; i--)
         {
             yield return list[i];
         }
@@ -180,31 +181,30 @@ internal sealed class QueryPlanner
 
     private IEnumerable<long> MergeDescending(List<SequenceList> lists)
     {
-        var heads = new PriorityQueue<(SequenceList List, int Index, int First), long>();
+        var heads = new PriorityQueue<(SequenceList List, int Index, int First), EventPosition>(Comparer<EventPosition>.Create((a, b) => b.CompareTo(a)));
         foreach (var list in lists)
         {
-            var first = list.LowerBound(_lo);
-            var index = list.LowerBound(_hi) - 1;
+            var first = list.LowerBound(_from, _table);
+            var index = list.LowerBound(_to, _table) - 1;
             if (index >= first)
             {
-                heads.Enqueue((list, index, first), -list[index]);
+                heads.Enqueue((list, index, first), list.PositionAt(index, _table));
             }
         }
 
-        while (heads.TryDequeue(out var head, out var negated))
+        while (heads.TryDequeue(out var head, out var position))
         {
-            yield return -negated;
+            yield return position.Sequence;
             if (head.Index - 1 >= head.First)
             {
-                heads.Enqueue((head.List, head.Index - 1, head.First), -head.List[head.Index - 1]);
+                heads.Enqueue((head.List, head.Index - 1, head.First), head.List.PositionAt(head.Index - 1, _table));
             }
         }
     }
 
     private EventPage Page(List<EventRecord> events, long filtered, IReadOnlyList<string> services, bool more)
     {
-        long? oldest = _table.Count > 0 ? _table.Oldest.Timestamp : null;
-        long? next = more && events.Count > 0 ? events[^1].Sequence : null;
-        return new EventPage(events, _table.Count, filtered, services, next, oldest);
+        EventPosition? next = more && events.Count > 0 ? EventPosition.Of(events[^1]) : null;
+        return new EventPage(events, _table.Count, filtered, services, next, _table.Earliest?.Timestamp);
     }
 }

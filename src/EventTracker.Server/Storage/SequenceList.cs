@@ -1,8 +1,10 @@
 namespace EventTracker.Server.Storage;
 
 /// <summary>
-/// Ascending event sequence numbers of one index key, in a circular buffer: appends at the end,
-/// evictions from the front, binary search in between.
+/// The sequence numbers of the held events of one index key, in <see cref="EventPosition"/> order (by event time,
+/// then sequence), in a circular buffer. Events almost always arrive in time order, so inserts land at the end and
+/// evictions at the front; a late or backfilled event is inserted in place, shifting the shorter side. Positions are
+/// looked up in the <see cref="EventTable"/> the list belongs to.
 /// </summary>
 internal sealed class SequenceList
 {
@@ -19,37 +21,98 @@ internal sealed class SequenceList
 
     public long this[int index] => _items[(_start + index) % _items.Length];
 
-    public void Add(long sequence)
+    public void Insert(EventPosition position, EventTable table)
     {
         if (Count == _items.Length)
         {
-            var grown = new long[_items.Length * 2];
-            for (var i = 0; i < Count; i++)
-            {
-                grown[i] = this[i];
-            }
-
-            _items = grown;
-            _start = 0;
+            Grow();
         }
 
-        _items[(_start + Count) % _items.Length] = sequence;
+        if (Count == 0 || PositionAt(Count - 1, table) < position)
+        {
+            Slot(Count) = position.Sequence;
+            Count++;
+            return;
+        }
+
+        var index = LowerBound(position, table);
+        if (index < Count - index)
+        {
+            _start = (_start - 1 + _items.Length) % _items.Length;
+            for (var i = 0; i < index; i++)
+            {
+                Slot(i) = Slot(i + 1);
+            }
+        }
+        else
+        {
+            for (var i = Count; i > index; i--)
+            {
+                Slot(i) = Slot(i - 1);
+            }
+        }
+
+        Slot(index) = position.Sequence;
         Count++;
     }
 
-    /// <summary>Removes the first sequence number if it is <paramref name="sequence"/>.</summary>
-    public void RemoveFirst(long sequence)
+    public void Remove(EventPosition position, EventTable table)
     {
-        if (Count > 0 && this[0] == sequence)
+        if (Count > 0 && this[0] == position.Sequence)
         {
             _start = (_start + 1) % _items.Length;
             Count--;
+            return;
         }
+
+        var index = LowerBound(position, table);
+        if (index >= Count || this[index] != position.Sequence)
+        {
+            return;
+        }
+
+        if (index < Count - 1 - index)
+        {
+            for (var i = index; i > 0; i--)
+            {
+                Slot(i) = Slot(i - 1);
+            }
+
+            _start = (_start + 1) % _items.Length;
+        }
+        else
+        {
+            for (var i = index; i < Count - 1; i++)
+            {
+                Slot(i) = Slot(i + 1);
+            }
+        }
+
+        Count--;
     }
 
-    /// <summary>The index of the first sequence number ≥ <paramref name="sequence"/>.</summary>
-    public int LowerBound(long sequence) => (int)SortedSearch.LowerBound(0, Count, sequence, this, static (list, index) => list[(int)index]);
+    /// <summary>The index of the first entry at or after <paramref name="position"/>.</summary>
+    public int LowerBound(EventPosition position, EventTable table) =>
+        (int)SortedSearch.LowerBound(0, Count, (List: this, Table: table, Target: position),
+            static (state, index) => state.List.PositionAt((int)index, state.Table) < state.Target);
 
-    /// <summary>How many sequence numbers lie in [<paramref name="from"/>, <paramref name="to"/>).</summary>
-    public int CountInRange(long from, long to) => to <= from ? 0 : LowerBound(to) - LowerBound(from);
+    /// <summary>How many entries lie in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public int CountInRange(EventPosition from, EventPosition to, EventTable table) =>
+        to <= from ? 0 : LowerBound(to, table) - LowerBound(from, table);
+
+    public EventPosition PositionAt(int index, EventTable table) => EventPosition.Of(table.At(this[index]));
+
+    private ref long Slot(int index) => ref _items[(_start + index) % _items.Length];
+
+    private void Grow()
+    {
+        var grown = new long[_items.Length * 2];
+        for (var i = 0; i < Count; i++)
+        {
+            grown[i] = this[i];
+        }
+
+        _items = grown;
+        _start = 0;
+    }
 }

@@ -1,18 +1,19 @@
 namespace EventTracker.Server.Storage;
 
-/// <summary>The one binary search the store and the analytics timeline share: over any ascending sequence of keys.</summary>
+/// <summary>The one binary search the store and the analytics timeline share: over any sorted range.</summary>
 internal static class SortedSearch
 {
     /// <summary>
-    /// The first position in [<paramref name="low"/>, <paramref name="high"/>) whose key is at least <paramref name="target"/>,
-    /// or <paramref name="high"/> when there is none. <paramref name="keyAt"/> must not decrease along the range.
+    /// The first position in [<paramref name="low"/>, <paramref name="high"/>) for which <paramref name="isBefore"/> is
+    /// false, or <paramref name="high"/> when there is none. <paramref name="isBefore"/> must be true for a prefix of the
+    /// range and false after it (the range is sorted and the predicate asks "is this element before the target?").
     /// </summary>
-    public static long LowerBound<TState>(long low, long high, long target, TState state, Func<TState, long, long> keyAt)
+    public static long LowerBound<TState>(long low, long high, TState state, Func<TState, long, bool> isBefore)
     {
         while (low < high)
         {
             var mid = low + ((high - low) / 2);
-            if (keyAt(state, mid) < target)
+            if (isBefore(state, mid))
             {
                 low = mid + 1;
             }

@@ -13,5 +13,6 @@ internal static class StoredEventMapper
         ServiceName = record.ServiceName,
         Payload = PayloadCodec.Decode(record),
         Timestamp = record.Timestamp,
+        ReceivedAt = record.ReceivedAt != record.Timestamp ? record.ReceivedAt : null,
     };
 }

@@ -164,7 +164,7 @@ internal sealed class WebSocketSession : IDisposable
         }
 
         var payloadErrors = new ValidationErrors();
-        var parsed = EventRequestParser.ParsePayload(hasPayload ? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText()) : [], payloadErrors);
+        var parsed = EventRequestParser.ParsePayload(hasPayload ? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText()) : [], _ingestor.TimeWindow, payloadErrors);
         errors.AddAll(payloadErrors, prefix: "payload.");
         if (errors.Any || parsed is null)
         {

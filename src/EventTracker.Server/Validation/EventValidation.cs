@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using EventTracker.Contracts;
 
@@ -44,9 +45,13 @@ internal static class EventValidation
         }
     }
 
-    /// <summary>Checks the payload's fields; <paramref name="prefix"/> is prepended to field names (<c>events[2].payload.</c>).</summary>
-    public static void ValidatePayload(AIEventPayload payload, string prefix, ValidationErrors errors)
+    /// <summary>
+    /// Checks the payload's fields, its <c>timestamp</c> (when the event happened) within <paramref name="window"/>;
+    /// <paramref name="prefix"/> is prepended to field names (<c>events[2].payload.</c>).
+    /// </summary>
+    public static void ValidatePayload(AIEventPayload payload, string prefix, EventTimeWindow window, ValidationErrors errors)
     {
+        ValidateTimestamp(payload, prefix + "timestamp", window, errors);
         ValidateIdentifier(payload.ServiceName, prefix + "serviceName", errors);
         ValidateIdentifier(payload.SessionId, prefix + "sessionId", errors);
         ValidateIdentifier(payload.CorrelationId, prefix + "correlationId", errors);
@@ -76,6 +81,14 @@ internal static class EventValidation
         }
     }
 
+    /// <summary>
+    /// When the event happened, from the payload's own <c>timestamp</c> field (ISO 8601, or milliseconds since the Unix
+    /// epoch as a number or a string of digits); null when there is none or it is not a time.
+    /// </summary>
+    public static long? PayloadTimestamp(AIEventPayload payload) =>
+        payload.AdditionalProperties?.GetValueOrDefault("timestamp") is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } value
+        && TryReadTime(value, out var milliseconds) ? milliseconds : null;
+
     /// <summary>The payload's own <c>userId</c> field, if it has one.</summary>
     public static string? PayloadUserId(AIEventPayload payload) =>
         payload.AdditionalProperties?.GetValueOrDefault("userId") is { } value ? UserIdOf(value) : null;
@@ -86,6 +99,59 @@ internal static class EventValidation
         JsonValueKind.Number => value.GetRawText(),
         _ => null,
     };
+
+    private static void ValidateTimestamp(AIEventPayload payload, string field, EventTimeWindow window, ValidationErrors errors)
+    {
+        if (payload.AdditionalProperties?.GetValueOrDefault("timestamp") is not { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } value)
+        {
+            return;
+        }
+
+        if (!TryReadTime(value, out var milliseconds))
+        {
+            errors.Add(field, "Must be when the event happened: an ISO 8601 time or milliseconds since the Unix epoch.");
+        }
+        else if (milliseconds > window.Latest)
+        {
+            errors.Add(field, $"Must not be later than {Format(window.Latest)} (a few minutes after the server's clock).");
+        }
+        else if (milliseconds < window.Earliest)
+        {
+            errors.Add(field, $"Must not be earlier than {Format(window.Earliest)} (older events are beyond the retention window).");
+        }
+    }
+
+    private static bool TryReadTime(JsonElement value, out long milliseconds)
+    {
+        milliseconds = 0;
+        var minimum = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+        var maximum = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number when value.TryGetDouble(out var number) && double.IsFinite(number) && number >= minimum && number <= maximum:
+                milliseconds = (long)Math.Round(number);
+                return true;
+            case JsonValueKind.String when value.GetString() is { Length: > 0 } text:
+                if (text.All(char.IsAsciiDigit))
+                {
+                    return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out milliseconds) && milliseconds <= maximum;
+                }
+
+                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+                {
+                    milliseconds = time.ToUnixTimeMilliseconds();
+                    return true;
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private static string Format(long milliseconds) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(milliseconds, DateTimeOffset.MinValue.ToUnixTimeMilliseconds(), DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()))
+            .ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     private static void ValidateText(string? value, string field, ValidationErrors errors)
     {

@@ -174,41 +174,91 @@ public abstract class EventStoreContract : IDisposable
         Assert.Equal(["e0"], Store.Query(new EventFilter(), null, start, 100, null).Events.Select(e => e.Name));
     }
 
-    [Fact]
-    public async Task Paging_with_the_cursor_visits_every_event_once_while_others_arrive()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("a")]
+    [InlineData("type")]
+    public async Task Paging_with_the_cursor_visits_every_event_once_while_others_arrive_out_of_order(string? filter)
     {
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var random = new Random(7);
         for (var i = 0; i < 300; i++)
         {
-            await Store.AppendAsync(Event("old", service: i % 3 == 0 ? "a" : "b"));
+            await Store.AppendAsync(Event(i % 2 == 0 ? "old-x" : "old-y", service: i % 3 == 0 ? "a" : "b", occurredAt: now - random.Next(600_000)));
         }
 
         using var stop = new CancellationTokenSource();
         var writer = Task.Run(async () =>
         {
+            var late = new Random(11);
             while (!stop.IsCancellationRequested)
             {
-                await Store.AppendAsync(Event("new", service: "a"));
+                await Store.AppendAsync(Event("new", service: "a", occurredAt: now - late.Next(600_000)));
             }
         });
 
+        var query = filter switch
+        {
+            "a" => new EventFilter { ServiceName = "a" },
+            "type" => new EventFilter { Type = "OLD-" },
+            _ => new EventFilter(),
+        };
         var seen = new List<EventRecord>();
-        long? cursor = null;
-        var firstPage = true;
+        EventPosition? cursor = null;
         do
         {
-            var page = Store.Query(new EventFilter { ServiceName = "a" }, null, null, 7, cursor);
-            seen.AddRange(firstPage ? page.Events.Where(e => e.Name == "old") : page.Events);
-            firstPage = false;
-            cursor = page.NextBeforeSequence;
+            var page = Store.Query(query, null, null, 7, cursor);
+            Assert.True(page.Events.Zip(page.Events.Skip(1)).All(p => EventPosition.Of(p.First) > EventPosition.Of(p.Second)), "newest first");
+            Assert.True(cursor is null || page.Events.All(e => EventPosition.Of(e) < cursor.Value), "every page after the cursor");
+            seen.AddRange(page.Events);
+            cursor = page.NextBefore;
         }
         while (cursor is not null);
 
         await stop.CancelAsync();
         await writer;
-        var old = seen.Where(e => e.Name == "old").ToList();
-        Assert.Equal(100, old.Count);
+        var old = seen.Where(e => e.Name.StartsWith("old", StringComparison.Ordinal)).ToList();
+        Assert.Equal(filter == "a" ? 100 : 300, old.Count);
         Assert.Equal(old.Count, old.Select(e => e.Sequence).Distinct().Count());
-        Assert.True(old.Zip(old.Skip(1)).All(p => p.First.Sequence > p.Second.Sequence));
+    }
+
+    [Fact]
+    public async Task Events_are_placed_by_when_they_happened_whatever_order_they_arrive_in()
+    {
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        const long minute = 60_000;
+        await Store.AppendAsync(Event("now-login", service: "a", occurredAt: now));
+        await Store.AppendAsync(Event("ten-ago-login", service: "a", occurredAt: now - (10 * minute)));
+        await Store.AppendBatchAsync("late", [Event("five-ago-view", service: "b", occurredAt: now - (5 * minute)), Event("arrival-view", service: "a")]);
+        await Store.AppendAsync(Event("two-ago-login", service: "a", occurredAt: now - (2 * minute)));
+
+        string[] Names(EventFilter filter, long? from = null, long? to = null) =>
+            [.. Store.Query(filter, from, to, 100, null).Events.Select(e => e.Name)];
+
+        Assert.Equal(["arrival-view", "now-login", "two-ago-login", "five-ago-view", "ten-ago-login"], Names(new EventFilter()));
+        Assert.Equal(["arrival-view", "now-login", "two-ago-login", "ten-ago-login"], Names(new EventFilter { ServiceName = "a" }));
+        Assert.Equal(["now-login", "two-ago-login", "ten-ago-login"], Names(new EventFilter { Type = "login" }));
+        Assert.Equal(["arrival-view", "five-ago-view"], Names(new EventFilter { Type = "view" }));
+        Assert.Equal(["two-ago-login", "five-ago-view"], Names(new EventFilter(), now - (6 * minute), now - minute));
+        Assert.Equal(["ten-ago-login"], Names(new EventFilter { ServiceName = "a" }, null, now - (3 * minute)));
+        var page = Store.Query(new EventFilter(), null, null, 100, null);
+        Assert.Equal(now - (10 * minute), page.EarliestTimestamp);
+        Assert.All(page.Events, e => Assert.Equal(now, e.ReceivedAt));
+    }
+
+    [Fact]
+    public async Task Capacity_evicts_the_earliest_arrivals_even_when_they_happened_last()
+    {
+        var store = Reopen(new EventStoreOptions { Capacity = 3 });
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        await store.AppendAsync(Event("first-arrival", service: "s", occurredAt: now));
+        await store.AppendAsync(Event("b", service: "s", occurredAt: now - 3000));
+        await store.AppendAsync(Event("c", service: "s", occurredAt: now - 1000));
+        await store.AppendAsync(Event("d", service: "s", occurredAt: now - 2000));
+
+        Assert.Equal(["c", "d", "b"], store.Query(new EventFilter(), null, null, 10, null).Events.Select(e => e.Name));
+        Assert.Equal(["c", "d", "b"], store.Query(new EventFilter { ServiceName = "s" }, null, null, 10, null).Events.Select(e => e.Name));
+        Assert.Equal(3, store.Query(new EventFilter { ServiceName = "s" }, null, null, 10, null).Filtered);
     }
 
     [Fact]
@@ -329,7 +379,7 @@ public abstract class EventStoreContract : IDisposable
     [Fact]
     public async Task A_restart_keeps_every_event_with_its_id_and_the_replay_ledger_or_starts_with_new_ids()
     {
-        var single = await Store.AppendAsync(Event("single", service: "svc", clientId: "client-1"));
+        var single = await Store.AppendAsync(Event("single", service: "svc", clientId: "client-1", occurredAt: Time.GetUtcNow().ToUnixTimeMilliseconds() - 90_000));
         var batch = await Store.AppendBatchAsync("batch-1", [Event("b1", clientId: "client-2"), Event("b2")]);
         var before = Store.Query(new EventFilter(), null, null, 100, null).Events.Select(Describe).ToList();
         Time.Advance(TimeSpan.FromMinutes(5));
@@ -365,10 +415,11 @@ public abstract class EventStoreContract : IDisposable
     }
 
     internal static NewEvent Event(
-        string name, string? service = null, string? user = null, string? clientId = null, string? correlation = null, string? session = null) =>
-        new(name, service, user, session, correlation, null, null, clientId, "{}"u8.ToArray());
+        string name, string? service = null, string? user = null, string? clientId = null, string? correlation = null, string? session = null,
+        long? occurredAt = null) =>
+        new(name, service, user, session, correlation, null, null, clientId, "{}"u8.ToArray()) { OccurredAt = occurredAt };
 
-    private static string Describe(EventRecord e) => $"{EventIds.Format(e.Sequence)} {e.Name} {e.ServiceName} {e.Timestamp} {e.ClientEventId}";
+    private static string Describe(EventRecord e) => $"{EventIds.Format(e.Sequence)} {e.Name} {e.ServiceName} {e.Timestamp} {e.ReceivedAt} {e.ClientEventId}";
 
     private void Close()
     {

@@ -79,8 +79,8 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
     public async ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events) =>
         (await EnqueueAsync(AppendOperation.Batch(batchId, events))).ToBatchResult();
 
-    public EventPage Query(EventFilter filter, long? from, long? to, int limit, long? beforeSequence) =>
-        _memory.Query(filter, from, to, limit, beforeSequence);
+    public EventPage Query(EventFilter filter, long? from, long? to, int limit, EventPosition? before) =>
+        _memory.Query(filter, from, to, limit, before);
 
     public void EvictExpired()
     {

@@ -8,7 +8,8 @@ namespace EventTracker.Server.Storage.Durable;
 /// <summary>
 /// The on-disk form of one append (a single event, or a whole batch, so a batch is kept or lost as a unit):
 /// <c>[body length: int32 LE][CRC-32 of body: uint32 LE][body]</c>. The body holds the first sequence, the timestamp,
-/// the batch id (if any) and the events' columns and payload JSON.
+/// the arrival time, the batch id (if any) and the events' columns (with the time each happened, when the client
+/// gave one) and payload JSON.
 /// </summary>
 internal static class LogFrame
 {
@@ -18,7 +19,7 @@ internal static class LogFrame
     /// <summary>No frame body is larger; a length beyond it can only be damage.</summary>
     public const int MaxBodyBytes = 256 * 1024 * 1024;
 
-    private const byte Version = 1;
+    private const byte Version = 2;
 
     public static void Write(IBufferWriter<byte> output, AppendOperation operation)
     {
@@ -45,6 +46,12 @@ internal static class LogFrame
             {
                 BinaryPrimitives.WriteDoubleLittleEndian(body.GetSpan(8), ms);
                 body.Advance(8);
+            }
+
+            body.Write([e.OccurredAt is null ? (byte)0 : (byte)1]);
+            if (e.OccurredAt is { } occurredAt)
+            {
+                WriteInt64(body, occurredAt);
             }
 
             WriteVarint(body, (ulong)e.PayloadJson.Length);
@@ -128,9 +135,11 @@ internal static class LogFrame
             var role = reader.String();
             var status = reader.Varint();
             double? responseTime = reader.Byte() == 1 ? reader.Double() : null;
+            long? occurredAt = reader.Byte() == 1 ? reader.Int64() : null;
             var payload = reader.Bytes(reader.Count());
             events.Add(new NewEvent(name, service, user, session, correlation, status == 0 ? null : (int)(status - 1), responseTime, clientId, payload)
             {
+                OccurredAt = occurredAt,
                 UserAgent = Pooled(userAgent),
                 Referrer = Pooled(referrer),
                 UserRole = Pooled(role),
