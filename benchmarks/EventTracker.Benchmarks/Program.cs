@@ -17,6 +17,12 @@ if (args is ["client", ..])
     return;
 }
 
+if (args is ["recover", var directory, var capacity])
+{
+    DurabilityBenchmark.Recover(directory, int.Parse(capacity, CultureInfo.InvariantCulture));
+    return;
+}
+
 if (args is ["durability", ..])
 {
     await DurabilityBenchmark.RunAsync(Argument(1, 1_000_000), Argument(2, 10));

@@ -1,11 +1,16 @@
 namespace EventTracker.Server.Storage;
 
 /// <summary>
-/// One held event. Strings that repeat across events (names, services, users, sessions, correlation ids)
-/// are shared with the index keys, and the payload is kept as compact UTF-8 JSON.
+/// One held event. Strings that repeat across events (names, services, users, sessions, correlation ids) are shared
+/// with the index keys, the repetitive text columns with other events through <see cref="TextColumns"/>, and the
+/// payload is kept as compact UTF-8 JSON. Optional numbers are kept without nullable wrappers: a million of these
+/// are held at once.
 /// </summary>
 internal sealed class EventRecord
 {
+    private readonly double _responseTimeMs = double.NaN;
+    private readonly short _statusCode = -1;
+
     public required long Sequence { get; init; }
 
     /// <summary>When the event happened (ms since the Unix epoch): what time ranges, ordering and analytics use.</summary>
@@ -24,17 +29,29 @@ internal sealed class EventRecord
 
     public string? CorrelationId { get; init; }
 
-    public int? StatusCode { get; init; }
+    /// <summary>The HTTP-like status, 0 to 999, if the event has one.</summary>
+    public int? StatusCode
+    {
+        get => _statusCode < 0 ? null : _statusCode;
+        init => _statusCode = (short)(value ?? -1);
+    }
 
-    public double? ResponseTimeMs { get; init; }
+    public double? ResponseTimeMs
+    {
+        get => double.IsNaN(_responseTimeMs) ? null : _responseTimeMs;
+        init => _responseTimeMs = value ?? double.NaN;
+    }
 
     public string? ClientEventId { get; init; }
 
-    public string? UserAgent { get; init; }
+    /// <summary>The pooled user agent, referrer and role, when they were kept as columns.</summary>
+    public TextColumns? Text { get; init; }
 
-    public string? Referrer { get; init; }
+    public string? UserAgent => Text?.UserAgent;
 
-    public string? UserRole { get; init; }
+    public string? Referrer => Text?.Referrer;
+
+    public string? UserRole => Text?.UserRole;
 
     /// <summary>The payload as UTF-8 JSON, less the fields held above and the pooled text columns (see <see cref="PayloadCodec"/>).</summary>
     public required byte[] PayloadJson { get; init; }

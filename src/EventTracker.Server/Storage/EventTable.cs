@@ -8,7 +8,11 @@ namespace EventTracker.Server.Storage;
 /// </summary>
 internal sealed class EventTable
 {
+    // Enough combinations for real sites; beyond it each event keeps its own.
+    private const int MaxPooledTextColumns = 10_000;
+
     private readonly EventRecord?[] _ring;
+    private readonly Dictionary<TextColumns, TextColumns> _textColumns = [];
 
     public EventTable(int capacity, long firstSequence)
     {
@@ -66,14 +70,33 @@ internal sealed class EventTable
             StatusCode = newEvent.StatusCode,
             ResponseTimeMs = newEvent.ResponseTimeMs,
             ClientEventId = newEvent.ClientEventId,
-            UserAgent = newEvent.UserAgent,
-            Referrer = newEvent.Referrer,
-            UserRole = newEvent.UserRole,
+            Text = Pooled(newEvent),
             PayloadJson = newEvent.PayloadJson,
         };
         _ring[sequence % _ring.Length] = record;
         ByTime.Insert(position, this);
         return record;
+    }
+
+    private TextColumns? Pooled(NewEvent newEvent)
+    {
+        if (newEvent.UserAgent is null && newEvent.Referrer is null && newEvent.UserRole is null)
+        {
+            return null;
+        }
+
+        var columns = new TextColumns(newEvent.UserAgent, newEvent.Referrer, newEvent.UserRole);
+        if (_textColumns.TryGetValue(columns, out var pooled))
+        {
+            return pooled;
+        }
+
+        if (_textColumns.Count < MaxPooledTextColumns)
+        {
+            _textColumns.Add(columns, columns);
+        }
+
+        return columns;
     }
 
     /// <summary>Moves an empty table on to <paramref name="sequence"/>.</summary>

@@ -8,8 +8,13 @@ namespace EventTracker.Server.Storage;
 /// </summary>
 internal sealed class SequenceList
 {
-    // Most correlation and session keys hold one or two events, so lists start small.
-    private long[] _items = new long[1];
+    // Most correlation ids hold one or two events (a request and its response), and there are as many of them as
+    // events: up to two entries live in the list object itself, and an array is allocated only beyond that.
+    private const int InlineCapacity = 2;
+
+    private long[]? _items;
+    private long _inline0;
+    private long _inline1;
     private int _start;
 
     public SequenceList(string key) => Key = key;
@@ -19,11 +24,13 @@ internal sealed class SequenceList
 
     public int Count { get; private set; }
 
-    public long this[int index] => _items[(_start + index) % _items.Length];
+    public long this[int index] => Slot(index);
+
+    private int Capacity => _items?.Length ?? InlineCapacity;
 
     public void Insert(EventPosition position, EventTable table)
     {
-        if (Count == _items.Length)
+        if (Count == Capacity)
         {
             Grow();
         }
@@ -38,7 +45,7 @@ internal sealed class SequenceList
         var index = LowerBound(position, table);
         if (index < Count - index)
         {
-            _start = (_start - 1 + _items.Length) % _items.Length;
+            _start = (_start - 1 + Capacity) % Capacity;
             for (var i = 0; i < index; i++)
             {
                 Slot(i) = Slot(i + 1);
@@ -60,7 +67,7 @@ internal sealed class SequenceList
     {
         if (Count > 0 && this[0] == position.Sequence)
         {
-            _start = (_start + 1) % _items.Length;
+            _start = (_start + 1) % Capacity;
             Count--;
             return;
         }
@@ -78,7 +85,7 @@ internal sealed class SequenceList
                 Slot(i) = Slot(i - 1);
             }
 
-            _start = (_start + 1) % _items.Length;
+            _start = (_start + 1) % Capacity;
         }
         else
         {
@@ -102,11 +109,20 @@ internal sealed class SequenceList
 
     public EventPosition PositionAt(int index, EventTable table) => EventPosition.Of(table.At(this[index]));
 
-    private ref long Slot(int index) => ref _items[(_start + index) % _items.Length];
+    private ref long Slot(int index)
+    {
+        var slot = (_start + index) % Capacity;
+        if (_items is not null)
+        {
+            return ref _items[slot];
+        }
+
+        return ref slot == 0 ? ref _inline0 : ref _inline1;
+    }
 
     private void Grow()
     {
-        var grown = new long[_items.Length * 2];
+        var grown = new long[Capacity * 2];
         for (var i = 0; i < Count; i++)
         {
             grown[i] = this[i];

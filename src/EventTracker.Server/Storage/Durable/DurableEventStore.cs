@@ -52,6 +52,13 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
             });
             _memory = memory ?? new MemoryLayer(_options, time, firstSequence ?? EventIds.FirstSequence(time));
             _log.DeleteSegmentsBefore(_memory.FirstHeldSequence);
+            if (recovered > 0)
+            {
+                // Reading the log back leaves a lot of garbage once; give that memory back to the system now rather than
+                // carry it for the life of the server.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
+
             var elapsed = Stopwatch.GetElapsedTime(started);
             LogRecovered(_logger, Directory, recovered, _memory.Count, elapsed.TotalMilliseconds, _options.FlushMode);
         }
