@@ -1,4 +1,5 @@
 using EventTracker.Contracts;
+using EventTracker.Server.Access;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Endpoints;
 using EventTracker.Server.Hosting;
@@ -45,6 +46,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<EventBroadcaster>();
     builder.Services.AddHostedService<StreamHeartbeat>();
     builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EventTrackerJsonContext.Default));
+    builder.Services.AddApiKeyAccess();
     builder.Services.AddProblemDetails();
     builder.Services.AddOpenApi();
     builder.Services.AddHealthChecks();
@@ -67,6 +69,8 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.UseStatusCodePages();
     app.UseMiddleware<CorsHeadersMiddleware>();
     app.UseEventTrackerStaticAssets();
+    app.UseAuthentication();
+    app.UseAuthorization();
     app.UseWebSockets();
 
     app.MapIngestionEndpoints();
@@ -76,6 +80,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.MapOpenApi();
     app.MapHealthChecks(EventTrackerRoutes.Health);
 
+    app.Lifetime.ApplicationStarted.Register(() => OpenServerWarning.LogIfExposed(app));
     app.Run();
     return 0;
 }

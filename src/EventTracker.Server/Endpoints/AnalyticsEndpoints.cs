@@ -1,4 +1,5 @@
 using EventTracker.Contracts;
+using EventTracker.Server.Access;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Http;
 
@@ -12,7 +13,7 @@ internal static class AnalyticsEndpoints
 
     public static void MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(string.Empty).WithTags("Analytics");
+        var group = app.MapGroup(string.Empty).WithTags("Analytics").RequireAuthorization(Scopes.Read);
         group.MapGet(EventTrackerRoutes.Services, GetServices)
             .WithName("GetServices")
             .WithSummary("Analytics per service over a time range.")

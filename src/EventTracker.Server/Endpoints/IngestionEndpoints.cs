@@ -1,4 +1,5 @@
 using EventTracker.Contracts;
+using EventTracker.Server.Access;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
 using EventTracker.Server.Storage;
@@ -12,7 +13,7 @@ internal static class IngestionEndpoints
 {
     public static void MapIngestionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(string.Empty).WithTags("Ingestion");
+        var group = app.MapGroup(string.Empty).WithTags("Ingestion").RequireAuthorization(Scopes.Ingest);
 
         // Bodies are read by JsonBodyReader rather than declared with Accepts<T>, whose content-type matching would
         // answer 415 before our problem details could name the field, and would refuse text/plain beacons.

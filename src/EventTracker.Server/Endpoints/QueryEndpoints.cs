@@ -1,4 +1,5 @@
 using EventTracker.Contracts;
+using EventTracker.Server.Access;
 using EventTracker.Server.Http;
 using EventTracker.Server.Storage;
 
@@ -14,7 +15,8 @@ internal static class QueryEndpoints
             .WithName("GetEvents")
             .WithSummary("Events matching every given filter, newest first; follow nextCursor for older pages.")
             .Produces<EventsResponse>()
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .RequireAuthorization(Scopes.Read);
     }
 
     private static IResult GetEvents(HttpRequest request, IEventStore store, TimeProvider time)

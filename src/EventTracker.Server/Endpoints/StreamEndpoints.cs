@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using EventTracker.Contracts;
+using EventTracker.Server.Access;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
 using EventTracker.Server.Validation;
@@ -22,13 +23,15 @@ internal static class StreamEndpoints
                 + "filters as GET /api/events; resume with Last-Event-ID.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireAuthorization(Scopes.Read);
 
         app.Map(EventTrackerRoutes.WebSocket, WebSocketAsync)
             .WithTags("Streams")
             .WithName("WebSocketEvents")
             .WithSummary("Live events over a WebSocket, with filter, track and ping messages from the client.")
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .RequireAuthorization(Scopes.Read);
     }
 
     private static async Task StreamAsync(HttpContext context, EventBroadcaster broadcaster, TimeProvider time, IHostApplicationLifetime lifetime)
@@ -72,7 +75,7 @@ internal static class StreamEndpoints
 
     private static async Task WebSocketAsync(
         HttpContext context, EventBroadcaster broadcaster, EventIngestor ingestor, TimeProvider time,
-        IOptions<StreamOptions> options, IHostApplicationLifetime lifetime)
+        IOptions<StreamOptions> options, IHostApplicationLifetime lifetime, ApiKeyRegistry keys)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -97,7 +100,7 @@ internal static class StreamEndpoints
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        using var session = new WebSocketSession(socket, subscription, ingestor, options.Value.MaxClientMessageBytes);
+        using var session = new WebSocketSession(socket, subscription, ingestor, options.Value.MaxClientMessageBytes, context.MayIngest(keys));
         await session.RunAsync(stop.Token);
     }
 

@@ -4,8 +4,8 @@ using EventTracker.Server.Storage;
 namespace EventTracker.Server.Hosting;
 
 /// <summary>
-/// The server's command line: <c>--port</c>, <c>--urls</c>, <c>--data-dir</c>, <c>--in-memory</c>, <c>--help</c> and
-/// <c>--version</c>; anything else is refused with the usage, except configuration written as <c>--Key=value</c>
+/// The server's command line: <c>--port</c>, <c>--urls</c>, <c>--data-dir</c>, <c>--in-memory</c>, <c>--help</c>,
+/// <c>--version</c> and <c>keys new</c>; anything else is refused with the usage, except configuration written as <c>--Key=value</c>
 /// (<c>--EventTracker:Store:Capacity=5000</c>, <c>--environment=Production</c>), which passes through to the host's
 /// configuration as it always did, as do environment variables.
 /// </summary>
@@ -38,6 +38,7 @@ internal static class ServerCommandLine
         {
             port, urls, dataDirectory, inMemory,
         };
+        root.Subcommands.Add(KeysCommand.Create());
         root.Validators.Add(result =>
         {
             if (result.GetValue(inMemory) && result.GetValue(dataDirectory) is not null)

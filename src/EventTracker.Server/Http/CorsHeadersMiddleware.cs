@@ -11,7 +11,7 @@ internal sealed partial class CorsHeadersMiddleware
     private const string AllowedMethods = "GET, POST, PUT, DELETE, OPTIONS, PATCH";
     private const string AllowedHeaders =
         "Content-Type, Authorization, X-Requested-With, X-Monitor-Request, X-User-Id, X-Session-Id, X-Correlation-Id, "
-        + "Accept, Origin, User-Agent, Referer, Idempotency-Key, X-Event-Id, Last-Event-ID";
+        + "Accept, Origin, User-Agent, Referer, Idempotency-Key, X-Event-Id, Last-Event-ID, X-API-Key";
 
     private readonly RequestDelegate _next;
     private readonly ILogger<CorsHeadersMiddleware> _logger;

@@ -18,6 +18,12 @@ internal static class Problems
     public static ProblemHttpResult TooLarge(ValidationErrors errors) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large.", errors.ToDictionary());
 
+    public static ProblemHttpResult Unauthorized(string field, string message) =>
+        Problem(StatusCodes.Status401Unauthorized, "Authentication is required.", field, message);
+
+    public static ProblemHttpResult Forbidden(string field, string message) =>
+        Problem(StatusCodes.Status403Forbidden, "The API key does not allow this.", field, message);
+
     public static ProblemHttpResult TooManyRequests(string field, string message) =>
         Problem(StatusCodes.Status429TooManyRequests, "Too many requests.", field, message);
 

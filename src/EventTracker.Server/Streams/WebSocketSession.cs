@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using EventTracker.Contracts;
-using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Validation;
@@ -20,14 +19,21 @@ internal sealed class WebSocketSession : IDisposable
     private readonly StreamSubscription _subscription;
     private readonly EventIngestor _ingestor;
     private readonly int _maxMessageBytes;
+    private readonly bool _mayIngest;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
-    public WebSocketSession(WebSocket socket, StreamSubscription subscription, EventIngestor ingestor, int maxMessageBytes)
+    /// <param name="socket">The accepted socket.</param>
+    /// <param name="subscription">The client's live messages.</param>
+    /// <param name="ingestor">Where <c>track</c> messages go.</param>
+    /// <param name="maxMessageBytes">The largest message the client may send.</param>
+    /// <param name="mayIngest">Whether the client's key allows <c>track</c> messages.</param>
+    public WebSocketSession(WebSocket socket, StreamSubscription subscription, EventIngestor ingestor, int maxMessageBytes, bool mayIngest)
     {
         _socket = socket;
         _subscription = subscription;
         _ingestor = ingestor;
         _maxMessageBytes = maxMessageBytes;
+        _mayIngest = mayIngest;
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -151,6 +157,11 @@ internal sealed class WebSocketSession : IDisposable
 
     private async Task<byte[]> TrackAsync(JsonElement message)
     {
+        if (!_mayIngest)
+        {
+            return Error("type", "Tracking needs an API key with the ingest scope.");
+        }
+
         var errors = new ValidationErrors();
         var eventName = message.TryGetProperty("eventName", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
         EventValidation.ValidateName(eventName, "eventName", errors);

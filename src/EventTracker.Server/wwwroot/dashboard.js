@@ -7,6 +7,28 @@
   var perMinute = new Map(); // minute start (s) → { count, rtSum, rtCount }
   var $ = function (id) { return document.getElementById(id); };
   var filters = { service: $('filter-service'), event: $('filter-event'), user: $('filter-user') };
+  // A server with API keys needs a read key: asked for once, kept for this tab only.
+  var KEY_ITEM = 'eventtracker-read-key';
+  var readKey = sessionStorage.getItem(KEY_ITEM);
+
+  function withKey(url) {
+    return readKey ? url + (url.indexOf('?') >= 0 ? '&' : '?') + 'apiKey=' + encodeURIComponent(readKey) : url;
+  }
+
+  function askForKey(rejected) {
+    $('key-form').hidden = false;
+    $('key-message').textContent = rejected ? 'That key was not accepted; a key with the read scope is needed.' : 'This server needs an API key with the read scope.';
+    $('connection').textContent = 'locked';
+    $('connection').className = 'badge down';
+  }
+
+  $('key-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    readKey = $('api-key').value.trim();
+    sessionStorage.setItem(KEY_ITEM, readKey);
+    $('key-form').hidden = true;
+    start();
+  });
 
   function text(tag, value, className) {
     var el = document.createElement(tag);
@@ -64,7 +86,11 @@
   }
 
   function getJson(url) {
-    return fetch(url, { headers: { Accept: 'application/json' } }).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    return fetch(withKey(url), { headers: { Accept: 'application/json' } }).then(function (r) {
+      if (r.status === 401 || r.status === 403) { askForKey(!!readKey); throw new Error(r.status); }
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    });
   }
 
   function fixed(value) { return value == null ? '—' : Number(value).toFixed(1); }
@@ -102,7 +128,7 @@
       li.append(text('strong', sug.title), text('p', sug.description));
       if (sug.action && sug.action.href) {
         var a = text('a', sug.action.label || 'Open');
-        a.href = sug.action.href;
+        a.href = withKey(sug.action.href);
         a.className = 'suggestion-action';
         li.append(a);
       }
@@ -119,7 +145,7 @@
   }
 
   function connect() {
-    var source = new EventSource('/api/events/stream');
+    var source = new EventSource(withKey('/api/events/stream'));
     source.onopen = function () { $('connection').textContent = 'live'; $('connection').className = 'badge live'; };
     source.onerror = function () { $('connection').textContent = 'reconnecting…'; $('connection').className = 'badge down'; };
     source.onmessage = function (message) {
@@ -135,11 +161,19 @@
   Object.keys(filters).forEach(function (key) { filters[key].addEventListener('input', renderRows); });
   var preset = new URLSearchParams(location.search);
   if (preset.get('serviceName')) filters.service.value = preset.get('serviceName');
-  getJson('/api/events?limit=' + MAX_ROWS).then(function (page) {
-    page.events.slice().reverse().forEach(function (e) { addEvent(e, false); });
-    renderRows();
-    renderCharts();
-  }).catch(function () { }).then(connect);
-  refresh();
+
+  function start() {
+    getJson('/api/events?limit=' + MAX_ROWS).then(function (page) {
+      page.events.slice().reverse().forEach(function (e) { addEvent(e, false); });
+      renderRows();
+      renderCharts();
+      connect();
+      refresh();
+    }).catch(function (e) {
+      if (e.message !== '401' && e.message !== '403') { connect(); refresh(); }
+    });
+  }
+
+  start();
   setInterval(renderCharts, 15000);
 })();

@@ -8,7 +8,6 @@
   var script = d.currentScript || d.querySelector('script[src*="/api/monitor.js"]');
   var data = (script && script.dataset) || {};
   var origin = new URL(script ? script.src : '/', loc.href).origin;
-  var endpoint = origin + '/api/events/track/batch';
   var cfg = {
     service: data.serviceName || 'web-analytics',
     apiKey: data.apiKey,
@@ -18,6 +17,8 @@
     maxStored: 200,
     disabled: (data.disable || '').split(',')
   };
+  // A query parameter, not a header: a header would cost a CORS preflight, and beacons cannot set one.
+  var endpoint = origin + '/api/events/track/batch' + (cfg.apiKey ? '?apiKey=' + encodeURIComponent(cfg.apiKey) : '');
   var origFetch = w.fetch;
   var sid = session.get('lm_sid') || session.set('lm_sid', uuid());
   var userId = store.get('lm_uid');

@@ -1,0 +1,11 @@
+namespace EventTracker.Server.Access;
+
+/// <summary>A configured key as the server checks it: its name, the SHA-256 of the key, its scopes and allowed origins.</summary>
+internal sealed record ApiKey(string Name, byte[] Hash, IReadOnlySet<string> Scopes, IReadOnlySet<string> AllowedOrigins)
+{
+    /// <summary>Whether the key carries <paramref name="scope"/>, directly or through <c>admin</c>.</summary>
+    public bool Allows(string scope) => Scopes.Contains(scope) || Scopes.Contains(Access.Scopes.Admin);
+
+    /// <summary>Whether a request from <paramref name="origin"/> (the Origin header, empty when not a browser) may use the key.</summary>
+    public bool AllowsOrigin(string origin) => AllowedOrigins.Count == 0 || origin.Length == 0 || AllowedOrigins.Contains(origin);
+}

@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using EventTracker.Server.Access;
+
+namespace EventTracker.Server.Tests.Access;
+
+/// <summary>API keys and scopes over real Kestrel: every endpoint against no key, an unknown key, and each scope.</summary>
+public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
+{
+    private const string IngestKey = "ingest-key-0123456789";
+    private const string ReadKey = "read-key-0123456789abc";
+    private const string AdminKey = "admin-key-0123456789ab";
+    private const string PageKey = "page-key-0123456789abcd";
+    private readonly KeyedServer _server;
+
+    public AccessTests(KeyedServer server) => _server = server;
+
+    public static TheoryData<string, string, string> Endpoints => new()
+    {
+        // method, path, what it needs
+        { "POST", "/api/events/track/matrix", Scopes.Ingest },
+        { "POST", "/api/events/track/batch", Scopes.Ingest },
+        { "GET", "/api/events", Scopes.Read },
+        { "GET", "/api/events?serviceName=svc", Scopes.Read },
+        { "GET", "/api/events/services", Scopes.Read },
+        { "GET", "/api/events/statistics", Scopes.Read },
+        { "GET", "/api/events/suggestions", Scopes.Read },
+        { "GET", "/api/events/stream", Scopes.Read },
+        { "WS", "/api/events/ws", Scopes.Read },
+        { "GET", "/api/monitor.js", "public" },
+        { "GET", "/healthz", "public" },
+        { "GET", "/", "public" },
+        { "GET", "/dashboard.js", "public" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Each_endpoint_answers_each_kind_of_key_as_its_scope_requires(string method, string path, string needs)
+    {
+        (string? Key, string Name)[] callers = [(null, "none"), ("not-a-key-000000000000", "unknown"), (IngestKey, Scopes.Ingest), (ReadKey, Scopes.Read), (AdminKey, Scopes.Admin)];
+        foreach (var (key, name) in callers)
+        {
+            var expected = needs == "public" ? HttpStatusCode.OK
+                : key is null || name == "unknown" ? HttpStatusCode.Unauthorized
+                : name == needs || name == Scopes.Admin ? HttpStatusCode.OK
+                : HttpStatusCode.Forbidden;
+
+            var actual = method == "WS" ? await WebSocketStatusAsync(path, key) : await StatusAsync(method, path, key);
+
+            Assert.True(expected == actual, $"{method} {path} with {name} key: expected {(int)expected}, got {(int)actual}");
+        }
+    }
+
+    [Fact]
+    public async Task Refusals_are_problem_details_with_www_authenticate()
+    {
+        using var client = _server.CreateClient();
+
+        using var missing = await client.GetAsync("/api/events");
+        using var unknown = await Send(client, HttpMethod.Get, "/api/events", "not-a-key-000000000000");
+        using var wrongScope = await Send(client, HttpMethod.Get, "/api/events", IngestKey);
+
+        Assert.Equal("Bearer realm=\"EventTracker\"", missing.Headers.WwwAuthenticate.ToString());
+        Assert.Contains("error=\"invalid_token\"", unknown.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.Contains("error=\"insufficient_scope\", scope=\"read\"", wrongScope.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        foreach (var response in new[] { missing, unknown, wrongScope })
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+            Assert.True(errors.TryGetProperty("X-API-Key", out _));
+        }
+    }
+
+    [Fact]
+    public async Task A_key_is_accepted_as_a_bearer_token_and_as_the_api_key_query_parameter()
+    {
+        using var client = _server.CreateClient();
+        using var bearer = new HttpRequestMessage(HttpMethod.Get, "/api/events");
+        bearer.Headers.Authorization = new("Bearer", ReadKey);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(bearer)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/events?apiKey=" + ReadKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/events?apiKey=" + IngestKey)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("https://shop.example", HttpStatusCode.OK)]
+    [InlineData(null, HttpStatusCode.OK)]
+    [InlineData("https://elsewhere.example", HttpStatusCode.Forbidden)]
+    public async Task A_key_limited_to_origins_refuses_other_browser_origins(string? origin, HttpStatusCode expected)
+    {
+        using var client = _server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events/track/from-page?apiKey=" + PageKey) { Content = new StringContent("{}") };
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            Assert.Contains("\"Origin\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(ReadKey, false)]
+    [InlineData(AdminKey, true)]
+    public async Task Websocket_track_messages_need_the_ingest_scope(string key, bool tracks)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader(ApiKeyReader.Header, key);
+        await socket.ConnectAsync(new Uri(_server.WebSocketAddress, "/api/events/ws"), CancellationToken.None);
+        await socket.SendAsync("""{"type":"track","eventName":"from-socket"}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+
+        var buffer = new byte[8192];
+        var received = await socket.ReceiveAsync(buffer, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        var type = JsonDocument.Parse(buffer.AsMemory(0, received.Count)).RootElement.GetProperty("type").GetString();
+
+        Assert.Equal(tracks ? "track" : "error", type);
+    }
+
+    [Fact]
+    public async Task With_no_keys_configured_every_endpoint_is_open_whatever_key_is_sent()
+    {
+        await using var open = new TestServerFactory();
+        using var client = open.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/events/track/open", new StringContent("{}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Get, "/api/events", "anything-at-all-1234")).StatusCode);
+    }
+
+    private async Task<HttpStatusCode> StatusAsync(string method, string path, string? key)
+    {
+        using var client = _server.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "POST")
+        {
+            request.Content = new StringContent(path.EndsWith("batch", StringComparison.Ordinal) ? """{"events":[{"eventName":"matrix"}]}""" : "{}", Encoding.UTF8, "application/json");
+        }
+
+        if (key is not null)
+        {
+            request.Headers.Add(ApiKeyReader.Header, key);
+        }
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return response.StatusCode;
+    }
+
+    private async Task<HttpStatusCode> WebSocketStatusAsync(string path, string? key)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        if (key is not null)
+        {
+            socket.Options.SetRequestHeader(ApiKeyReader.Header, key);
+        }
+
+        try
+        {
+            await socket.ConnectAsync(new Uri(_server.WebSocketAddress, path), CancellationToken.None);
+            return HttpStatusCode.OK;
+        }
+        catch (WebSocketException)
+        {
+            return socket.HttpStatusCode;
+        }
+    }
+
+    private static Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, string key)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add(ApiKeyReader.Header, key);
+        return client.SendAsync(request);
+    }
+
+    /// <summary>The server with an ingest, a read, an admin and an origin-limited page key (the read key given by its hash).</summary>
+    public sealed class KeyedServer : IAsyncDisposable
+    {
+        private readonly TestServerFactory _factory = new(
+            new Dictionary<string, string?>
+            {
+                ["EventTracker:Auth:Keys:0:Name"] = "backend",
+                ["EventTracker:Auth:Keys:0:Key"] = IngestKey,
+                ["EventTracker:Auth:Keys:0:Scopes:0"] = Scopes.Ingest,
+                ["EventTracker:Auth:Keys:1:Name"] = "analyst",
+                ["EventTracker:Auth:Keys:1:KeyHash"] = Convert.ToHexStringLower(ApiKeyRegistry.Hash(ReadKey)),
+                ["EventTracker:Auth:Keys:1:Scopes:0"] = Scopes.Read,
+                ["EventTracker:Auth:Keys:2:Name"] = "operator",
+                ["EventTracker:Auth:Keys:2:Key"] = AdminKey,
+                ["EventTracker:Auth:Keys:2:Scopes:0"] = Scopes.Admin,
+                ["EventTracker:Auth:Keys:3:Name"] = "shop-page",
+                ["EventTracker:Auth:Keys:3:Key"] = PageKey,
+                ["EventTracker:Auth:Keys:3:Scopes:0"] = Scopes.Ingest,
+                ["EventTracker:Auth:Keys:3:AllowedOrigins:0"] = "https://shop.example",
+            },
+            kestrel: true);
+
+        public Uri WebSocketAddress => new UriBuilder(_factory.ClientOptions.BaseAddress) { Scheme = "ws" }.Uri;
+
+        public HttpClient CreateClient() => _factory.CreateClient();
+
+        public ValueTask DisposeAsync() => _factory.DisposeAsync();
+    }
+}
