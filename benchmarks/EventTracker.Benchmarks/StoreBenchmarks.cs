@@ -31,7 +31,7 @@ public class StoreBenchmarks
         }
 
         _projection = new AnalyticsProjection(_store, Options.Create(new EventStoreOptions()));
-        _analytics = new ServiceAnalytics(_projection);
+        _analytics = new ServiceAnalytics(_projection, _store);
         _incoming = Enumerable.Range(Held, 4096).Select(SeedLikeEvents.Create).ToArray();
     }
 

@@ -20,4 +20,7 @@ public sealed class EventStatistics
 
     /// <summary>Analytics per service, busiest first.</summary>
     public IReadOnlyList<ServiceStats> ServiceBreakdown { get; init; } = [];
+
+    /// <summary>Events the server has evicted since it started, to stay within its capacity or maximum age (they are not counted above).</summary>
+    public long? EvictedEvents { get; init; }
 }

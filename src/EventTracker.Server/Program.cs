@@ -65,7 +65,8 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
         return 1;
     }
 
-    app.UseExceptionHandler();
+    // Kestrel's protocol errors (bad framing, stalled bodies) keep their own 4xx wherever they surface.
+    app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError });
     app.UseStatusCodePages();
     app.UseMiddleware<CorsHeadersMiddleware>();
     app.UseEventTrackerStaticAssets();

@@ -110,6 +110,27 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>Asks the server to stop (SIGTERM, as a service manager or container runtime does) and waits for it to exit.</summary>
+    /// <returns>Whether it exited within <paramref name="timeout"/>.</returns>
+    public async Task<bool> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Kills the server at once (SIGKILL, as <c>kill -9</c> does): nothing of it runs after this.</summary>
     public async Task KillAsync()
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EventTracker.Contracts;
+using EventTracker.Server.Storage;
 
 namespace EventTracker.Server.Analytics;
 
@@ -10,8 +11,13 @@ internal sealed class ServiceAnalytics
     private const int TopEventsOverall = 20;
 
     private readonly AnalyticsProjection _projection;
+    private readonly IEventStore _store;
 
-    public ServiceAnalytics(AnalyticsProjection projection) => _projection = projection;
+    public ServiceAnalytics(AnalyticsProjection projection, IEventStore store)
+    {
+        _projection = projection;
+        _store = store;
+    }
 
     public ServicesResponse GetServices(long? from, long? to, string? serviceName)
     {
@@ -57,6 +63,7 @@ internal sealed class ServiceAnalytics
             PerDay = perDay,
             TopEvents = TopEvents(names, rollups.Count, TopEventsOverall),
             ServiceBreakdown = ToServiceStats(rollups.Services.Values),
+            EvictedEvents = _store.EvictedCount,
         };
     }
 

@@ -38,7 +38,7 @@ internal static class StreamEndpoints
     {
         var query = new QueryReader(context.Request, time.GetUtcNow());
         var filter = query.Filter();
-        var lastEventId = LastEventId(context.Request, query.Errors);
+        var lastEventId = LastEventId(context.Request, query);
         if (query.Errors.Any)
         {
             await Problems.BadRequest(query.Errors).ExecuteAsync(context);
@@ -99,16 +99,16 @@ internal static class StreamEndpoints
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         using var session = new WebSocketSession(socket, subscription, ingestor, options.Value.MaxClientMessageBytes, context.MayIngest(keys));
-        await session.RunAsync(stop.Token);
+        await session.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
     }
 
     /// <summary>The <c>Last-Event-ID</c> header, or the <c>lastEventId</c> query parameter for clients that cannot set headers.</summary>
-    private static long? LastEventId(HttpRequest request, ValidationErrors errors)
+    private static long? LastEventId(HttpRequest request, QueryReader query)
     {
+        var errors = query.Errors;
         var header = request.Headers["Last-Event-ID"].ToString();
-        var value = header.Length > 0 ? header : request.Query["lastEventId"].ToString();
+        var value = header.Length > 0 ? header : query.Raw("lastEventId");
         if (value.Length == 0)
         {
             return null;

@@ -8,6 +8,7 @@ namespace EventTracker.Server.Http;
 internal static class EventCursor
 {
     private const int Length = 2 * sizeof(long);
+    private const int EncodedLength = 22; // 16 bytes in base64url, unpadded
 
     public static string Encode(EventPosition position)
     {
@@ -21,7 +22,8 @@ internal static class EventCursor
     {
         position = default;
         Span<byte> bytes = stackalloc byte[Length];
-        if (!Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != Length)
+        if (cursor.Length != EncodedLength || !cursor.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            || !Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written != Length)
         {
             return false;
         }

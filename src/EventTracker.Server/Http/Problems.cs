@@ -18,6 +18,10 @@ internal static class Problems
     public static ProblemHttpResult TooLarge(ValidationErrors errors) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large.", errors.ToDictionary());
 
+    /// <summary>A body that could not be read as sent: its framing was wrong (400) or it stalled (408).</summary>
+    public static ProblemHttpResult BadBody(int status, string message) =>
+        Problem(status, status == StatusCodes.Status408RequestTimeout ? "The request body did not arrive in time." : "The request body could not be read.", "body", message);
+
     public static ProblemHttpResult Unauthorized(string field, string message) =>
         Problem(StatusCodes.Status401Unauthorized, "Authentication is required.", field, message);
 

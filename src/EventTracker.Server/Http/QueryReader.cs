@@ -10,11 +10,14 @@ internal sealed class QueryReader
 {
     private readonly IQueryCollection _query;
     private readonly DateTimeOffset _now;
+    private readonly HashSet<string> _notUtf8;
+    private readonly HashSet<string> _reported = new(StringComparer.OrdinalIgnoreCase);
 
     public QueryReader(HttpRequest request, DateTimeOffset now)
     {
         _query = request.Query;
         _now = now;
+        _notUtf8 = PercentEncoding.InvalidQueryParameters(request.QueryString.Value);
     }
 
     public ValidationErrors Errors { get; } = new();
@@ -22,7 +25,7 @@ internal sealed class QueryReader
     /// <summary>A string parameter; empty means absent.</summary>
     public string? String(string name)
     {
-        var value = _query[name].ToString();
+        var value = Raw(name);
         if (value.Length == 0)
         {
             return null;
@@ -30,6 +33,22 @@ internal sealed class QueryReader
 
         EventValidation.ValidateIdentifier(value, name, Errors, EventValidation.MaxNameLength);
         return value;
+    }
+
+    /// <summary>The decoded value of <paramref name="name"/>; empty (after an error) when its escapes are not valid UTF-8.</summary>
+    public string Raw(string name)
+    {
+        if (_notUtf8.Contains(name))
+        {
+            if (_reported.Add(name))
+            {
+                Errors.Add(name, "Must be valid UTF-8 text.");
+            }
+
+            return string.Empty;
+        }
+
+        return _query[name].ToString();
     }
 
     /// <summary>The filter parameters shared by <c>GET /api/events</c> and the streams.</summary>
@@ -46,7 +65,7 @@ internal sealed class QueryReader
     /// <summary>An integer clamped to [<paramref name="min"/>, <paramref name="max"/>]; negative or non-numeric values are errors.</summary>
     public int Limit(string name, int defaultValue, int min, int max)
     {
-        var value = _query[name].ToString();
+        var value = Raw(name);
         if (value.Length == 0)
         {
             return defaultValue;
@@ -70,7 +89,7 @@ internal sealed class QueryReader
     /// <summary>A time: ISO 8601, epoch milliseconds, or a relative span such as <c>24h</c>.</summary>
     public long? Time(string name)
     {
-        var value = _query[name].ToString();
+        var value = Raw(name);
         if (value.Length == 0)
         {
             return null;
@@ -81,7 +100,7 @@ internal sealed class QueryReader
             return milliseconds;
         }
 
-        Errors.Add(name, "Must be an ISO 8601 time, milliseconds since the Unix epoch, or a span such as 15m, 24h or 7d.");
+        Errors.Add(name, "Must be an ISO 8601 time, milliseconds since the Unix epoch, or a span such as 15m, 24h or 7d, within the years 1 to 9999.");
         return null;
     }
 
@@ -101,7 +120,7 @@ internal sealed class QueryReader
     /// <summary>A paging cursor from a previous response.</summary>
     public EventPosition? Cursor(string name)
     {
-        var value = _query[name].ToString();
+        var value = Raw(name);
         if (value.Length == 0)
         {
             return null;

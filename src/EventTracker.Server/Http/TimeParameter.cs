@@ -4,7 +4,8 @@ namespace EventTracker.Server.Http;
 
 /// <summary>
 /// Reads the <c>from</c> and <c>to</c> query parameters: ISO 8601, milliseconds since the Unix epoch,
-/// or a span back from now such as <c>30s</c>, <c>15m</c>, <c>24h</c>, <c>7d</c> or <c>2w</c>.
+/// or a span back from now such as <c>30s</c>, <c>15m</c>, <c>24h</c>, <c>7d</c> or <c>2w</c>; nothing outside the
+/// range of <see cref="DateTimeOffset"/> (years 1 to 9999).
 /// </summary>
 internal static class TimeParameter
 {
@@ -18,11 +19,17 @@ internal static class TimeParameter
 
         if (value.All(char.IsAsciiDigit))
         {
-            return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out milliseconds);
+            return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out milliseconds)
+                && milliseconds <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
         }
 
         if (TryParseRelative(value, out var span))
         {
+            if (span > now - DateTimeOffset.MinValue)
+            {
+                return false;
+            }
+
             milliseconds = (now - span).ToUnixTimeMilliseconds();
             return true;
         }

@@ -15,7 +15,7 @@ internal static class EventRequestParser
             return new AIEventPayload();
         }
 
-        if (!IsWellFormed(body, errors) || !IsObjectOrNull(body, "body", errors))
+        if (!JsonText.Validate(body, errors) || !IsObjectOrNull(body, "body", errors))
         {
             return null;
         }
@@ -41,7 +41,7 @@ internal static class EventRequestParser
             return null;
         }
 
-        if (!IsWellFormed(body, errors) || !IsObjectOrNull(body, "body", errors))
+        if (!JsonText.Validate(body, errors) || !IsObjectOrNull(body, "body", errors))
         {
             return null;
         }
@@ -84,24 +84,6 @@ internal static class EventRequestParser
         }
 
         return errors.Any ? null : batch;
-    }
-
-    private static bool IsWellFormed(byte[] body, ValidationErrors errors)
-    {
-        var reader = new Utf8JsonReader(body);
-        try
-        {
-            while (reader.Read())
-            {
-            }
-
-            return true;
-        }
-        catch (JsonException e)
-        {
-            errors.Add("body", $"Malformed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}.");
-            return false;
-        }
     }
 
     private static bool IsObjectOrNull(byte[] body, string field, ValidationErrors errors)

@@ -29,6 +29,13 @@ internal sealed class JsonBodyReader
             return (null, TooLarge());
         }
 
+        // Kestrel takes the chunked framing off; any other transfer coding (gzip, …) would reach us still encoded.
+        if (request.Headers.TransferEncoding.ToString() is { Length: > 0 } codings
+            && codings.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Any(c => !c.Equals("chunked", StringComparison.OrdinalIgnoreCase)))
+        {
+            return (null, Problems.BadRequest("Transfer-Encoding", $"'{codings}' is not supported; send the body as is or chunked."));
+        }
+
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
             sizeFeature.MaxRequestBodySize = _maxBytes + 1L;
@@ -52,6 +59,16 @@ internal sealed class JsonBodyReader
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (null, TooLarge());
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Framing errors (bad chunks, a body that ends early) and bodies that stall (408) keep Kestrel's status.
+            return (null, Problems.BadBody(e.StatusCode, e.Message));
+        }
+        catch (IOException e)
+        {
+            // Some framing errors surface as plain I/O errors (a chunk size that overflows, for one).
+            return (null, Problems.BadBody(StatusCodes.Status400BadRequest, e.Message));
         }
         finally
         {

@@ -90,8 +90,8 @@ internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
     }
 
     /// <summary>
-    /// Adds a reader, first queueing the held messages after <paramref name="lastEventId"/> that pass its filter.
-    /// Null when the connection limit is reached.
+    /// Adds a reader, first queueing the held messages after <paramref name="lastEventId"/> that pass its filter, after a
+    /// <c>dropped</c> notice when some cannot be replayed. Null when the connection limit is reached.
     /// </summary>
     public StreamSubscription? TrySubscribe(EventFilter filter, long? lastEventId)
     {
@@ -103,8 +103,16 @@ internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
                 return null;
             }
 
-            if (lastEventId is { } last && last >= _firstId - 1 && last < _lastId)
+            if (lastEventId is { } last && last < _lastId)
             {
+                if (last < _firstId - 1)
+                {
+                    // An id from before anything this server holds (an earlier memory-only run, or long evicted): the
+                    // reader missed messages, and how many cannot be told; it gets every message held after a notice.
+                    subscription.ReportMissed(0, _firstId - 1);
+                    last = _firstId - 1;
+                }
+
                 Replay(subscription, last);
             }
 

@@ -16,6 +16,7 @@ internal sealed class StreamSubscription : IDisposable
     private EventFilter _filter;
     private long _dropped;
     private long _lastDroppedId;
+    private int _unknownLoss; // 1 when messages were missed in a number nobody knows
 
     public StreamSubscription(EventBroadcaster owner, EventFilter filter, int queueSize)
     {
@@ -50,7 +51,8 @@ internal sealed class StreamSubscription : IDisposable
             while (_queue.Reader.TryRead(out var message))
             {
                 var dropped = Interlocked.Exchange(ref _dropped, 0);
-                if (dropped > 0)
+                var unknownLoss = Interlocked.Exchange(ref _unknownLoss, 0) == 1;
+                if (dropped > 0 || unknownLoss)
                 {
                     yield return DroppedNotice(dropped, Interlocked.Read(ref _lastDroppedId));
                 }
@@ -66,11 +68,18 @@ internal sealed class StreamSubscription : IDisposable
         _queue.Writer.TryComplete();
     }
 
-    /// <summary>Reports messages that were never queued (they left the resume buffer before the reader came back).</summary>
+    /// <summary>
+    /// Reports messages that were never queued (they left the resume buffer before the reader came back); a
+    /// <paramref name="count"/> of 0 means some were missed but their number is unknown.
+    /// </summary>
     public void ReportMissed(long count, long lastMissedId)
     {
         Interlocked.Add(ref _dropped, count);
         Interlocked.Exchange(ref _lastDroppedId, lastMissedId);
+        if (count == 0)
+        {
+            Interlocked.Exchange(ref _unknownLoss, 1);
+        }
     }
 
     private void OnDropped(BroadcastMessage message)

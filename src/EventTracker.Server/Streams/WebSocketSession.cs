@@ -36,19 +36,21 @@ internal sealed class WebSocketSession : IDisposable
         _mayIngest = mayIngest;
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the session until the client closes it or goes away. When <paramref name="serverStopping"/> fires, the client
+    /// gets a close frame (1001, going away) and the session ends with the closing handshake — cancelling a socket
+    /// operation instead would abort the connection without one.
+    /// </summary>
+    public async Task RunAsync(CancellationToken requestAborted, CancellationToken serverStopping)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         var sending = SendLiveMessagesAsync(stop.Token);
+        using var closing = serverStopping.Register(() => _ = CloseForShutdownAsync());
         try
         {
-            await ReceiveAsync(stop.Token);
+            await ReceiveAsync(requestAborted);
         }
-        catch (OperationCanceledException)
-        {
-            await CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down");
-        }
-        catch (WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
             // The client went away without a close handshake.
         }
@@ -67,7 +69,7 @@ internal sealed class WebSocketSession : IDisposable
         {
             await foreach (var message in _subscription.ReadAllAsync(cancellationToken))
             {
-                await SendAsync(message.Json, cancellationToken);
+                await SendAsync(message.Json, CancellationToken.None);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
@@ -101,37 +103,32 @@ internal sealed class WebSocketSession : IDisposable
                 return;
             }
 
-            await SendAsync(await HandleAsync(buffer.AsMemory(0, length)), cancellationToken);
+            await SendAsync(await HandleAsync(buffer.AsMemory(0, length)), CancellationToken.None);
         }
     }
 
     /// <summary>The answer to one client message.</summary>
     private async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> json)
     {
-        JsonDocument document;
-        try
+        var errors = new ValidationErrors();
+        if (!JsonText.Validate(json.Span, errors, root: "message"))
         {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return Error("message", "Not valid JSON.");
+            return Error(errors);
         }
 
-        using (document)
+        using var document = JsonDocument.Parse(json);
+
+        var root = document.RootElement;
+        var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+            ? t.GetString()
+            : null;
+        return type switch
         {
-            var root = document.RootElement;
-            var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
-                ? t.GetString()
-                : null;
-            return type switch
-            {
-                "ping" => Envelope.Serialize(StreamMessageTypes.Pong, DateTimeOffset.UtcNow, EventTrackerJsonContext.Default.DateTimeOffset),
-                "filter" => ReplaceFilter(root),
-                "track" => await TrackAsync(root),
-                _ => Error("type", "Expected an object whose type is \"filter\", \"track\" or \"ping\"."),
-            };
-        }
+            "ping" => Envelope.Serialize(StreamMessageTypes.Pong, DateTimeOffset.UtcNow, EventTrackerJsonContext.Default.DateTimeOffset),
+            "filter" => ReplaceFilter(root),
+            "track" => await TrackAsync(root),
+            _ => Error("type", "Expected an object whose type is \"filter\", \"track\" or \"ping\"."),
+        };
     }
 
     private byte[] ReplaceFilter(JsonElement message)
@@ -241,6 +238,30 @@ internal sealed class WebSocketSession : IDisposable
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    private async Task CloseForShutdownAsync()
+    {
+        try
+        {
+            await _sendLock.WaitAsync();
+            try
+            {
+                if (_socket.State == WebSocketState.Open)
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down", timeout.Token);
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The client is gone already.
         }
     }
 
