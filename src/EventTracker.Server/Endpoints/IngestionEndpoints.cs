@@ -62,7 +62,7 @@ internal static class IngestionEndpoints
         }
 
         EventValidation.ValidateName(eventName, "eventName", errors);
-        var headers = TrackHeaders.Read(request.Headers, errors);
+        var headers = TrackHeaders.Read(request.Headers, errors) with { Sender = request.HttpContext.GetApiKey()?.Name };
         if (errors.Any)
         {
             return Problems.BadRequest(errors);
@@ -94,7 +94,7 @@ internal static class IngestionEndpoints
         }
 
         var errors = new ValidationErrors();
-        var headers = TrackHeaders.Read(context.Request.Headers, errors);
+        var headers = TrackHeaders.Read(context.Request.Headers, errors) with { Sender = context.GetApiKey()?.Name };
         if (errors.Any)
         {
             return Problems.BadRequest(errors);

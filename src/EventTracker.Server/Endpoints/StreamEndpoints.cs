@@ -99,7 +99,7 @@ internal static class StreamEndpoints
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var session = new WebSocketSession(socket, subscription, ingestor, options.Value.MaxClientMessageBytes, context.MayIngest(keys));
+        using var session = new WebSocketSession(socket, subscription, ingestor, options.Value.MaxClientMessageBytes, context.MayIngest(keys), context.GetApiKey()?.Name);
         await session.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
     }
 

@@ -38,7 +38,7 @@ internal sealed class EventIngestor
     /// <exception cref="StoreUnavailableException">The store cannot take writes now; nothing was stored.</exception>
     public async Task<TrackEventResponse> TrackAsync(string eventName, AIEventPayload payload, TrackHeaders headers)
     {
-        var result = await _store.AppendAsync(ToNewEvent(eventName, payload, headers, headers.EventId));
+        var result = await _store.AppendAsync(ToNewEvent(eventName, payload, headers, Scoped(headers.EventId, headers.Sender)));
         return new TrackEventResponse
         {
             Success = true,
@@ -54,9 +54,9 @@ internal sealed class EventIngestor
     {
         var batchId = batch.BatchId ?? "batch-" + Guid.CreateVersion7().ToString("N");
         var events = batch.Events
-            .Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, item.EventId))
+            .Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, Scoped(item.EventId, headers.Sender)))
             .ToList();
-        var result = await _store.AppendBatchAsync(batchId, events);
+        var result = await _store.AppendBatchAsync(Scoped(batchId, headers.Sender)!, events);
         var response = new BatchTrackEventResponse
         {
             Success = true,
@@ -67,6 +67,9 @@ internal sealed class EventIngestor
         };
         return (response, result.Replayed);
     }
+
+    // Identifiers cannot hold control characters, so an anonymous id never looks like a scoped one.
+    private static string? Scoped(string? id, string? sender) => id is null || sender is null ? id : sender + "\u001f" + id;
 
     private NewEvent ToNewEvent(string eventName, AIEventPayload payload, TrackHeaders headers, string? clientEventId)
     {

@@ -7,6 +7,12 @@ internal sealed record TrackHeaders(string? UserId, string? SessionId, string? C
 {
     public static readonly TrackHeaders None = new(null, null, null, null);
 
+    /// <summary>
+    /// Who sent the events: the name of the API key they came with, or null when anonymous. Client event ids and batch
+    /// ids are scoped to it, so one sender cannot suppress another's events by reusing its ids.
+    /// </summary>
+    public string? Sender { get; init; }
+
     /// <summary>Reads <c>X-User-Id</c>, <c>X-Session-Id</c>, <c>X-Correlation-Id</c> and <c>Idempotency-Key</c> (or <c>X-Event-Id</c>).</summary>
     public static TrackHeaders Read(IHeaderDictionary headers, ValidationErrors errors)
     {

@@ -20,6 +20,7 @@ internal sealed class WebSocketSession : IDisposable
     private readonly EventIngestor _ingestor;
     private readonly int _maxMessageBytes;
     private readonly bool _mayIngest;
+    private readonly string? _sender;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
     /// <param name="socket">The accepted socket.</param>
@@ -27,8 +28,10 @@ internal sealed class WebSocketSession : IDisposable
     /// <param name="ingestor">Where <c>track</c> messages go.</param>
     /// <param name="maxMessageBytes">The largest message the client may send.</param>
     /// <param name="mayIngest">Whether the client's key allows <c>track</c> messages.</param>
-    public WebSocketSession(WebSocket socket, StreamSubscription subscription, EventIngestor ingestor, int maxMessageBytes, bool mayIngest)
+    /// <param name="sender">The name of the client's key, which its event ids are scoped to; null when anonymous.</param>
+    public WebSocketSession(WebSocket socket, StreamSubscription subscription, EventIngestor ingestor, int maxMessageBytes, bool mayIngest, string? sender)
     {
+        _sender = sender;
         _socket = socket;
         _subscription = subscription;
         _ingestor = ingestor;
@@ -182,7 +185,7 @@ internal sealed class WebSocketSession : IDisposable
         TrackEventResponse response;
         try
         {
-            response = await _ingestor.TrackAsync(eventName!, parsed, new TrackHeaders(userId, null, null, eventId));
+            response = await _ingestor.TrackAsync(eventName!, parsed, new TrackHeaders(userId, null, null, eventId) { Sender = _sender });
         }
         catch (StoreUnavailableException e)
         {

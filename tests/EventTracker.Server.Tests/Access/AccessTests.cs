@@ -125,6 +125,41 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
     }
 
     [Fact]
+    public async Task Idempotency_keys_and_batch_ids_belong_to_their_sender()
+    {
+        using var client = _server.CreateClient();
+        var key = "shared-" + Guid.NewGuid().ToString("N");
+
+        async Task<string> TrackAsync(string apiKey)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events/track/scoped") { Content = new StringContent("{}") };
+            request.Headers.Add(ApiKeyReader.Header, apiKey);
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await client.SendAsync(request);
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString()!;
+        }
+
+        async Task<bool> BatchReplayedAsync(string apiKey)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/events/track/batch")
+            {
+                Content = new StringContent($$$"""{"batchId":"{{{key}}}","events":[{"eventName":"scoped-batch"}]}""", Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add(ApiKeyReader.Header, apiKey);
+            using var response = await client.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            return response.Headers.Contains("Idempotent-Replayed");
+        }
+
+        Assert.Equal("Event tracked successfully", await TrackAsync(IngestKey));
+        Assert.Equal("Event tracked successfully", await TrackAsync(AdminKey));
+        Assert.Equal("Event already tracked", await TrackAsync(IngestKey));
+        Assert.False(await BatchReplayedAsync(IngestKey));
+        Assert.False(await BatchReplayedAsync(AdminKey));
+        Assert.True(await BatchReplayedAsync(AdminKey));
+    }
+
+    [Fact]
     public async Task With_no_keys_configured_every_endpoint_is_open_whatever_key_is_sent()
     {
         await using var open = new TestServerFactory();
