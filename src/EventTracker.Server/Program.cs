@@ -72,6 +72,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.UseEventTrackerStaticAssets();
     app.UseAuthentication();
     app.UseAuthorization();
+    app.UseRateLimiter();
     app.UseWebSockets();
 
     app.MapIngestionEndpoints();

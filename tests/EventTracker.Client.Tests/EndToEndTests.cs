@@ -108,6 +108,34 @@ public sealed class EndToEndTests
     }
 
     [Fact]
+    public async Task Background_events_throttled_by_the_servers_rate_limit_still_arrive_exactly_once()
+    {
+        const int total = 6000;
+        await using var server = new TestServerFactory(
+            new Dictionary<string, string?> { ["EventTracker:RateLimit:EventsPerSecond"] = "3000", ["EventTracker:RateLimit:EventBurst"] = "1000" },
+            kestrel: true);
+        var client = new EventTrackerClient(server.ClientOptions.BaseAddress, new EventTrackerClientOptions { QueueCapacity = total, MaxBatchSize = 500 });
+        await using var tracker = new BackgroundEventTracker(client);
+
+        for (var i = 0; i < total; i++)
+        {
+            tracker.Track("throttled", new AIEventPayload { CorrelationId = "t" + i });
+        }
+
+        await tracker.FlushAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(total, tracker.SentCount);
+        Assert.Equal(0, tracker.DroppedCount + tracker.FailedCount);
+        var correlationIds = new HashSet<string>();
+        await foreach (var storedEvent in client.QueryAllEventsAsync())
+        {
+            Assert.True(correlationIds.Add(storedEvent.Payload.CorrelationId!), $"{storedEvent.Payload.CorrelationId} stored twice");
+        }
+
+        Assert.Equal(total, correlationIds.Count);
+    }
+
+    [Fact]
     public async Task Events_tracked_while_the_server_is_down_arrive_once_when_it_is_back()
     {
         using var data = new TemporaryDirectory();

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace EventTracker.Server.Access;
 
-/// <summary>Registers API keys, the authentication handler and one authorization policy per scope.</summary>
+/// <summary>Registers API keys, the authentication handler, one authorization policy per scope, and the rate limits.</summary>
 internal static class AccessServiceCollectionExtensions
 {
     public static IServiceCollection AddApiKeyAccess(this IServiceCollection services)
@@ -19,6 +19,9 @@ internal static class AccessServiceCollectionExtensions
             policies.AddPolicy(scope, policy => policy.AddRequirements(new ScopeRequirement(scope)));
         }
 
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<EventRateLimit>();
+        services.AddRateLimiter(limiter => limiter.AddPolicy<string, ReadRateLimitPolicy>(ReadRateLimitPolicy.Name));
         return services;
     }
 }

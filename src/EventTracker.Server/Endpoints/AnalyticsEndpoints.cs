@@ -13,7 +13,7 @@ internal static class AnalyticsEndpoints
 
     public static void MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(string.Empty).WithTags("Analytics").RequireAuthorization(Scopes.Read);
+        var group = app.MapGroup(string.Empty).WithTags("Analytics").RequireAuthorization(Scopes.Read).RequireRateLimiting(ReadRateLimitPolicy.Name);
         group.MapGet(EventTrackerRoutes.Services, GetServices)
             .WithName("GetServices")
             .WithSummary("Analytics per service over a time range.")

@@ -26,6 +26,7 @@ internal static class IngestionEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost(EventTrackerRoutes.Track, TrackAsync)
@@ -36,6 +37,7 @@ internal static class IngestionEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/api/events/track", () => Problems.BadRequest("eventName", "The event name is required: POST /api/events/track/{eventName}."))
@@ -43,7 +45,7 @@ internal static class IngestionEndpoints
     }
 
     private static async Task<IResult> TrackAsync(
-        string eventName, HttpRequest request, JsonBodyReader bodyReader, EventIngestor ingestor, CancellationToken cancellationToken)
+        string eventName, HttpRequest request, JsonBodyReader bodyReader, EventIngestor ingestor, EventRateLimit limits, CancellationToken cancellationToken)
     {
         var (body, problem) = await bodyReader.ReadAsync(request, cancellationToken);
         if (problem is not null)
@@ -74,6 +76,11 @@ internal static class IngestionEndpoints
             return Problems.BadRequest(errors);
         }
 
+        if (!limits.TryTakeEvents(request.HttpContext, 1, out var wait))
+        {
+            return TooManyEvents(request.HttpContext.Response, wait);
+        }
+
         try
         {
             return TypedResults.Json(await ingestor.TrackAsync(eventName, payload, headers), EventTrackerJsonContext.Default.TrackEventResponse);
@@ -85,7 +92,8 @@ internal static class IngestionEndpoints
     }
 
     private static async Task<IResult> TrackBatchAsync(
-        HttpContext context, JsonBodyReader bodyReader, EventIngestor ingestor, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
+        HttpContext context, JsonBodyReader bodyReader, EventIngestor ingestor, IOptions<IngestionOptions> options, EventRateLimit limits,
+        CancellationToken cancellationToken)
     {
         var (body, problem) = await bodyReader.ReadAsync(context.Request, cancellationToken);
         if (problem is not null)
@@ -104,6 +112,11 @@ internal static class IngestionEndpoints
         if (batch is null)
         {
             return tooMany ? Problems.TooLarge(errors) : Problems.BadRequest(errors);
+        }
+
+        if (!limits.TryTakeEvents(context, batch.Events.Count, out var wait))
+        {
+            return TooManyEvents(context.Response, wait);
         }
 
         // An Idempotency-Key on a batch names the batch when its body does not.
@@ -125,5 +138,11 @@ internal static class IngestionEndpoints
         }
 
         return TypedResults.Json(response, EventTrackerJsonContext.Default.BatchTrackEventResponse);
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyEvents(HttpResponse response, TimeSpan wait)
+    {
+        response.Headers.RetryAfter = EventRateLimit.RetryAfterSeconds(wait);
+        return Problems.TooManyRequests("rate", $"Too many events from this sender; retry in {response.Headers.RetryAfter} s. A batch of n events costs n.");
     }
 }

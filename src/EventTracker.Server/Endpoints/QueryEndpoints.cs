@@ -16,7 +16,8 @@ internal static class QueryEndpoints
             .WithSummary("Events matching every given filter, newest first; follow nextCursor for older pages.")
             .Produces<EventsResponse>()
             .ProducesValidationProblem()
-            .RequireAuthorization(Scopes.Read);
+            .RequireAuthorization(Scopes.Read)
+            .RequireRateLimiting(ReadRateLimitPolicy.Name);
     }
 
     private static IResult GetEvents(HttpRequest request, IEventStore store, TimeProvider time)

@@ -24,14 +24,16 @@ internal static class StreamEndpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .RequireAuthorization(Scopes.Read);
+            .RequireAuthorization(Scopes.Read)
+            .RequireRateLimiting(ReadRateLimitPolicy.Name);
 
         app.Map(EventTrackerRoutes.WebSocket, WebSocketAsync)
             .WithTags("Streams")
             .WithName("WebSocketEvents")
             .WithSummary("Live events over a WebSocket, with filter, track and ping messages from the client.")
             .ExcludeFromDescription()
-            .RequireAuthorization(Scopes.Read);
+            .RequireAuthorization(Scopes.Read)
+            .RequireRateLimiting(ReadRateLimitPolicy.Name);
     }
 
     private static async Task StreamAsync(HttpContext context, EventBroadcaster broadcaster, TimeProvider time, IHostApplicationLifetime lifetime)
@@ -48,7 +50,7 @@ internal static class StreamEndpoints
         using var subscription = broadcaster.TrySubscribe(filter, lastEventId);
         if (subscription is null)
         {
-            await TooManyConnections().ExecuteAsync(context);
+            await TooManyConnections(context.Response).ExecuteAsync(context);
             return;
         }
 
@@ -75,7 +77,7 @@ internal static class StreamEndpoints
 
     private static async Task WebSocketAsync(
         HttpContext context, EventBroadcaster broadcaster, EventIngestor ingestor, TimeProvider time,
-        IOptions<StreamOptions> options, IHostApplicationLifetime lifetime, ApiKeyRegistry keys)
+        IOptions<StreamOptions> options, IHostApplicationLifetime lifetime, ApiKeyRegistry keys, EventRateLimit limits)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -94,12 +96,13 @@ internal static class StreamEndpoints
         using var subscription = broadcaster.TrySubscribe(filter, lastEventId: null);
         if (subscription is null)
         {
-            await TooManyConnections().ExecuteAsync(context);
+            await TooManyConnections(context.Response).ExecuteAsync(context);
             return;
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var session = new WebSocketSession(socket, subscription, ingestor, options.Value.MaxClientMessageBytes, context.MayIngest(keys), context.GetApiKey()?.Name);
+        using var session = new WebSocketSession(socket, subscription, ingestor, options.Value.MaxClientMessageBytes, context.MayIngest(keys), context.GetApiKey()?.Name,
+            () => limits.TryTakeEvents(context, 1, out var wait) ? null : wait);
         await session.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
     }
 
@@ -131,6 +134,9 @@ internal static class StreamEndpoints
         }
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyConnections() =>
-        Problems.TooManyRequests("connections", "The server has reached its limit of live stream connections; retry later.");
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyConnections(HttpResponse response)
+    {
+        response.Headers.RetryAfter = "5";
+        return Problems.TooManyRequests("connections", "The server has reached its limit of live stream connections; retry later.");
+    }
 }

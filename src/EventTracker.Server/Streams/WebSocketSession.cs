@@ -21,6 +21,7 @@ internal sealed class WebSocketSession : IDisposable
     private readonly int _maxMessageBytes;
     private readonly bool _mayIngest;
     private readonly string? _sender;
+    private readonly Func<TimeSpan?> _takeEvent;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
     /// <param name="socket">The accepted socket.</param>
@@ -29,9 +30,13 @@ internal sealed class WebSocketSession : IDisposable
     /// <param name="maxMessageBytes">The largest message the client may send.</param>
     /// <param name="mayIngest">Whether the client's key allows <c>track</c> messages.</param>
     /// <param name="sender">The name of the client's key, which its event ids are scoped to; null when anonymous.</param>
-    public WebSocketSession(WebSocket socket, StreamSubscription subscription, EventIngestor ingestor, int maxMessageBytes, bool mayIngest, string? sender)
+    /// <param name="takeEvent">Takes one event from the sender's rate limit: null when allowed, else when to retry.</param>
+    public WebSocketSession(
+        WebSocket socket, StreamSubscription subscription, EventIngestor ingestor, int maxMessageBytes, bool mayIngest, string? sender,
+        Func<TimeSpan?> takeEvent)
     {
         _sender = sender;
+        _takeEvent = takeEvent;
         _socket = socket;
         _subscription = subscription;
         _ingestor = ingestor;
@@ -55,12 +60,34 @@ internal sealed class WebSocketSession : IDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
-            // The client went away without a close handshake.
+            // The client went away, or broke the protocol (a text frame that is not UTF-8 gets close 1007 from the
+            // platform): then give its answer to our close frame a moment, so the connection ends with the handshake.
+            await AwaitClientCloseAsync();
         }
         finally
         {
             await stop.CancelAsync();
             await sending;
+        }
+    }
+
+    private async Task AwaitClientCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseSent)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            var buffer = new byte[256];
+            while ((await _socket.ReceiveAsync(buffer, timeout.Token)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
         }
     }
 
@@ -180,6 +207,11 @@ internal sealed class WebSocketSession : IDisposable
         if (errors.Any || parsed is null)
         {
             return Error(errors);
+        }
+
+        if (_takeEvent() is { } wait)
+        {
+            return Error("rate", $"Too many events; retry in {Access.EventRateLimit.RetryAfterSeconds(wait)} s.");
         }
 
         TrackEventResponse response;

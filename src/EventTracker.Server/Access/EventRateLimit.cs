@@ -1,0 +1,39 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace EventTracker.Server.Access;
+
+/// <summary>
+/// The event rate limit, partitioned by sender (see <see cref="Sender"/>): the ingestion endpoints take a batch's
+/// events from it at once, so a batch of n costs n. Reads have their own limit, <see cref="ReadRateLimitPolicy"/>.
+/// </summary>
+internal sealed class EventRateLimit : IDisposable
+{
+    private readonly PartitionedRateLimiter<HttpContext> _events;
+
+    public EventRateLimit(IOptions<RateLimitOptions> options, TimeProvider time)
+    {
+        var settings = options.Value;
+        _events = PartitionedRateLimiter.Create<HttpContext, string>(context => settings.EventsPerSecond <= 0
+            ? RateLimitPartition.GetNoLimiter(string.Empty)
+            : RateLimitPartition.Get(Sender(context), _ => new TokenBucket(settings.EventsPerSecond, settings.EventBurst, time)));
+    }
+
+    /// <summary>Takes <paramref name="count"/> events from the sender's budget; when refused, says when to try again.</summary>
+    public bool TryTakeEvents(HttpContext context, int count, out TimeSpan retryAfter)
+    {
+        using var lease = _events.AttemptAcquire(context, count);
+        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _events.Dispose();
+
+    /// <summary>Whole seconds, at least one, as <c>Retry-After</c> wants them.</summary>
+    public static string RetryAfterSeconds(TimeSpan wait) =>
+        Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whose budget a request spends: its API key's, or its client IP address's when anonymous.</summary>
+    public static string Sender(HttpContext context) =>
+        context.GetApiKey() is { } key ? "key:" + key.Name : "ip:" + context.Connection.RemoteIpAddress;
+}
