@@ -62,6 +62,27 @@ public sealed class EventBroadcasterTests : IDisposable
         Assert.NotNull(again);
     }
 
+    [Fact]
+    public async Task Readers_that_stop_reading_hold_no_more_than_the_total_budget_and_give_it_back_when_they_go()
+    {
+        using var broadcaster = new EventBroadcaster(_store, Options.Create(new StreamOptions { SubscriberQueueSize = 1000, MaxQueuedMessagesTotal = 100 }));
+        var idle = Enumerable.Range(0, 5).Select(_ => broadcaster.TrySubscribe(new EventFilter(), null)!).ToList();
+
+        for (var i = 0; i < 1000; i++)
+        {
+            await PublishAsync("e" + i);
+        }
+
+        Assert.InRange(broadcaster.QueuedMessages, 1, 100);
+        Assert.Equal(5 * 1000, broadcaster.QueuedMessages + broadcaster.DroppedMessages);
+        var first = await ReadAsync(idle[0], 2);
+        Assert.Equal("dropped", Type(first[0]));
+        Assert.Equal("e980", Data(first[1]).GetProperty("name").GetString());
+
+        idle.ForEach(reader => reader.Dispose());
+        Assert.Equal(0, broadcaster.QueuedMessages);
+    }
+
     private async Task PublishAsync(string name) =>
         await _store.AppendAsync(new NewEvent(name, null, null, null, null, null, null, null, "{}"u8.ToArray()));
 

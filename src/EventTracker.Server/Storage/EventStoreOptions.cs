@@ -50,6 +50,14 @@ public sealed class EventStoreOptions
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan SegmentMaxAge { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Events waiting to be written, at most; beyond it, appends are refused at once (503 with <c>Retry-After</c>) rather
+    /// than wait ever longer behind a disk that cannot keep up. A single batch is always taken when nothing waits.
+    /// Default 100,000.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int MaxQueuedEvents { get; set; } = 100_000;
+
     /// <summary>Whether <see cref="DataDirectory"/> names a directory, so events are kept on disk.</summary>
     public bool IsDurable => !string.IsNullOrWhiteSpace(DataDirectory);
 }

@@ -20,6 +20,7 @@ internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
     private long _firstId;
     private long _lastId;
     private long _droppedMessages;
+    private long _queuedMessages;
 
     // Readers by the service their filter names, so an event is offered only to readers that may want it;
     // readers of every service are in _anyService. All of it is guarded by _gate.
@@ -38,6 +39,16 @@ internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
 
     /// <summary>Messages dropped across all readers because they fell behind.</summary>
     public long DroppedMessages => Interlocked.Read(ref _droppedMessages);
+
+    /// <summary>Messages waiting in all readers' queues together; at most about <see cref="StreamOptions.MaxQueuedMessagesTotal"/>.</summary>
+    public long QueuedMessages => Interlocked.Read(ref _queuedMessages);
+
+    /// <summary>Whether the readers together hold their whole budget and one holding <paramref name="readerQueued"/> holds more than its share.</summary>
+    public bool OverBudget(long readerQueued) =>
+        QueuedMessages >= _options.MaxQueuedMessagesTotal
+        && readerQueued >= Math.Max(1, _options.MaxQueuedMessagesTotal / Math.Max(1, SubscriberCount));
+
+    public void CountQueued(int delta) => Interlocked.Add(ref _queuedMessages, delta);
 
     public void OnSubscribed(IReadOnlyList<EventRecord> held, long nextSequence)
     {

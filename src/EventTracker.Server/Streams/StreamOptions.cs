@@ -16,6 +16,13 @@ public sealed class StreamOptions
     [Range(1, 10_000_000)]
     public int SubscriberQueueSize { get; set; } = 10_000;
 
+    /// <summary>
+    /// Messages queued for all readers together; beyond it, readers holding more than their share lose their oldest, so
+    /// readers that stop reading cannot hold the server's memory. Default 1,000,000.
+    /// </summary>
+    [Range(1, 1_000_000_000)]
+    public int MaxQueuedMessagesTotal { get; set; } = 1_000_000;
+
     /// <summary>How often <c>stats</c> messages go out. Default 5 seconds.</summary>
     public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -7,7 +7,9 @@ namespace EventTracker.Server.Streams;
 
 /// <summary>
 /// One reader of the live stream. Messages wait in a bounded queue of its own; when the reader falls behind, the
-/// oldest are dropped, counted, and reported to it in a <c>dropped</c> message before the next one it reads.
+/// oldest are dropped, counted, and reported to it in a <c>dropped</c> message before the next one it reads. All
+/// readers together hold at most the broadcaster's total budget: past it, a reader holding more than its share loses
+/// its oldest message for each new one.
 /// </summary>
 internal sealed class StreamSubscription : IDisposable
 {
@@ -17,14 +19,15 @@ internal sealed class StreamSubscription : IDisposable
     private long _dropped;
     private long _lastDroppedId;
     private int _unknownLoss; // 1 when messages were missed in a number nobody knows
+    private long _queued;
 
     public StreamSubscription(EventBroadcaster owner, EventFilter filter, int queueSize)
     {
         _owner = owner;
         _filter = filter;
         _queue = Channel.CreateBounded<BroadcastMessage>(
-            new BoundedChannelOptions(queueSize) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            OnDropped);
+            new BoundedChannelOptions(queueSize) { FullMode = BoundedChannelFullMode.DropOldest },
+            DroppedByQueue);
     }
 
     /// <summary>Which events this reader receives; can be replaced while reading.</summary>
@@ -37,9 +40,21 @@ internal sealed class StreamSubscription : IDisposable
     /// <summary>Queues <paramref name="message"/> if it is not an event or the event passes the filter. Never waits.</summary>
     public void Offer(BroadcastMessage message)
     {
-        if (message.Event is null || Filter.Matches(message.Event))
+        if (message.Event is not null && !Filter.Matches(message.Event))
         {
-            _queue.Writer.TryWrite(message);
+            return;
+        }
+
+        if (_owner.OverBudget(Interlocked.Read(ref _queued)) && _queue.Reader.TryRead(out var oldest))
+        {
+            Dequeued();
+            OnDropped(oldest);
+        }
+
+        if (_queue.Writer.TryWrite(message))
+        {
+            Interlocked.Increment(ref _queued);
+            _owner.CountQueued(+1);
         }
     }
 
@@ -50,6 +65,7 @@ internal sealed class StreamSubscription : IDisposable
         {
             while (_queue.Reader.TryRead(out var message))
             {
+                Dequeued();
                 var dropped = Interlocked.Exchange(ref _dropped, 0);
                 var unknownLoss = Interlocked.Exchange(ref _unknownLoss, 0) == 1;
                 if (dropped > 0 || unknownLoss)
@@ -62,10 +78,15 @@ internal sealed class StreamSubscription : IDisposable
         }
     }
 
+    /// <summary>Leaves the broadcaster and gives back what this reader still held.</summary>
     public void Dispose()
     {
         _owner.Unsubscribe(this);
         _queue.Writer.TryComplete();
+        while (_queue.Reader.TryRead(out _))
+        {
+            Dequeued();
+        }
     }
 
     /// <summary>
@@ -80,6 +101,18 @@ internal sealed class StreamSubscription : IDisposable
         {
             Interlocked.Exchange(ref _unknownLoss, 1);
         }
+    }
+
+    private void Dequeued()
+    {
+        Interlocked.Decrement(ref _queued);
+        _owner.CountQueued(-1);
+    }
+
+    private void DroppedByQueue(BroadcastMessage message)
+    {
+        Dequeued();
+        OnDropped(message);
     }
 
     private void OnDropped(BroadcastMessage message)

@@ -107,6 +107,28 @@ public sealed class DurableEventStoreTests : IDisposable
         Assert.Equal(2, Segments().Length);
     }
 
+    [Fact]
+    public async Task When_writing_falls_behind_appends_are_refused_at_once_instead_of_waiting()
+    {
+        var writer = new TaskCompletionSource();
+        using var store = Open(new EventStoreOptions { MaxQueuedEvents = 100 });
+        store.BeforeEachGroup = () => writer.Task;
+
+        var first = store.AppendBatchAsync("first", Batch(60)).AsTask();
+        var second = store.AppendBatchAsync("second", Batch(30)).AsTask();
+        var refusal = await Assert.ThrowsAsync<StoreUnavailableException>(async () => await store.AppendBatchAsync("third", Batch(20)));
+
+        Assert.False(first.IsCompleted);
+        Assert.Contains("behind", refusal.Message, StringComparison.Ordinal);
+        writer.SetResult();
+        await Task.WhenAll(first, second);
+        Assert.Equal(90, store.Count);
+        Assert.Equal(1, store.ShedAppends);
+
+        // One batch larger than the limit still goes through when nothing else waits.
+        Assert.Equal(500, (await store.AppendBatchAsync("large", Batch(500))).ProcessedCount);
+    }
+
     [Theory]
     [InlineData(FlushMode.Interval)]
     [InlineData(FlushMode.Never)]
@@ -159,6 +181,8 @@ public sealed class DurableEventStoreTests : IDisposable
 
         return new DurableEventStore(Options.Create(options), _time, logger ?? NullLogger<DurableEventStore>.Instance);
     }
+
+    private static List<NewEvent> Batch(int count) => [.. Enumerable.Range(0, count).Select(i => Event("e" + i))];
 
     private string[] Segments() => Directory.GetFiles(_data.Path, "*.log", SearchOption.AllDirectories);
 

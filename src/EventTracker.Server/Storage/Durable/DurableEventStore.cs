@@ -29,6 +29,8 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
     private readonly ArrayBufferWriter<byte> _frames = new(64 * 1024);
     private long _lastFlush;
     private bool _unflushed;
+    private long _queuedEvents;
+    private long _shedAppends;
 
     public DurableEventStore(IOptions<EventStoreOptions> options, TimeProvider time, ILogger<DurableEventStore> logger)
     {
@@ -80,6 +82,12 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
 
     public long EvictedCount => _memory.EvictedCount;
 
+    /// <summary>Appends refused because too many events were waiting to be written.</summary>
+    public long ShedAppends => Interlocked.Read(ref _shedAppends);
+
+    /// <summary>For tests: awaited by the writer before each group it takes, so a test can hold the writer back.</summary>
+    internal Func<Task>? BeforeEachGroup { get; set; }
+
     public async ValueTask<AppendResult> AppendAsync(NewEvent newEvent) =>
         (await EnqueueAsync(AppendOperation.Single(newEvent))).ToAppendResult();
 
@@ -116,13 +124,31 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
 
     private async Task<AppendOperation> EnqueueAsync(AppendOperation operation)
     {
+        var count = Math.Max(1, operation.Events.Count);
+        var queued = Interlocked.Add(ref _queuedEvents, count);
+        if (queued > _options.MaxQueuedEvents && queued > count)
+        {
+            Interlocked.Add(ref _queuedEvents, -count);
+            Interlocked.Increment(ref _shedAppends);
+            throw new StoreUnavailableException($"The server is behind writing events ({queued - count:N0} waiting); retry shortly.");
+        }
+
         var pending = new PendingAppend(operation);
         if (!_queue.Writer.TryWrite(pending))
         {
+            Interlocked.Add(ref _queuedEvents, -count);
             throw new StoreUnavailableException("The server is shutting down.");
         }
 
-        await pending.Completion.Task;
+        try
+        {
+            await pending.Completion.Task;
+        }
+        finally
+        {
+            Interlocked.Add(ref _queuedEvents, -count);
+        }
+
         return operation;
     }
 
@@ -132,6 +158,11 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
         var operations = new List<AppendOperation>();
         while (await WaitForWorkAsync())
         {
+            if (BeforeEachGroup is { } gate)
+            {
+                await gate();
+            }
+
             var bytes = 0;
             while (group.Count < MaxGroupOperations && bytes < MaxGroupBytes && _queue.Reader.TryRead(out var pending))
             {
