@@ -4,7 +4,8 @@ using EventTracker.Benchmarks;
 
 // "memory [count]" measures the footprint of held events; "client [events]" the background client's throughput to a
 // local server; "fanout [readers] [events/s] [services] [seconds]" runs the live-stream load harness; anything else
-// goes to BenchmarkDotNet; "durability [events on disk] [seconds]" compares the durable store with memory only.
+// goes to BenchmarkDotNet; "durability [events on disk] [seconds]" compares the durable store with memory only;
+// "access [seconds]" measures what API keys and rate limits cost single-event ingestion.
 if (args is ["memory", ..])
 {
     MemoryFootprint.Run(Argument(1, 1_000_000));
@@ -14,6 +15,12 @@ if (args is ["memory", ..])
 if (args is ["client", ..])
 {
     await ClientThroughput.RunAsync(Argument(1, 200_000));
+    return;
+}
+
+if (args is ["access", ..])
+{
+    await AccessOverhead.RunAsync(Argument(1, 10));
     return;
 }
 

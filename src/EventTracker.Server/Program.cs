@@ -47,6 +47,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddHostedService<StreamHeartbeat>();
     builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EventTrackerJsonContext.Default));
     builder.Services.AddApiKeyAccess();
+    builder.Services.AddSingleton<AllowedOrigins>();
     builder.Services.AddProblemDetails();
     builder.Services.AddOpenApi();
     builder.Services.AddHealthChecks();

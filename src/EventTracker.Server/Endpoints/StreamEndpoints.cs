@@ -77,11 +77,18 @@ internal static class StreamEndpoints
 
     private static async Task WebSocketAsync(
         HttpContext context, EventBroadcaster broadcaster, EventIngestor ingestor, TimeProvider time,
-        IOptions<StreamOptions> options, IHostApplicationLifetime lifetime, ApiKeyRegistry keys, EventRateLimit limits)
+        IOptions<StreamOptions> options, IHostApplicationLifetime lifetime, ApiKeyRegistry keys, EventRateLimit limits, AllowedOrigins origins)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             await Problems.BadRequest("Upgrade", "This endpoint takes WebSocket connections only.").ExecuteAsync(context);
+            return;
+        }
+
+        // CORS does not cover WebSockets: a page from another site could otherwise open one with the user's network access.
+        if (!origins.Allows(context.Request.Headers.Origin.ToString()))
+        {
+            await Problems.Forbidden("Origin", "WebSocket connections from this origin are not allowed (ALLOWED_ORIGINS).").ExecuteAsync(context);
             return;
         }
 

@@ -15,16 +15,13 @@ internal sealed partial class CorsHeadersMiddleware
 
     private readonly RequestDelegate _next;
     private readonly ILogger<CorsHeadersMiddleware> _logger;
-    private readonly HashSet<string>? _allowedOrigins;
+    private readonly AllowedOrigins _allowedOrigins;
 
-    public CorsHeadersMiddleware(RequestDelegate next, ILogger<CorsHeadersMiddleware> logger, IConfiguration configuration)
+    public CorsHeadersMiddleware(RequestDelegate next, ILogger<CorsHeadersMiddleware> logger, AllowedOrigins allowedOrigins)
     {
         _next = next;
         _logger = logger;
-        var origins = configuration["ALLOWED_ORIGINS"];
-        _allowedOrigins = string.IsNullOrWhiteSpace(origins) || origins.Trim() == "*"
-            ? null
-            : origins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        _allowedOrigins = allowedOrigins;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -32,7 +29,7 @@ internal sealed partial class CorsHeadersMiddleware
         var request = context.Request;
         var origin = request.Headers.Origin.ToString();
         var headers = context.Response.Headers;
-        var allowOrigin = _allowedOrigins is null ? "*" : _allowedOrigins.Contains(origin) ? origin : null;
+        var allowOrigin = _allowedOrigins.AllowsAny ? "*" : origin.Length > 0 && _allowedOrigins.Allows(origin) ? origin : null;
         if (allowOrigin is not null)
         {
             headers.AccessControlAllowOrigin = allowOrigin;

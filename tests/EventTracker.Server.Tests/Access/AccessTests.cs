@@ -159,6 +159,34 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
         Assert.True(await BatchReplayedAsync(AdminKey));
     }
 
+    [Theory]
+    [InlineData("https://ok.example", HttpStatusCode.OK)]
+    [InlineData("https://elsewhere.example", HttpStatusCode.Forbidden)]
+    [InlineData(null, HttpStatusCode.OK)]
+    public async Task Websockets_from_origins_outside_allowed_origins_are_refused(string? origin, HttpStatusCode expected)
+    {
+        await using var server = new TestServerFactory(new Dictionary<string, string?> { ["ALLOWED_ORIGINS"] = "https://ok.example" }, kestrel: true);
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        if (origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", origin);
+        }
+
+        HttpStatusCode status;
+        try
+        {
+            await socket.ConnectAsync(new UriBuilder(server.ClientOptions.BaseAddress) { Scheme = "ws", Path = "/api/events/ws" }.Uri, CancellationToken.None);
+            status = HttpStatusCode.OK;
+        }
+        catch (WebSocketException)
+        {
+            status = socket.HttpStatusCode;
+        }
+
+        Assert.Equal(expected, status);
+    }
+
     [Fact]
     public async Task With_no_keys_configured_every_endpoint_is_open_whatever_key_is_sent()
     {
