@@ -24,6 +24,33 @@ public sealed class CommandLineTests
         Assert.Matches(@"^\d+\.\d+\.\d+", output.Trim());
     }
 
+    [Fact]
+    public async Task Keys_new_prints_a_random_key_its_sha256_and_the_configuration_that_accepts_it()
+    {
+        var (exitCode, output, _) = await RunToExitAsync("keys", "new", "--scope", "ingest", "--scope", "read", "--name", "web");
+        var (_, second, _) = await RunToExitAsync("keys", "new", "--scope", "read");
+
+        Assert.Equal(0, exitCode);
+        var key = System.Text.RegularExpressions.Regex.Match(output, @"Key:\s+(\S+)").Groups[1].Value;
+        var hash = System.Text.RegularExpressions.Regex.Match(output, @"KeyHash:\s+([0-9a-f]{64})").Groups[1].Value;
+        Assert.True(key.Length >= 40, output);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))), hash);
+        Assert.Contains("\"Name\": \"web\"", output, StringComparison.Ordinal);
+        Assert.Contains("EventTracker__Auth__Keys__0__Scopes__1=read", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, second, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--scope", "keys", "new")]
+    [InlineData("write", "keys", "new", "--scope", "write")]
+    public async Task Keys_new_needs_known_scopes(string named, params string[] args)
+    {
+        var (exitCode, _, error) = await RunToExitAsync(args);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(named, error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--bogus")]
     [InlineData("--port", "abc")]
