@@ -118,8 +118,15 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
         await socket.SendAsync("""{"type":"track","eventName":"from-socket"}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
 
         var buffer = new byte[8192];
-        var received = await socket.ReceiveAsync(buffer, new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
-        var type = JsonDocument.Parse(buffer.AsMemory(0, received.Count)).RootElement.GetProperty("type").GetString();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        string? type;
+        do
+        {
+            // The socket also streams the event it stored, before or after the answer to the track message.
+            var received = await socket.ReceiveAsync(buffer, timeout.Token);
+            type = JsonDocument.Parse(buffer.AsMemory(0, received.Count)).RootElement.GetProperty("type").GetString();
+        }
+        while (type == "event");
 
         Assert.Equal(tracks ? "track" : "error", type);
     }
