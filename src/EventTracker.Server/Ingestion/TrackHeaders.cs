@@ -5,8 +5,6 @@ namespace EventTracker.Server.Ingestion;
 /// <summary>The optional headers that enrich tracked events.</summary>
 internal sealed record TrackHeaders(string? UserId, string? SessionId, string? CorrelationId, string? EventId)
 {
-    public static readonly TrackHeaders None = new(null, null, null, null);
-
     /// <summary>
     /// Who sent the events: the name of the API key they came with, or null when anonymous. Client event ids and batch
     /// ids are scoped to it, so one sender cannot suppress another's events by reusing its ids.

@@ -73,22 +73,31 @@ public sealed class HostileWebSocketTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_text_frame_that_is_not_utf8_is_closed_with_1007()
+    public async Task A_text_frame_that_is_not_utf8_ends_the_connection_and_the_server_keeps_serving()
     {
         byte[] bytes = [.. "{\"type\":\"ping\",\"x\":\""u8, 0xC0, 0xAF, .. "\"}"u8];
 
         await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
+        // The platform validates text frames itself: it sends close 1007 and ends the connection, and under load the
+        // close frame can lose the race with the connection's end, so either is accepted here; nothing else may happen.
         var buffer = new byte[4096];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        WebSocketReceiveResult result;
-        do
+        try
         {
-            result = await _socket.ReceiveAsync(buffer, timeout.Token);
-        }
-        while (result.MessageType != WebSocketMessageType.Close);
+            while ((await _socket.ReceiveAsync(buffer, timeout.Token)).MessageType != WebSocketMessageType.Close)
+            {
+            }
 
-        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, _socket.CloseStatus);
+            Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, _socket.CloseStatus);
+        }
+        catch (WebSocketException)
+        {
+        }
+
+        using var next = new ClientWebSocket();
+        await next.ConnectAsync(new UriBuilder(_factory.ClientOptions.BaseAddress) { Scheme = "ws", Path = EventTrackerRoutes.WebSocket }.Uri, CancellationToken.None);
+        Assert.Equal(WebSocketState.Open, next.State);
     }
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));

@@ -173,7 +173,21 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
 
             if (group.Count > 0)
             {
-                Commit(group, operations);
+                try
+                {
+                    Commit(group, operations);
+                }
+                catch (Exception e)
+                {
+                    // A bug must not stop the writer, or every later append would wait forever.
+                    _memory.AbandonPlan();
+                    LogCommitFailed(_logger, e);
+                    foreach (var pending in group)
+                    {
+                        pending.Completion.TrySetException(new StoreUnavailableException("The events could not be stored.", e));
+                    }
+                }
+
                 group.Clear();
                 operations.Clear();
             }
@@ -299,6 +313,9 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing to the data directory {Directory} failed ({Reason}); ingestion answers 503 until a write succeeds.")]
     private static partial void LogWriteFailed(ILogger logger, string directory, string reason, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Storing a group of appends failed unexpectedly; they were refused.")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception);
 
     private sealed class PendingAppend(AppendOperation operation)
     {

@@ -37,12 +37,6 @@ internal sealed partial class SegmentLog : IDisposable
         _logger = logger;
     }
 
-    /// <summary>Bytes in all segment files.</summary>
-    public long SizeBytes => _activeLength + _closed.Sum(s => new FileInfo(s.Path).Length);
-
-    /// <summary>How many segment files there are.</summary>
-    public int SegmentCount => _closed.Count + (_active is null ? 0 : 1);
-
     /// <summary>
     /// Reads every segment, oldest first, handing each whole frame to <paramref name="onFrame"/>
     /// (repeated text columns shared through <paramref name="textPool"/>). A torn or damaged
