@@ -12,7 +12,7 @@ internal sealed class EventTable
     private const int MaxPooledTextColumns = 10_000;
 
     private readonly EventRecord?[] _ring;
-    private readonly Dictionary<TextColumns, TextColumns> _textColumns = [];
+    private readonly Dictionary<(string?, string?, string?), TextColumns> _textColumns = [];
 
     public EventTable(int capacity, long firstSequence)
     {
@@ -85,15 +85,16 @@ internal sealed class EventTable
             return null;
         }
 
-        var columns = new TextColumns(newEvent.UserAgent, newEvent.Referrer, newEvent.UserRole);
-        if (_textColumns.TryGetValue(columns, out var pooled))
+        var key = (newEvent.UserAgent, newEvent.Referrer, newEvent.UserRole);
+        if (_textColumns.TryGetValue(key, out var pooled))
         {
             return pooled;
         }
 
+        var columns = new TextColumns(newEvent.UserAgent, newEvent.Referrer, newEvent.UserRole);
         if (_textColumns.Count < MaxPooledTextColumns)
         {
-            _textColumns.Add(columns, columns);
+            _textColumns.Add(key, columns);
         }
 
         return columns;

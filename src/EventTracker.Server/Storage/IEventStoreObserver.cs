@@ -12,7 +12,7 @@ internal interface IEventStoreObserver
     /// </summary>
     void OnSubscribed(IReadOnlyList<EventRecord> held, long nextSequence);
 
-    /// <summary>Events that were stored, oldest first.</summary>
+    /// <summary>Events that were stored, oldest first. The list is reused after the call: copy what must be kept.</summary>
     void OnAppended(IReadOnlyList<EventRecord> records);
 
     /// <summary>An event that left the store for capacity or age.</summary>

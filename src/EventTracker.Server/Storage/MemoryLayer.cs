@@ -260,12 +260,12 @@ internal sealed class MemoryLayer : IDisposable
             return;
         }
 
-        var records = _unannounced.ToArray();
-        _unannounced.Clear();
         foreach (var observer in _observers)
         {
-            observer.OnAppended(records);
+            observer.OnAppended(_unannounced);
         }
+
+        _unannounced.Clear();
     }
 
     private T Read<T>(Func<EventTable, T> read)

@@ -99,9 +99,22 @@ internal sealed class SequenceList
     }
 
     /// <summary>The index of the first entry at or after <paramref name="position"/>.</summary>
-    public int LowerBound(EventPosition position, EventTable table) =>
-        (int)SortedSearch.LowerBound(0, Count, (List: this, Table: table, Target: position),
+    public int LowerBound(EventPosition position, EventTable table)
+    {
+        // Ranges are mostly open-ended or reach the newest events: answer those ends without a search.
+        if (Count == 0 || position <= PositionAt(0, table))
+        {
+            return 0;
+        }
+
+        if (PositionAt(Count - 1, table) < position)
+        {
+            return Count;
+        }
+
+        return (int)SortedSearch.LowerBound(1, Count - 1, (List: this, Table: table, Target: position),
             static (state, index) => state.List.PositionAt((int)index, state.Table) < state.Target);
+    }
 
     /// <summary>How many entries lie in [<paramref name="from"/>, <paramref name="to"/>).</summary>
     public int CountInRange(EventPosition from, EventPosition to, EventTable table) =>
