@@ -58,6 +58,29 @@ public sealed class IngestionTests : IDisposable
         Assert.InRange(stored.ReceivedAt!.Value, happened + 170_000, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 
+    [Fact]
+    public async Task A_batchs_sent_at_corrects_the_event_times_of_a_client_whose_clock_is_off()
+    {
+        var serverNow = new DateTimeOffset(2025, 8, 27, 12, 0, 0, TimeSpan.Zero);
+        await using var factory = new TestServerFactory(time: new Microsoft.Extensions.Time.Testing.FakeTimeProvider(serverNow));
+        using var client = factory.CreateClient();
+        var clientNow = serverNow.AddMinutes(10).ToUnixTimeMilliseconds(); // the browser's clock is 10 minutes fast
+        var happened = clientNow - 60_000;
+
+        using var skewed = await client.PostAsync("/api/events/track/batch", new StringContent(
+            $$$"""{"events":[{"eventName":"late-clock","payload":{"timestamp":{{{happened}}}}}]}"""));
+        using var corrected = await client.PostAsync("/api/events/track/batch", new StringContent(
+            $$$"""{"sentAt":{{{clientNow}}},"events":[{"eventName":"late-clock","payload":{"timestamp":{{{happened}}}}}]}"""));
+        using var badSentAt = await client.PostAsync("/api/events/track/batch", new StringContent(
+            """{"sentAt":-5,"events":[{"eventName":"late-clock"}]}"""));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, skewed.StatusCode);
+        corrected.EnsureSuccessStatusCode();
+        Assert.Equal(serverNow.AddMinutes(-1).ToUnixTimeMilliseconds(), Assert.Single((await client.GetEventsAsync()).Events).Timestamp);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, badSentAt.StatusCode);
+        Assert.Contains("sentAt", await badSentAt.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("\"2025-08-27T10:30:45.123Z\"", 1756290645123)]
     [InlineData("\"2025-08-27T12:30:45.123+02:00\"", 1756290645123)]

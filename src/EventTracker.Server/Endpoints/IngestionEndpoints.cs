@@ -108,7 +108,7 @@ internal static class IngestionEndpoints
             return Problems.BadRequest(errors);
         }
 
-        var batch = EventRequestParser.ParseBatch(body!, options.Value.MaxBatchEvents, ingestor.TimeWindow, errors, out var tooMany);
+        var batch = EventRequestParser.ParseBatch(body!, options.Value.MaxBatchEvents, ingestor.TimeWindow, errors, out var tooMany, out var clientAhead);
         if (batch is null)
         {
             return tooMany ? Problems.TooLarge(errors) : Problems.BadRequest(errors);
@@ -125,7 +125,7 @@ internal static class IngestionEndpoints
         bool replayed;
         try
         {
-            (response, replayed) = await ingestor.TrackBatchAsync(batch, headers with { EventId = null });
+            (response, replayed) = await ingestor.TrackBatchAsync(batch, headers with { EventId = null }, clientAhead);
         }
         catch (StoreUnavailableException e)
         {

@@ -49,12 +49,15 @@ internal sealed class EventIngestor
         };
     }
 
+    /// <param name="batch">The validated batch.</param>
+    /// <param name="headers">The request's headers.</param>
+    /// <param name="clientAhead">How far the client's clock is ahead of the server's; its events' own times are shifted back by it.</param>
     /// <exception cref="StoreUnavailableException">The store cannot take writes now; nothing was stored.</exception>
-    public async Task<(BatchTrackEventResponse Response, bool Replayed)> TrackBatchAsync(BatchTrackEventRequest batch, TrackHeaders headers)
+    public async Task<(BatchTrackEventResponse Response, bool Replayed)> TrackBatchAsync(BatchTrackEventRequest batch, TrackHeaders headers, long clientAhead = 0)
     {
         var batchId = batch.BatchId ?? "batch-" + Guid.CreateVersion7().ToString("N");
         var events = batch.Events
-            .Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, Scoped(item.EventId, headers.Sender)))
+            .Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, Scoped(item.EventId, headers.Sender), clientAhead))
             .ToList();
         var result = await _store.AppendBatchAsync(Scoped(batchId, headers.Sender)!, events);
         var response = new BatchTrackEventResponse
@@ -71,11 +74,11 @@ internal sealed class EventIngestor
     // Identifiers cannot hold control characters, so an anonymous id never looks like a scoped one.
     private static string? Scoped(string? id, string? sender) => id is null || sender is null ? id : sender + "\u001f" + id;
 
-    private NewEvent ToNewEvent(string eventName, AIEventPayload payload, TrackHeaders headers, string? clientEventId)
+    private NewEvent ToNewEvent(string eventName, AIEventPayload payload, TrackHeaders headers, string? clientEventId, long clientAhead = 0)
     {
         payload.SessionId ??= headers.SessionId;
         payload.CorrelationId ??= headers.CorrelationId;
         return _codec.ToNewEvent(
-            eventName, payload, headers.UserId ?? EventValidation.PayloadUserId(payload), clientEventId, EventValidation.PayloadTimestamp(payload));
+            eventName, payload, headers.UserId ?? EventValidation.PayloadUserId(payload), clientEventId, EventValidation.PayloadTimestamp(payload) - clientAhead);
     }
 }

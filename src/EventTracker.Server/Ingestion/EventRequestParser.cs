@@ -32,9 +32,17 @@ internal static class EventRequestParser
     }
 
     /// <summary>The body of <c>POST /api/events/track/batch</c>, with every item checked; null if anything is wrong.</summary>
-    public static BatchTrackEventRequest? ParseBatch(byte[] body, int maxEvents, EventTimeWindow window, ValidationErrors errors, out bool tooMany)
+    /// <param name="body">The request body.</param>
+    /// <param name="maxEvents">The most events a batch may hold.</param>
+    /// <param name="window">The event times accepted, by the server's clock.</param>
+    /// <param name="errors">Where problems are reported.</param>
+    /// <param name="tooMany">Whether the batch was refused for holding too many events.</param>
+    /// <param name="clientAhead">How far the client's clock is ahead of the server's, from the batch's <c>sentAt</c> (0 without).</param>
+    public static BatchTrackEventRequest? ParseBatch(
+        byte[] body, int maxEvents, EventTimeWindow window, ValidationErrors errors, out bool tooMany, out long clientAhead)
     {
         tooMany = false;
+        clientAhead = 0;
         if (body.Length == 0)
         {
             errors.Add("events", "The batch must contain at least one event.");
@@ -66,6 +74,19 @@ internal static class EventRequestParser
         }
 
         EventValidation.ValidateIdentifier(batch.BatchId, "batchId", errors);
+        if (batch.SentAt is { } sentAt)
+        {
+            if (sentAt < 0 || sentAt > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+            {
+                errors.Add("sentAt", "Must be the client's clock when sending, in milliseconds since the Unix epoch.");
+            }
+            else
+            {
+                clientAhead = sentAt - window.Now;
+                window = window.ForClientAhead(clientAhead);
+            }
+        }
+
         for (var i = 0; i < events.Count; i++)
         {
             var item = events[i];
