@@ -263,6 +263,41 @@ public sealed class MonitorTests : IAsyncLifetime
         Assert.Single(await EventsAsync("page-view")); // the reload happened while opted out
     }
 
+    [Fact]
+    public async Task Secrets_in_the_pages_url_its_referrer_and_its_links_are_never_stored()
+    {
+        var tag = _fixture.MonitorTag(_service);
+        var next = _fixture.Pages.Add("/welcome-next", $"<!doctype html><html><head><title>Next</title>{tag}</head><body>next</body></html>");
+        var welcome = _fixture.Pages.Add(
+            "/welcome",
+            $"<!doctype html><html><head><title>Welcome</title>{tag}</head><body><a id='reset' href='{next}?user=ada&reset_token=r3s3t'>next</a></body></html>");
+
+        await _page.GotoAsync(welcome + "?user=ada&password=hunter2#access_token=t0k3n&state=ok");
+        await _page.ClickAsync("#reset");
+        await WaitForEventsAsync("page-view", 2);
+        await WaitForEventsAsync("element-click", 1);
+
+        var stored = string.Join("\n", (await _fixture.EventsOfAsync(_service)).Select(e => JsonSerializer.Serialize(e, EventTrackerJsonContext.Default.StoredEvent)));
+        Assert.DoesNotContain("hunter2", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("t0k3n", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("r3s3t", stored, StringComparison.Ordinal);
+        Assert.Contains("user=ada", stored, StringComparison.Ordinal);
+        Assert.Contains("state=ok", stored, StringComparison.Ordinal);
+        var nextView = (await EventsAsync("page-view")).Single(e => Url(e).Contains("welcome-next", StringComparison.Ordinal));
+        Assert.Contains("/welcome?", nextView.Payload.Referrer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Strip_query_records_urls_without_query_or_fragment()
+    {
+        await _page.GotoAsync(_fixture.Pages.Add("/" + PagePath,
+            $"<!doctype html><html><head><title>Test</title>{_fixture.MonitorTag(_service, "data-strip-query")}</head><body>x</body></html>") + "?campaign=spring&email=ada%40example.com#top");
+
+        var view = Assert.Single(await WaitForEventsAsync("page-view", 1));
+
+        Assert.Equal(new Uri(_fixture.Pages.Origin, "/" + PagePath).ToString(), Url(view));
+    }
+
     private const string PagePath = "page";
 
     /// <summary>Opens /page with the monitor in its head (tests of this group run one at a time, so they can share the path).</summary>

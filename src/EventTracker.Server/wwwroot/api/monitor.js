@@ -15,7 +15,8 @@
     maxBatch: 50,
     maxBytes: 60000,
     maxStored: 200,
-    disabled: (data.disable || '').split(',')
+    disabled: (data.disable || '').split(','),
+    stripQuery: data.stripQuery === 'true' || data.stripQuery === ''
   };
   // A query parameter, not a header: a header would cost a CORS preflight, and beacons cannot set one.
   var endpoint = origin + '/api/events/track/batch' + (cfg.apiKey ? '?apiKey=' + encodeURIComponent(cfg.apiKey) : '');
@@ -58,22 +59,33 @@
 
   function clip(text, max) { text = String(text == null ? '' : text); return text.length > max ? text.slice(0, max) : text; }
 
-  // Query values whose names look secret are masked before a URL is recorded.
+  // Every URL the script records — the page's, the referrer, links, requests, form actions — goes through here: query
+  // and fragment values whose names look secret are masked, or the query is dropped altogether (data-strip-query).
   function maskUrl(url) {
+    if (!url) return url;
     try {
       var u = new URL(url, loc.href);
-      u.searchParams.forEach(function (v, k) {
-        if (/token|key|secret|pass|auth|session|sig|code|jwt|cred/i.test(k)) u.searchParams.set(k, '***');
-      });
+      if (cfg.stripQuery) { u.search = ''; u.hash = ''; return u.href; }
+      u.search = masked(u.search);
+      if (u.hash.indexOf('=') > 0) u.hash = masked(u.hash);
       return u.href;
-    } catch (e) { return clip(url, 500); }
+    } catch (e) { return '[unparsable url]'; }
+  }
+
+  function masked(part) {
+    var params = new URLSearchParams(part.slice(1));
+    params.forEach(function (v, k) {
+      if (/token|key|secret|pass|pwd|auth|session|sig|code|jwt|cred|otp/i.test(k)) params.set(k, '***');
+    });
+    var text = params.toString();
+    return text ? part.charAt(0) + text : '';
   }
 
   function capture(name, payload) {
     if (optedOut) return;
     payload = payload || {};
-    var p = { serviceName: cfg.service, sessionId: sid, userAgent: nav.userAgent, url: loc.href, timestamp: Date.now() };
-    if (d.referrer) p.referrer = d.referrer;
+    var p = { serviceName: cfg.service, sessionId: sid, userAgent: nav.userAgent, url: maskUrl(loc.href), timestamp: Date.now() };
+    if (d.referrer) p.referrer = maskUrl(d.referrer);
     if (userId) p.userId = userId;
     for (var k in payload) if (Object.prototype.hasOwnProperty.call(payload, k)) p[k] = payload[k];
     var ev = { eventName: String(name), eventId: uuid(), payload: p };
@@ -90,14 +102,15 @@
 
   // Splits events into bodies under the size limit; text/plain keeps the request "simple", so no CORS preflight.
   function bodies(events) {
-    var out = [], part = [], size = 40;
+    var out = [], part = [], size = 64;
     events.forEach(function (ev) {
       var n = JSON.stringify(ev).length + 1;
-      if (part.length && size + n > cfg.maxBytes) { out.push(part); part = []; size = 40; }
+      if (part.length && size + n > cfg.maxBytes) { out.push(part); part = []; size = 64; }
       part.push(ev); size += n;
     });
     if (part.length) out.push(part);
-    return out.map(function (p) { return { events: p, text: JSON.stringify({ events: p }) }; });
+    // sentAt lets the server correct the event times of a browser whose clock is off.
+    return out.map(function (p) { return { events: p, text: JSON.stringify({ sentAt: Date.now(), events: p }) }; });
   }
 
   function flush() {
@@ -181,7 +194,7 @@
     if (!el || (ui && ui.host.contains(el))) return;
     capture('element-click', { metadata: {
       element: el.tagName.toLowerCase(), id: el.id || undefined, selector: selector(el),
-      text: clip((el.textContent || '').trim().replace(/\s+/g, ' '), 100), href: el.href || undefined,
+      text: clip((el.textContent || '').trim().replace(/\s+/g, ' '), 100), href: el.href ? maskUrl(el.href) : undefined,
       track: el.getAttribute('data-track') || undefined } });
   }
 
