@@ -65,10 +65,11 @@ public sealed class KeyedServerTests : IAsyncLifetime
     [Fact]
     public async Task Without_the_key_the_monitor_stores_nothing()
     {
-        await OpenPageAsync("without-key", "data-batch-interval='200'");
-        await _page.EvaluateAsync("() => LiveMonitor.flush()");
-        await Task.Delay(1500);
+        await OpenPageAsync("without-key", "data-batch-interval='600000'");
 
+        var outcome = await _page.EvaluateAsync<string>("() => LiveMonitor.flush().then(() => 'resolved', () => 'rejected')");
+
+        Assert.Equal("rejected", outcome);
         Assert.Empty(await EventsAsync());
     }
 

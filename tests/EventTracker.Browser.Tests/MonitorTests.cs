@@ -194,11 +194,12 @@ public sealed class MonitorTests : IAsyncLifetime
     public async Task Batches_are_retried_after_server_errors_and_stored_once()
     {
         await OpenAsync("<p>retry</p>", extraAttributes: "data-batch-interval='600000'");
+        await _page.EvaluateAsync("() => LiveMonitor.flush()");
         await WaitForEventsAsync("page-view", 1);
         var posts = _fixture.BatchPosts;
         _fixture.FailNextBatches(3);
 
-        await _page.EvaluateAsync("() => { LiveMonitor.track('must-arrive'); LiveMonitor.flush(); }");
+        await _page.EvaluateAsync("() => { LiveMonitor.track('must-arrive'); LiveMonitor.flush().catch(() => {}); }");
         var arrived = await WaitForEventsAsync("must-arrive", 1, TimeSpan.FromSeconds(20));
         await Task.Delay(500);
 
@@ -261,6 +262,66 @@ public sealed class MonitorTests : IAsyncLifetime
 
         Assert.Empty(await EventsAsync("element-click"));
         Assert.Single(await EventsAsync("page-view")); // the reload happened while opted out
+    }
+
+    [Fact]
+    public async Task Flush_during_a_send_in_flight_sends_the_rest_right_after_and_resolves_when_acknowledged()
+    {
+        await OpenAsync("<p>flush</p>", extraAttributes: "data-batch-interval='600000'");
+
+        var elapsed = await _page.EvaluateAsync<double>("""
+            async () => {
+              const started = performance.now();
+              LiveMonitor.track('first-flush');
+              const first = LiveMonitor.flush();   // a send is now in flight
+              LiveMonitor.track('second-flush');
+              await LiveMonitor.flush();           // resolves once 'second-flush' is acknowledged
+              await first;
+              return performance.now() - started;
+            }
+            """);
+
+        Assert.InRange(elapsed, 0, 1000);
+        Assert.Single(await EventsAsync("first-flush"));
+        Assert.Single(await EventsAsync("second-flush"));
+        Assert.Equal(0, await _page.EvaluateAsync<int>("() => LiveMonitor.stats().queued"));
+    }
+
+    [Fact]
+    public async Task Opting_out_keeps_the_events_the_page_asked_to_flush_and_discards_the_rest()
+    {
+        await OpenAsync("<p>opt</p>", extraAttributes: "data-batch-interval='600000'");
+
+        await _page.EvaluateAsync("""
+            async () => {
+              LiveMonitor.track('flushed-before-opt-out');
+              const flushed = LiveMonitor.flush();
+              LiveMonitor.track('queued-at-opt-out');
+              LiveMonitor.optOut();
+              await flushed;
+            }
+            """);
+        await Task.Delay(500);
+
+        Assert.Single(await EventsAsync("flushed-before-opt-out"));
+        Assert.Empty(await EventsAsync("queued-at-opt-out"));
+        Assert.Equal(0, await _page.EvaluateAsync<int>("() => LiveMonitor.stats().queued"));
+    }
+
+    [Fact]
+    public async Task Events_left_from_an_earlier_visit_go_with_the_first_batch_in_one_request()
+    {
+        var leftover = $$$"""[{"eventName":"left-from-last-visit","eventId":"{{{Guid.NewGuid()}}}","payload":{"serviceName":"{{{_service}}}"}}]""";
+        await _page.GotoAsync(_fixture.Pages.Add("/" + PagePath, "<!doctype html><html><head><title>T</title></head><body>x</body></html>"));
+        await _page.EvaluateAsync("value => localStorage.setItem('lm_queue', value)", leftover);
+        var posts = _fixture.BatchPosts;
+
+        await OpenAsync("<p>back</p>", extraAttributes: "data-batch-interval='700'");
+        await WaitForEventsAsync("left-from-last-visit", 1);
+        await WaitForEventsAsync("page-view", 1);
+        await Task.Delay(1000);
+
+        Assert.Equal(1, _fixture.BatchPosts - posts);
     }
 
     [Fact]

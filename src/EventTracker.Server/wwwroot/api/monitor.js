@@ -27,7 +27,8 @@
   var queue = parse(store.get('lm_queue')) || [];
   var recent = [];
   var stats = { sent: 0, failed: 0, dropped: 0, status: 'idle' };
-  var sending = false, attempt = 0, retryTimer = 0, lastUrl = '', errorSeen = {}, errorTimes = [], suppressed = 0;
+  var sending = false, again = false, attempt = 0, retryTimer = 0, lastUrl = '', errorSeen = {}, errorTimes = [], suppressed = 0;
+  var waiters = []; // flush() calls waiting for their events: { events, failed, resolve, reject }
   var ui;
 
   function safe(fn) {
@@ -114,7 +115,8 @@
   }
 
   function flush() {
-    if (sending || !queue.length || !origFetch) return;
+    if (sending) { again = again || waiters.length > 0; return; }
+    if (!queue.length || !origFetch) return;
     sending = true;
     clearTimeout(retryTimer);
     var batch = queue.slice(0, cfg.maxBatch * 4);
@@ -129,22 +131,49 @@
       parts.forEach(function (part, i) {
         var status = statuses[i];
         if (status >= 200 && status < 300) stats.sent += part.events.length;
-        else if (status >= 400 && status < 500 && status !== 408 && status !== 429) stats.failed += part.events.length;
+        else if (status >= 400 && status < 500 && status !== 408 && status !== 429) { stats.failed += part.events.length; failWaiters(part.events); }
         else { retry = true; return; } // kept for the next attempt, with the same event ids
         queue = queue.filter(function (ev) { return part.events.indexOf(ev) < 0; });
       });
       stats.status = statuses.join(',');
       persist();
+      settleWaiters();
       render();
-      if (retry) schedule(); else { attempt = 0; if (queue.length >= cfg.maxBatch) flush(); }
+      if (retry) schedule();
+      else { attempt = 0; if (again || waiters.length || queue.length >= cfg.maxBatch) { again = false; flush(); } }
     }));
+  }
+
+  // flush() from the page: every event queued now is sent (right after a send in flight), and the promise settles
+  // when all of them are acknowledged, or rejects once one is refused or the retries give up.
+  function flushAll() {
+    return new Promise(function (resolve, reject) {
+      if (!queue.length) { resolve(); return; }
+      waiters.push({ events: queue.slice(), failed: false, resolve: resolve, reject: reject });
+      if (sending) again = true; else flush();
+    });
+  }
+
+  function failWaiters(events) {
+    waiters.forEach(function (waiter) {
+      if (events.some(function (ev) { return waiter.events.indexOf(ev) >= 0; })) waiter.failed = true;
+    });
+  }
+
+  function settleWaiters() {
+    waiters = waiters.filter(function (waiter) {
+      if (waiter.events.some(function (ev) { return queue.indexOf(ev) >= 0; })) return true;
+      if (waiter.failed) waiter.reject(new Error('LiveMonitor: some events were refused or could not be delivered'));
+      else waiter.resolve();
+      return false;
+    });
   }
 
   // Network error, 408, 429 or 5xx: retry with back-off and jitter, at most 5 attempts, then drop (counted).
   function schedule() {
     attempt++;
     if (attempt >= 5) {
-      stats.dropped += queue.length; queue = []; attempt = 0; persist(); render(); return;
+      stats.dropped += queue.length; failWaiters(queue); queue = []; attempt = 0; persist(); settleWaiters(); render(); return;
     }
     retryTimer = setTimeout(safe(flush), Math.min(30000, 1000 * Math.pow(2, attempt - 1)) * (0.5 + Math.random() / 2));
   }
@@ -289,7 +318,7 @@
   function render() {
     if (!ui || ui.host.style.display === 'none') return;
     ui.status.textContent = 'queued ' + queue.length + ' · sent ' + stats.sent + ' · failed ' + stats.failed +
-      ' · dropped ' + stats.dropped + ' · last ' + stats.status + (optedOut ? ' · opted out' : '');
+      ' · dropped ' + stats.dropped + ' · last response ' + (stats.status === 'idle' ? 'none yet' : 'HTTP ' + stats.status) + (optedOut ? ' · opted out' : '');
     while (ui.list.firstChild) ui.list.removeChild(ui.list.firstChild);
     recent.forEach(function (r) { ui.list.appendChild(el('li', {}, r.at + '  ' + r.name)); });
   }
@@ -302,9 +331,14 @@
     loaded: true,
     track: safe(function (name, payload) { capture(name, payload); }),
     identify: safe(function (id) { userId = id ? String(id) : null; if (userId) store.set('lm_uid', userId); else store.del('lm_uid'); }),
-    optOut: safe(function () { optedOut = true; store.set('lm_optout', '1'); queue = []; persist(); render(); }),
+    // Events the page already asked to flush are still delivered; the rest of the queue is discarded.
+    optOut: safe(function () {
+      optedOut = true; store.set('lm_optout', '1');
+      queue = queue.filter(function (ev) { return waiters.some(function (waiter) { return waiter.events.indexOf(ev) >= 0; }); });
+      persist(); render();
+    }),
     optIn: safe(function () { optedOut = false; store.del('lm_optout'); render(); }),
-    flush: safe(flush),
+    flush: function () { try { return flushAll(); } catch (e) { return Promise.resolve(); } },
     show: safe(show),
     hide: safe(hide),
     toggle: safe(toggle),
@@ -340,6 +374,6 @@
     if (existing && existing.q && existing.q.length) {
       existing.q.forEach(function (call) { if (api[call[0]]) api[call[0]].apply(api, [].slice.call(call, 1)); });
     }
-    if (queue.length) setTimeout(safe(flush), 0); // events kept from an earlier, offline visit
+    // Events kept from an earlier visit go with the first regular batch, not in a request of their own.
   })();
 })(window, document);
