@@ -168,6 +168,7 @@ public sealed class MonitorTests : IAsyncLifetime
     {
         await OpenAsync("<button id='b'>b</button>");
         await _page.ClickAsync("#b");
+        Assert.Equal(0, await _page.Locator("script[src$='/api/monitor-overlay.js']").CountAsync()); // not loaded until wanted
 
         await _page.Keyboard.PressAsync("Control+Shift+M");
         var log = _page.Locator("[data-live-monitor] ol[role=log]");
@@ -216,6 +217,7 @@ public sealed class MonitorTests : IAsyncLifetime
 
         await _page.ClickAsync("#b");
         await _page.Keyboard.PressAsync("Control+Shift+M");
+        await Assertions.Expect(_page.Locator("[data-live-monitor] ol[role=log]")).ToContainTextAsync("element-click");
         await _page.EvaluateAsync("() => fetch('/app/ok')");
         await WaitForEventsAsync("network-request", 1);
 

@@ -29,7 +29,7 @@
   var stats = { sent: 0, failed: 0, dropped: 0, status: 'idle' };
   var sending = false, again = false, attempt = 0, retryTimer = 0, lastUrl = '', errorSeen = {}, errorTimes = [], suppressed = 0;
   var waiters = []; // flush() calls waiting for their events: { events, failed, resolve, reject }
-  var ui;
+  var overlay = null, overlayScript = null, overlayCall = null;
 
   function safe(fn) {
     return function () {
@@ -92,7 +92,7 @@
     var ev = { eventName: String(name), eventId: uuid(), payload: p };
     queue.push(ev);
     if (queue.length > 1000) { queue.shift(); stats.dropped++; }
-    recent.unshift({ name: ev.eventName, at: new Date().toLocaleTimeString() });
+    recent.unshift({ name: ev.eventName, at: Date.now() });
     recent.length = Math.min(recent.length, 100);
     persist();
     render();
@@ -220,7 +220,7 @@
 
   function onClick(e) {
     var el = e.target && e.target.closest && e.target.closest('button, a, [data-track]');
-    if (!el || (ui && ui.host.contains(el))) return;
+    if (!el || (overlay && overlay.contains(el))) return;
     capture('element-click', { metadata: {
       element: el.tagName.toLowerCase(), id: el.id || undefined, selector: selector(el),
       text: clip((el.textContent || '').trim().replace(/\s+/g, ' '), 100), href: el.href ? maskUrl(el.href) : undefined,
@@ -292,40 +292,19 @@
     };
   }
 
-  // The overlay lives in a shadow root and is styled through the CSSOM only, so a strict CSP allows it.
-  function el(tag, style, text) {
-    var e = d.createElement(tag);
-    for (var k in style) e.style[k] = style[k];
-    if (text != null) e.textContent = text;
-    return e;
+  // The overlay (Ctrl+Shift+M, show()) is a second file from the same server, loaded the first time it is wanted, so
+  // pages that never open it neither download nor run it.
+  function withOverlay(action) {
+    if (overlay) { overlay[action](); return; }
+    overlayCall = action;
+    if (overlayScript) return;
+    overlayScript = d.createElement('script');
+    overlayScript.src = origin + '/api/monitor-overlay.js';
+    overlayScript.async = true;
+    (d.head || d.documentElement).appendChild(overlayScript);
   }
 
-  function build() {
-    var host = el('div', { position: 'fixed', right: '12px', bottom: '12px', zIndex: '2147483647', display: 'none' });
-    host.setAttribute('data-live-monitor', '');
-    var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
-    var panel = el('div', { width: '320px', maxHeight: '360px', overflow: 'auto', background: '#111', color: '#eee',
-      font: '12px/1.4 system-ui, sans-serif', borderRadius: '8px', padding: '8px', boxShadow: '0 4px 16px rgba(0,0,0,.4)' });
-    var title = el('div', { fontWeight: 'bold', marginBottom: '4px' }, 'Live Monitor');
-    var status = el('div', { color: '#9cf', marginBottom: '4px' });
-    var list = el('ol', { margin: '0', paddingLeft: '18px' });
-    list.setAttribute('role', 'log');
-    panel.appendChild(title); panel.appendChild(status); panel.appendChild(list); root.appendChild(panel);
-    (d.body || d.documentElement).appendChild(host);
-    return { host: host, status: status, list: list };
-  }
-
-  function render() {
-    if (!ui || ui.host.style.display === 'none') return;
-    ui.status.textContent = 'queued ' + queue.length + ' · sent ' + stats.sent + ' · failed ' + stats.failed +
-      ' · dropped ' + stats.dropped + ' · last response ' + (stats.status === 'idle' ? 'none yet' : 'HTTP ' + stats.status) + (optedOut ? ' · opted out' : '');
-    while (ui.list.firstChild) ui.list.removeChild(ui.list.firstChild);
-    recent.forEach(function (r) { ui.list.appendChild(el('li', {}, r.at + '  ' + r.name)); });
-  }
-
-  function show() { ui = ui || build(); ui.host.style.display = 'block'; render(); }
-  function hide() { if (ui) ui.host.style.display = 'none'; }
-  function toggle() { if (ui && ui.host.style.display !== 'none') hide(); else show(); }
+  function render() { if (overlay) overlay.render(); }
 
   var api = {
     loaded: true,
@@ -339,10 +318,13 @@
     }),
     optIn: safe(function () { optedOut = false; store.del('lm_optout'); render(); }),
     flush: function () { try { return flushAll(); } catch (e) { return Promise.resolve(); } },
-    show: safe(show),
-    hide: safe(hide),
-    toggle: safe(toggle),
-    stats: function () { return { queued: queue.length, sent: stats.sent, failed: stats.failed, dropped: stats.dropped }; }
+    show: safe(function () { withOverlay('show'); }),
+    hide: safe(function () { if (overlay) overlay.hide(); }),
+    toggle: safe(function () { withOverlay('toggle'); }),
+    stats: function () { return { queued: queue.length, sent: stats.sent, failed: stats.failed, dropped: stats.dropped }; },
+    // For monitor-overlay.js only.
+    _attach: safe(function (o) { overlay = o; if (overlayCall) overlay[overlayCall](); overlayCall = null; }),
+    _state: function () { return { recent: recent, queued: queue.length, stats: stats, optedOut: optedOut }; }
   };
 
   safe(function () {
@@ -366,7 +348,7 @@
         error('unhandled-rejection', (r && r.message) || String(r), undefined, undefined, undefined, r && r.stack);
       });
     }
-    on(d, 'keydown', function (e) { if (e.ctrlKey && e.shiftKey && (e.key === 'M' || e.key === 'm')) toggle(); });
+    on(d, 'keydown', function (e) { if (e.ctrlKey && e.shiftKey && (e.key === 'M' || e.key === 'm')) withOverlay('toggle'); });
     on(d, 'visibilitychange', function () { if (d.visibilityState === 'hidden') beacon(); });
     on(w, 'pagehide', beacon);
     on(w, 'online', function () { attempt = 0; flush(); });
