@@ -48,6 +48,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EventTrackerJsonContext.Default));
     builder.Services.AddApiKeyAccess();
     builder.Services.AddSingleton<AllowedOrigins>();
+    builder.Services.AddEventTrackerStaticAssets();
     builder.Services.AddProblemDetails();
     builder.Services.AddOpenApi();
     builder.Services.AddHealthChecks();

@@ -17,6 +17,35 @@ public sealed class StaticAssetTests : IAsyncLifetime
     public async Task DisposeAsync() => await _factory.DisposeAsync();
 
     [Theory]
+    [InlineData("br")]
+    [InlineData("gzip")]
+    public async Task Scripts_come_compressed_when_the_browser_takes_it_with_an_etag_to_revalidate(string encoding)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/monitor.js");
+        request.Headers.AcceptEncoding.ParseAdd(encoding);
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(encoding, Assert.Single(response.Content.Headers.ContentEncoding));
+        Assert.NotNull(response.Headers.ETag);
+        Assert.Contains("must-revalidate", response.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, "/api/monitor.js");
+        revalidate.Headers.IfNoneMatch.Add(response.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await _client.SendAsync(revalidate)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_answers_and_the_stream_are_not_compressed()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/events");
+        request.Headers.AcceptEncoding.ParseAdd("br, gzip");
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+    }
+
+    [Theory]
     [InlineData("/api/monitor.js", 6 * 1024)]
     [InlineData("/api/monitor-overlay.js", 2 * 1024)]
     public async Task Monitor_scripts_are_served_as_javascript_within_their_size_budgets(string path, int gzippedBudget)
