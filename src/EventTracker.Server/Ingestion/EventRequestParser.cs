@@ -7,6 +7,10 @@ namespace EventTracker.Server.Ingestion;
 /// <summary>Parses and validates the bodies of the ingestion endpoints into <see cref="Storage.NewEvent"/>s.</summary>
 internal static class EventRequestParser
 {
+    // A client's clock is corrected only when it is clearly off: below this, the difference is mostly network delay,
+    // and correcting by it would reorder events of one client that arrive in different batches.
+    private const long ClockCorrectionThresholdMs = 10_000;
+
     /// <summary>The payload of <c>POST /api/events/track/{eventName}</c>; an empty body or <c>null</c> is an empty payload.</summary>
     public static AIEventPayload? ParsePayload(byte[] body, EventTimeWindow window, ValidationErrors errors)
     {
@@ -80,7 +84,7 @@ internal static class EventRequestParser
             {
                 errors.Add("sentAt", "Must be the client's clock when sending, in milliseconds since the Unix epoch.");
             }
-            else
+            else if (Math.Abs(sentAt - window.Now) > ClockCorrectionThresholdMs)
             {
                 clientAhead = sentAt - window.Now;
                 window = window.ForClientAhead(clientAhead);
