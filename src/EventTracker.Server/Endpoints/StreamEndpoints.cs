@@ -108,8 +108,10 @@ internal static class StreamEndpoints
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var session = new WebSocketSession(socket, subscription, ingestor, options.Value.MaxClientMessageBytes, context.MayIngest(keys), context.GetApiKey()?.Name,
+        var messages = new WebSocketMessageHandler(
+            subscription, ingestor, context.MayIngest(keys), context.GetApiKey()?.Name,
             () => limits.TryTakeEvents(context, 1, out var wait) ? null : wait);
+        using var session = new WebSocketSession(socket, subscription, messages, options.Value.MaxClientMessageBytes);
         await session.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
     }
 

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.Threading.Channels;
 using EventTracker.Contracts;
 using Microsoft.Extensions.Options;
 
@@ -8,16 +6,12 @@ namespace EventTracker.Server.Storage.Durable;
 
 /// <summary>
 /// The default <see cref="IEventStore"/>: a <see cref="MemoryLayer"/> over a <see cref="SegmentLog"/> in the data
-/// directory — memory answers queries, the log is the truth. Appends wait in a queue; one writer takes all that
-/// is waiting, plans it, writes it as one piece, flushes it to disk once (per <see cref="FlushMode"/>), makes it
-/// visible and then acknowledges all of it (group commit). On start, the log is read back into memory.
+/// directory — memory answers queries, the log is the truth. Appends wait for the <see cref="GroupCommitWriter"/>,
+/// at most <see cref="EventStoreOptions.MaxQueuedEvents"/> of them (more are refused at once). On start, the log is
+/// read back into memory.
 /// </summary>
 internal sealed partial class DurableEventStore : IEventStore, IDisposable
 {
-    private const int MaxGroupOperations = 4096;
-    private const int MaxGroupBytes = 8 * 1024 * 1024;
-
-    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _logGate = new();
     private readonly EventStoreOptions _options;
     private readonly TimeProvider _time;
@@ -25,10 +19,7 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
     private readonly DataDirectoryLock _directoryLock;
     private readonly SegmentLog _log;
     private readonly MemoryLayer _memory;
-    private readonly Task _writer;
-    private readonly ArrayBufferWriter<byte> _frames = new(64 * 1024);
-    private long _lastFlush;
-    private bool _unflushed;
+    private readonly GroupCommitWriter _writer;
     private long _queuedEvents;
     private long _shedAppends;
 
@@ -71,8 +62,7 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
             throw;
         }
 
-        _lastFlush = Stopwatch.GetTimestamp();
-        _writer = Task.Run(WriteLoopAsync);
+        _writer = new GroupCommitWriter(_memory, _log, _logGate, _options, time, logger, Directory);
     }
 
     /// <summary>The data directory, as a full path.</summary>
@@ -86,7 +76,11 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
     public long ShedAppends => Interlocked.Read(ref _shedAppends);
 
     /// <summary>For tests: awaited by the writer before each group it takes, so a test can hold the writer back.</summary>
-    internal Func<Task>? BeforeEachGroup { get; set; }
+    internal Func<Task>? BeforeEachGroup
+    {
+        get => _writer.BeforeEachGroup;
+        set => _writer.BeforeEachGroup = value;
+    }
 
     public async ValueTask<AppendResult> AppendAsync(NewEvent newEvent) =>
         (await EnqueueAsync(AppendOperation.Single(newEvent))).ToAppendResult();
@@ -111,8 +105,7 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
     /// <summary>Stops taking appends, writes and flushes what was taken, and releases the directory.</summary>
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
-        _writer.GetAwaiter().GetResult();
+        _writer.Stop();
         lock (_logGate)
         {
             _log.Dispose();
@@ -134,7 +127,7 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
         }
 
         var pending = new PendingAppend(operation);
-        if (!_queue.Writer.TryWrite(pending))
+        if (!_writer.TryEnqueue(pending))
         {
             Interlocked.Add(ref _queuedEvents, -count);
             throw new StoreUnavailableException("The server is shutting down.");
@@ -152,175 +145,7 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
         return operation;
     }
 
-    private async Task WriteLoopAsync()
-    {
-        var group = new List<PendingAppend>();
-        var operations = new List<AppendOperation>();
-        while (await WaitForWorkAsync())
-        {
-            if (BeforeEachGroup is { } gate)
-            {
-                await gate();
-            }
-
-            var bytes = 0;
-            while (group.Count < MaxGroupOperations && bytes < MaxGroupBytes && _queue.Reader.TryRead(out var pending))
-            {
-                group.Add(pending);
-                operations.Add(pending.Operation);
-                bytes += pending.Operation.Events.Sum(e => e.PayloadJson.Length);
-            }
-
-            if (group.Count > 0)
-            {
-                try
-                {
-                    Commit(group, operations);
-                }
-                catch (Exception e)
-                {
-                    // A bug must not stop the writer, or every later append would wait forever.
-                    _memory.AbandonPlan();
-                    LogCommitFailed(_logger, e);
-                    foreach (var pending in group)
-                    {
-                        pending.Completion.TrySetException(new StoreUnavailableException("The events could not be stored.", e));
-                    }
-                }
-
-                group.Clear();
-                operations.Clear();
-            }
-        }
-
-        lock (_logGate)
-        {
-            FlushIfUnflushed();
-        }
-    }
-
-    /// <summary>Waits for appends; with <see cref="FlushMode.Interval"/>, flushes when the interval passes first. False once stopped.</summary>
-    private async Task<bool> WaitForWorkAsync()
-    {
-        if (_queue.Reader.TryPeek(out _))
-        {
-            return true;
-        }
-
-        if (_options.FlushMode == FlushMode.Interval && _unflushed)
-        {
-            var remaining = _options.FlushInterval - Stopwatch.GetElapsedTime(_lastFlush);
-            var waiting = _queue.Reader.WaitToReadAsync().AsTask();
-            if (remaining > TimeSpan.Zero && await Task.WhenAny(waiting, Task.Delay(remaining, _time)) == waiting)
-            {
-                return await waiting;
-            }
-
-            lock (_logGate)
-            {
-                FlushIfUnflushed();
-            }
-
-            return await waiting;
-        }
-
-        return await _queue.Reader.WaitToReadAsync();
-    }
-
-    private void Commit(List<PendingAppend> group, List<AppendOperation> operations)
-    {
-        _memory.Plan(operations);
-        _frames.ResetWrittenCount();
-        long? firstSequence = null;
-        long nextSequence = 0;
-        foreach (var operation in operations)
-        {
-            if (operation.ReplayedBatch is null && (operation.ToStore.Count > 0 || operation.BatchId is not null))
-            {
-                LogFrame.Write(_frames, operation);
-                firstSequence ??= operation.FirstSequence;
-                nextSequence = operation.FirstSequence + operation.ToStore.Count;
-            }
-        }
-
-        if (firstSequence is { } first)
-        {
-            try
-            {
-                lock (_logGate)
-                {
-                    _log.Append(_frames.WrittenSpan, first, nextSequence);
-                    _unflushed = true;
-                    try
-                    {
-                        if (_options.FlushMode == FlushMode.Sync
-                            || (_options.FlushMode == FlushMode.Interval && Stopwatch.GetElapsedTime(_lastFlush) >= _options.FlushInterval))
-                        {
-                            FlushIfUnflushed();
-                        }
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        // Not acknowledged, so not kept: its sequences are given again to what comes next.
-                        _log.UndoLastAppend();
-                        throw;
-                    }
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                _memory.AbandonPlan();
-                LogWriteFailed(_logger, Directory, e.Message, e);
-                var refusal = new StoreUnavailableException($"Events cannot be written to the data directory now: {e.Message}", e);
-                foreach (var pending in group)
-                {
-                    pending.Completion.TrySetException(refusal);
-                }
-
-                return;
-            }
-        }
-
-        _memory.Apply(operations);
-        lock (_logGate)
-        {
-            _log.DeleteSegmentsBefore(_memory.FirstHeldSequence);
-        }
-
-        foreach (var pending in group)
-        {
-            pending.Completion.TrySetResult();
-        }
-    }
-
-    private void FlushIfUnflushed()
-    {
-        if (_unflushed)
-        {
-            if (_options.FlushMode != FlushMode.Never)
-            {
-                _log.FlushToDisk();
-            }
-
-            _unflushed = false;
-            _lastFlush = Stopwatch.GetTimestamp();
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Event store: data directory {Directory}; recovered {Recovered} events ({Held} held) in {Milliseconds:0} ms; flush mode {FlushMode}.")]
     private static partial void LogRecovered(ILogger logger, string directory, long recovered, long held, double milliseconds, FlushMode flushMode);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Writing to the data directory {Directory} failed ({Reason}); ingestion answers 503 until a write succeeds.")]
-    private static partial void LogWriteFailed(ILogger logger, string directory, string reason, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Storing a group of appends failed unexpectedly; they were refused.")]
-    private static partial void LogCommitFailed(ILogger logger, Exception exception);
-
-    private sealed class PendingAppend(AppendOperation operation)
-    {
-        public AppendOperation Operation { get; } = operation;
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

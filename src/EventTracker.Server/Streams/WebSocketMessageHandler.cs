@@ -1,0 +1,161 @@
+using System.Text.Json;
+using EventTracker.Contracts;
+using EventTracker.Server.Ingestion;
+using EventTracker.Server.Storage;
+using EventTracker.Server.Validation;
+
+namespace EventTracker.Server.Streams;
+
+/// <summary>
+/// Answers what a WebSocket client sends: <c>{"type":"filter",…}</c> replaces its filter, <c>{"type":"track",…}</c>
+/// stores an event through the ingestion path (with the client's key, scope and rate limit), <c>{"type":"ping"}</c> gets
+/// a pong. Anything not understood gets an <c>error</c> envelope naming the field, and the connection stays open.
+/// </summary>
+internal sealed class WebSocketMessageHandler
+{
+    private readonly StreamSubscription _subscription;
+    private readonly EventIngestor _ingestor;
+    private readonly bool _mayIngest;
+    private readonly string? _sender;
+    private readonly Func<TimeSpan?> _takeEvent;
+
+    /// <param name="subscription">The client's live messages, whose filter a <c>filter</c> message replaces.</param>
+    /// <param name="ingestor">Where <c>track</c> messages go.</param>
+    /// <param name="mayIngest">Whether the client's key allows <c>track</c> messages.</param>
+    /// <param name="sender">The name of the client's key, which its event ids are scoped to; null when anonymous.</param>
+    /// <param name="takeEvent">Takes one event from the sender's rate limit: null when allowed, else when to retry.</param>
+    public WebSocketMessageHandler(StreamSubscription subscription, EventIngestor ingestor, bool mayIngest, string? sender, Func<TimeSpan?> takeEvent)
+    {
+        _subscription = subscription;
+        _ingestor = ingestor;
+        _mayIngest = mayIngest;
+        _sender = sender;
+        _takeEvent = takeEvent;
+    }
+
+    /// <summary>The answer to one client message.</summary>
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> json)
+    {
+        var errors = new ValidationErrors();
+        if (!JsonText.Validate(json.Span, errors, root: "message"))
+        {
+            return Error(errors);
+        }
+
+        using var document = JsonDocument.Parse(json);
+
+        var root = document.RootElement;
+        var type = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+            ? t.GetString()
+            : null;
+        return type switch
+        {
+            "ping" => Envelope.Serialize(StreamMessageTypes.Pong, DateTimeOffset.UtcNow, EventTrackerJsonContext.Default.DateTimeOffset),
+            "filter" => ReplaceFilter(root),
+            "track" => await TrackAsync(root),
+            _ => Error("type", "Expected an object whose type is \"filter\", \"track\" or \"ping\"."),
+        };
+    }
+
+    private byte[] ReplaceFilter(JsonElement message)
+    {
+        var errors = new ValidationErrors();
+        var filter = new EventFilter
+        {
+            ServiceName = Text(message, "serviceName", errors),
+            EventName = Text(message, "eventName", errors),
+            Type = Text(message, "eventType", errors), // "type" names the message itself
+            UserId = Text(message, "userId", errors),
+            CorrelationId = Text(message, "correlationId", errors),
+            SessionId = Text(message, "sessionId", errors),
+        };
+        if (errors.Any)
+        {
+            return Error(errors);
+        }
+
+        _subscription.Filter = filter;
+        return Envelope.Serialize(StreamMessageTypes.Filter, filter, EventTrackerJsonContext.Default.EventFilter);
+    }
+
+    private async Task<byte[]> TrackAsync(JsonElement message)
+    {
+        if (!_mayIngest)
+        {
+            return Error("type", "Tracking needs an API key with the ingest scope.");
+        }
+
+        var errors = new ValidationErrors();
+        var eventName = message.TryGetProperty("eventName", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
+        EventValidation.ValidateName(eventName, "eventName", errors);
+        var userId = Text(message, "userId", errors);
+        var eventId = Text(message, "eventId", errors);
+        var hasPayload = message.TryGetProperty("payload", out var payload) && payload.ValueKind != JsonValueKind.Null;
+        if (hasPayload && payload.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("payload", "Must be a JSON object.");
+            return Error(errors);
+        }
+
+        var payloadErrors = new ValidationErrors();
+        var parsed = EventRequestParser.ParsePayload(hasPayload ? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText()) : [], _ingestor.TimeWindow, payloadErrors);
+        errors.AddAll(payloadErrors, prefix: "payload.");
+        if (errors.Any || parsed is null)
+        {
+            return Error(errors);
+        }
+
+        if (_takeEvent() is { } wait)
+        {
+            return Error("rate", $"Too many events; retry in {Access.EventRateLimit.RetryAfterSeconds(wait)} s.");
+        }
+
+        TrackEventResponse response;
+        try
+        {
+            response = await _ingestor.TrackAsync(eventName!, parsed, new TrackHeaders(userId, null, null, eventId) { Sender = _sender });
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Error("store", e.Message);
+        }
+
+        return Envelope.Serialize(StreamMessageTypes.Track, response, EventTrackerJsonContext.Default.TrackEventResponse);
+    }
+
+    private static string? Text(JsonElement message, string field, ValidationErrors errors)
+    {
+        if (!message.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(field, "Must be a string.");
+            return null;
+        }
+
+        var text = value.GetString();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        EventValidation.ValidateIdentifier(text, field, errors, EventValidation.MaxNameLength);
+        return text;
+    }
+
+    private static byte[] Error(string field, string message)
+    {
+        var errors = new ValidationErrors();
+        errors.Add(field, message);
+        return Error(errors);
+    }
+
+    private static byte[] Error(ValidationErrors errors) =>
+        Envelope.Serialize(
+            StreamMessageTypes.Error,
+            new StreamErrorData { Title = "The message was not understood.", Errors = errors.ToDictionary() },
+            EventTrackerJsonContext.Default.StreamErrorData);
+}
