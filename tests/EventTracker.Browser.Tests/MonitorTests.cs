@@ -327,6 +327,43 @@ public sealed class MonitorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_tracked_offline_survive_leaving_the_page_and_are_sent_once_on_the_next_visit()
+    {
+        await OpenAsync("<p>offline</p>", extraAttributes: "data-batch-interval='600000'");
+        await _page.EvaluateAsync("() => LiveMonitor.flush()");
+        await WaitForEventsAsync("page-view", 1);
+        await _context.SetOfflineAsync(true);
+
+        await _page.EvaluateAsync("() => { LiveMonitor.track('tracked-offline'); LiveMonitor.flush().catch(() => {}); }");
+        await Task.Delay(300);
+        await _page.GotoAsync("about:blank"); // leaving the page offline: no beacon, the queue stays in localStorage
+        await _context.SetOfflineAsync(false);
+        await Task.Delay(300);
+        Assert.Empty(await EventsAsync("tracked-offline"));
+
+        await OpenAsync("<p>back online</p>", extraAttributes: "data-batch-interval='600000'");
+        await _page.EvaluateAsync("() => LiveMonitor.flush()");
+
+        Assert.Single(await WaitForEventsAsync("tracked-offline", 1));
+        await Task.Delay(500);
+        Assert.Single(await EventsAsync("tracked-offline"));
+    }
+
+    [Fact]
+    public async Task Events_that_failed_while_offline_are_sent_when_the_browser_is_back_online()
+    {
+        await OpenAsync("<p>flaky network</p>", extraAttributes: "data-batch-interval='600000'");
+        await _context.SetOfflineAsync(true);
+
+        await _page.EvaluateAsync("() => { LiveMonitor.track('sent-when-online'); LiveMonitor.flush().catch(() => {}); }");
+        await Task.Delay(500);
+        Assert.True(await _page.EvaluateAsync<int>("() => LiveMonitor.stats().queued") >= 1);
+        await _context.SetOfflineAsync(false);
+
+        Assert.Single(await WaitForEventsAsync("sent-when-online", 1, TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task Secrets_in_the_pages_url_its_referrer_and_its_links_are_never_stored()
     {
         var tag = _fixture.MonitorTag(_service);

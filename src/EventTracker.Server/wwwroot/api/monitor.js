@@ -179,7 +179,9 @@
   }
 
   function beacon() {
-    if (!queue.length || !nav.sendBeacon) return;
+    // Offline, whether a beacon is ever delivered is up to the browser: the events stay in localStorage instead and go
+    // with the next visit's first batch, under the same ids.
+    if (!queue.length || !nav.sendBeacon || nav.onLine === false) return;
     var sent = [];
     (function send(events) {
       bodies(events).forEach(function (part) {
