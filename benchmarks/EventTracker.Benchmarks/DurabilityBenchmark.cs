@@ -97,14 +97,14 @@ internal static class DurabilityBenchmark
     /// <summary>Opens the store in <paramref name="directory"/> with everything that follows it, and prints how long that took and the memory held.</summary>
     public static void Recover(string directory, int capacity)
     {
-        var baseline = ResidentBytes();
+        var baseline = ProcessMemory.ResidentBytes();
         var options = Options.Create(new EventStoreOptions { Capacity = capacity, DataDirectory = directory });
         var clock = Stopwatch.StartNew();
         using var store = new DurableEventStore(options, TimeProvider.System, NullLogger<DurableEventStore>.Instance);
         using var projection = new AnalyticsProjection(store, options);
         using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()));
         var ready = clock.Elapsed;
-        var held = ResidentBytes();
+        var held = ProcessMemory.ResidentBytes();
         Console.WriteLine($"restart over {capacity:N0} events:   ready in {ready.TotalSeconds:N2} s ({store.Count:N0} held, {projection.Summarize(null, null).Count:N0} in analytics)");
         Console.WriteLine($"RSS after recovery:             {held / 1048576.0:N0} MiB ({baseline / 1048576.0:N0} MiB before opening; managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:N0} MiB)");
     }
@@ -129,13 +129,4 @@ internal static class DurabilityBenchmark
 
     private static long DirectoryBytes(string directory) =>
         Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-
-    private static long ResidentBytes()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64;
-    }
 }

@@ -18,7 +18,7 @@ internal static class MemoryFootprint
 {
     public static void Run(int count)
     {
-        var baseline = ResidentBytes();
+        var baseline = ProcessMemory.ResidentBytes();
         using var store = new InMemoryEventStore(Options.Create(new EventStoreOptions { Capacity = count }), TimeProvider.System);
         using var projection = new AnalyticsProjection(store, Options.Create(new EventStoreOptions()));
         using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()));
@@ -39,7 +39,7 @@ internal static class MemoryFootprint
         }
 
         stopwatch.Stop();
-        var filled = ResidentBytes();
+        var filled = ProcessMemory.ResidentBytes();
         Console.WriteLine(new StringBuilder()
             .AppendLine($"events held:            {store.Count:N0}")
             .AppendLine($"ingestion (1 thread):   {count / stopwatch.Elapsed.TotalSeconds:N0} events/s")
@@ -48,14 +48,5 @@ internal static class MemoryFootprint
             .AppendLine($"managed heap:           {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:N0} MiB")
             .AppendLine($"bytes per event (RSS):  {(filled - baseline) / (double)count:N0}"));
         GC.KeepAlive(ingestor);
-    }
-
-    private static long ResidentBytes()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64;
     }
 }
