@@ -29,10 +29,6 @@ internal sealed class EventRateLimit : IDisposable
 
     public void Dispose() => _events.Dispose();
 
-    /// <summary>Whole seconds, at least one, as <c>Retry-After</c> wants them.</summary>
-    public static string RetryAfterSeconds(TimeSpan wait) =>
-        Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     /// <summary>Whose budget a request spends: its API key's, or its client IP address's when anonymous.</summary>
     public static string Sender(HttpContext context) =>
         context.GetApiKey() is { } key ? "key:" + key.Name : "ip:" + context.Connection.RemoteIpAddress;

@@ -14,8 +14,8 @@ internal sealed class ReadRateLimitPolicy(IOptions<RateLimitOptions> options, Ti
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => static async (rejected, _) =>
     {
         var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-        rejected.HttpContext.Response.Headers.RetryAfter = EventRateLimit.RetryAfterSeconds(wait);
-        await Problems.TooManyRequests("rate", $"Too many read requests; retry in {EventRateLimit.RetryAfterSeconds(wait)} s.").ExecuteAsync(rejected.HttpContext);
+        await Problems.TooManyRequests(rejected.HttpContext.Response, "rate", $"Too many read requests; retry in {Problems.RetryAfterSeconds(wait)} s.", wait)
+            .ExecuteAsync(rejected.HttpContext);
     };
 
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)

@@ -140,9 +140,7 @@ internal static class IngestionEndpoints
         return TypedResults.Json(response, EventTrackerJsonContext.Default.BatchTrackEventResponse);
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyEvents(HttpResponse response, TimeSpan wait)
-    {
-        response.Headers.RetryAfter = EventRateLimit.RetryAfterSeconds(wait);
-        return Problems.TooManyRequests("rate", $"Too many events from this sender; retry in {response.Headers.RetryAfter} s. A batch of n events costs n.");
-    }
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyEvents(HttpResponse response, TimeSpan wait) =>
+        Problems.TooManyRequests(
+            response, "rate", $"Too many events from this sender; retry in {Problems.RetryAfterSeconds(wait)} s. A batch of n events costs n.", wait);
 }

@@ -143,9 +143,7 @@ internal static class StreamEndpoints
         }
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyConnections(HttpResponse response)
-    {
-        response.Headers.RetryAfter = "5";
-        return Problems.TooManyRequests("connections", "The server has reached its limit of live stream connections; retry later.");
-    }
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyConnections(HttpResponse response) =>
+        Problems.TooManyRequests(
+            response, "connections", "The server has reached its limit of live stream connections; retry later.", TimeSpan.FromSeconds(5));
 }

@@ -28,15 +28,23 @@ internal static class Problems
     public static ProblemHttpResult Forbidden(string field, string message) =>
         Problem(StatusCodes.Status403Forbidden, "The API key does not allow this.", field, message);
 
-    public static ProblemHttpResult TooManyRequests(string field, string message) =>
-        Problem(StatusCodes.Status429TooManyRequests, "Too many requests.", field, message);
+    /// <summary>429 with <c>Retry-After</c> (whole seconds): this sender or this server has had enough for now.</summary>
+    public static ProblemHttpResult TooManyRequests(HttpResponse response, string field, string message, TimeSpan retryAfter)
+    {
+        response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
+        return Problem(StatusCodes.Status429TooManyRequests, "Too many requests.", field, message);
+    }
 
     /// <summary>503 with <c>Retry-After</c> (whole seconds): the server cannot take events now, and stored none of these.</summary>
-    public static IResult Unavailable(HttpResponse response, string field, string message, TimeSpan retryAfter)
+    public static ProblemHttpResult Unavailable(HttpResponse response, string field, string message, TimeSpan retryAfter)
     {
-        response.Headers.RetryAfter = ((int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
         return Problem(StatusCodes.Status503ServiceUnavailable, "The service is unavailable.", field, message);
     }
+
+    /// <summary>A wait as <c>Retry-After</c> wants it: whole seconds, rounded up, at least one.</summary>
+    public static string RetryAfterSeconds(TimeSpan wait) =>
+        Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static ProblemHttpResult UnsupportedMediaType(string contentType) =>
         Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Content-Type",

@@ -107,7 +107,7 @@ internal sealed class WebSocketMessageHandler
 
         if (_takeEvent() is { } wait)
         {
-            return Error("rate", $"Too many events; retry in {Access.EventRateLimit.RetryAfterSeconds(wait)} s.");
+            return Error("rate", $"Too many events; retry in {Http.Problems.RetryAfterSeconds(wait)} s.");
         }
 
         TrackEventResponse response;
