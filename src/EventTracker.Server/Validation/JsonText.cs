@@ -12,6 +12,7 @@ namespace EventTracker.Server.Validation;
 internal static class JsonText
 {
     private const int MaxDepth = 64;
+    private const int MaxNamedLength = 200;
 
     /// <summary>
     /// True when <paramref name="json"/> is acceptable; otherwise one error is added and false returned. Problems with the
@@ -28,25 +29,26 @@ internal static class JsonText
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.PropertyName:
-                        if (!IsValidText(ref reader, out var name))
+                        if (!IsValidText(ref reader))
                         {
-                            return Refuse(errors, Format(path, "(a property name)", root), "Property names must be valid Unicode text.");
+                            return Refuse(errors, Format(json, path, "(a property name)", root), "Property names must be valid Unicode text.");
                         }
 
-                        path[^1] = path[^1] with { Name = name };
+                        // Where the name is, quotes included: it is only decoded if a problem has to be named.
+                        path[^1] = path[^1] with { NameStart = (int)reader.TokenStartIndex, NameLength = reader.ValueSpan.Length + 2, NameEscaped = reader.ValueIsEscaped };
                         break;
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
                         Advance(path);
-                        path.Add(new Segment(reader.TokenType == JsonTokenType.StartArray, -1, null));
+                        path.Add(new Segment(reader.TokenType == JsonTokenType.StartArray, -1, 0, 0, false));
                         break;
                     case JsonTokenType.EndObject or JsonTokenType.EndArray:
                         path.RemoveAt(path.Count - 1);
                         break;
                     case JsonTokenType.String:
                         Advance(path);
-                        if (!IsValidText(ref reader, out _))
+                        if (!IsValidText(ref reader))
                         {
-                            return Refuse(errors, Format(path, null, root), "Must be valid Unicode text (UTF-8, no unpaired surrogates).");
+                            return Refuse(errors, Format(json, path, null, root), "Must be valid Unicode text (UTF-8, no unpaired surrogates).");
                         }
 
                         break;
@@ -67,23 +69,16 @@ internal static class JsonText
         }
     }
 
-    private static bool IsValidText(ref Utf8JsonReader reader, out string? text)
+    private static bool IsValidText(ref Utf8JsonReader reader)
     {
-        text = null;
         if (!reader.ValueIsEscaped)
         {
-            if (!Utf8.IsValid(reader.ValueSpan))
-            {
-                return false;
-            }
-
-            text = reader.ValueSpan.Length <= 200 ? Encoding.UTF8.GetString(reader.ValueSpan) : null;
-            return true;
+            return Utf8.IsValid(reader.ValueSpan);
         }
 
         try
         {
-            text = reader.GetString();
+            reader.GetString();
             return true;
         }
         catch (InvalidOperationException)
@@ -101,7 +96,7 @@ internal static class JsonText
         }
     }
 
-    private static string Format(List<Segment> path, string? last, string root)
+    private static string Format(ReadOnlySpan<byte> json, List<Segment> path, string? last, string root)
     {
         var builder = new StringBuilder();
         foreach (var segment in path)
@@ -110,7 +105,7 @@ internal static class JsonText
             {
                 builder.Append('[').Append(segment.Index).Append(']');
             }
-            else if (segment.Name is { } name)
+            else if (NameOf(json, segment) is { } name)
             {
                 builder.Append(builder.Length > 0 ? "." : string.Empty).Append(name);
             }
@@ -124,11 +119,24 @@ internal static class JsonText
         return builder.Length > 0 ? builder.ToString() : root;
     }
 
+    // Plain names of up to 200 bytes are shown; longer ones would not help anyone find the field.
+    private static string? NameOf(ReadOnlySpan<byte> json, Segment segment)
+    {
+        if (segment.NameLength == 0 || (!segment.NameEscaped && segment.NameLength > MaxNamedLength + 2))
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(json.Slice(segment.NameStart, segment.NameLength));
+        reader.Read();
+        return reader.GetString();
+    }
+
     private static bool Refuse(ValidationErrors errors, string field, string message)
     {
         errors.Add(field, message);
         return false;
     }
 
-    private readonly record struct Segment(bool IsArray, int Index, string? Name);
+    private readonly record struct Segment(bool IsArray, int Index, int NameStart, int NameLength, bool NameEscaped);
 }
