@@ -86,8 +86,7 @@ internal static class EventValidation
     /// epoch as a number or a string of digits); null when there is none or it is not a time.
     /// </summary>
     public static long? PayloadTimestamp(AIEventPayload payload) =>
-        payload.AdditionalProperties?.GetValueOrDefault("timestamp") is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } value
-        && TryReadTime(value, out var milliseconds) ? milliseconds : null;
+        TimestampField(payload) is { } value && TryReadTime(value, out var milliseconds) ? milliseconds : null;
 
     /// <summary>The payload's own <c>userId</c> field, if it has one.</summary>
     public static string? PayloadUserId(AIEventPayload payload) =>
@@ -102,7 +101,7 @@ internal static class EventValidation
 
     private static void ValidateTimestamp(AIEventPayload payload, string field, EventTimeWindow window, ValidationErrors errors)
     {
-        if (payload.AdditionalProperties?.GetValueOrDefault("timestamp") is not { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } value)
+        if (TimestampField(payload) is not { } value)
         {
             return;
         }
@@ -120,6 +119,9 @@ internal static class EventValidation
             errors.Add(field, $"Must not be earlier than {Format(window.Earliest)} (older events are beyond the retention window).");
         }
     }
+
+    private static JsonElement? TimestampField(AIEventPayload payload) =>
+        payload.AdditionalProperties?.GetValueOrDefault("timestamp") is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } value ? value : null;
 
     private static bool TryReadTime(JsonElement value, out long milliseconds)
     {
