@@ -46,8 +46,8 @@ public sealed class StaticAssetTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/api/monitor.js", 6 * 1024)]
-    [InlineData("/api/monitor-overlay.js", 2 * 1024)]
+    [InlineData("/api/monitor.js", 3 * 1024)]
+    [InlineData("/api/monitor-overlay.js", 1024)]
     public async Task Monitor_scripts_are_served_as_javascript_within_their_size_budgets(string path, int gzippedBudget)
     {
         using var response = await _client.GetAsync(path);

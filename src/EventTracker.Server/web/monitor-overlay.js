@@ -1,4 +1,4 @@
-/*! EventTracker monitor overlay — loaded by monitor.js on Ctrl+Shift+M or LiveMonitor.show(). MIT. */
+// The source of /api/monitor-overlay.js, which monitor.js loads on Ctrl+Shift+M or LiveMonitor.show().
 (function (w, d) {
   'use strict';
   var monitor = w.LiveMonitor;
@@ -34,12 +34,13 @@
 
   function render() {
     if (!visible()) return;
-    var state = monitor._state(), stats = state.stats;
-    ui.status.textContent = 'queued ' + state.queued + ' · sent ' + stats.sent + ' · failed ' + stats.failed +
-      ' · dropped ' + stats.dropped + ' · last response ' + (stats.status === 'idle' ? 'none yet' : 'HTTP ' + stats.status) +
-      (state.optedOut ? ' · opted out' : '');
+    var state = monitor._state(), stats = monitor.stats();
+    var last = stats.status === undefined ? 'none yet' : stats.status === 0 ? 'server unreachable' : 'HTTP ' + stats.status;
+    ui.status.textContent = 'queued ' + stats.queued + ' · sent ' + stats.sent + ' · failed ' + stats.failed +
+      ' · dropped ' + stats.dropped + ' · last response ' + last + (state.optedOut ? ' · opted out' : '');
     while (ui.list.firstChild) ui.list.removeChild(ui.list.firstChild);
-    state.recent.forEach(function (r) { ui.list.appendChild(el('li', {}, new Date(r.at).toLocaleTimeString() + '  ' + r.name)); });
+    // recent holds [time, name] pairs, newest first; times are formatted only here, while the overlay is open.
+    state.recent.forEach(function (r) { ui.list.appendChild(el('li', {}, new Date(r[0]).toLocaleTimeString() + '  ' + r[1])); });
   }
 
   function show() { ui = ui || build(); ui.host.style.display = 'block'; render(); }
