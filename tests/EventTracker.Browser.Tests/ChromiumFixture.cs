@@ -7,6 +7,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
+    /// <summary>Leaves the back/forward cache on, as in users' browsers (Playwright turns it off).</summary>
+    public bool BackForwardCache { get; init; }
+
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -21,6 +24,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run",
             ],
+            IgnoreDefaultArgs = BackForwardCache ? ["--disable-back-forward-cache"] : [],
         });
     }
 
