@@ -5,7 +5,8 @@ using EventTracker.Benchmarks;
 // "memory [count]" measures the footprint of held events; "client [events]" the background client's throughput to a
 // local server; "fanout [readers] [events/s] [services] [seconds]" runs the live-stream load harness; anything else
 // goes to BenchmarkDotNet; "durability [events on disk] [seconds]" compares the durable store with memory only;
-// "access [seconds]" measures what API keys and rate limits cost single-event ingestion.
+// "access [seconds]" measures what API keys and rate limits cost single-event ingestion; "monitor-load [loads]" the
+// main-thread time the monitor.js tag adds to a page load in Chromium.
 if (args is ["memory", ..])
 {
     MemoryFootprint.Run(Argument(1, 1_000_000));
@@ -21,6 +22,12 @@ if (args is ["client", ..])
 if (args is ["access", ..])
 {
     await AccessOverhead.RunAsync(Argument(1, 10));
+    return;
+}
+
+if (args is ["monitor-load", ..])
+{
+    await MonitorLoadCost.RunAsync(Argument(1, 10));
     return;
 }
 
