@@ -101,7 +101,7 @@ internal static class DurabilityBenchmark
         var options = Options.Create(new EventStoreOptions { Capacity = capacity, DataDirectory = directory });
         var clock = Stopwatch.StartNew();
         using var store = new DurableEventStore(options, TimeProvider.System, NullLogger<DurableEventStore>.Instance);
-        using var projection = new AnalyticsProjection(store, options);
+        using var projection = new AnalyticsProjection(store, options, Options.Create(new SuggestionOptions()));
         using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()));
         var ready = clock.Elapsed;
         var held = ProcessMemory.ResidentBytes();

@@ -20,7 +20,7 @@ internal static class MemoryFootprint
     {
         var baseline = ProcessMemory.ResidentBytes();
         using var store = new InMemoryEventStore(Options.Create(new EventStoreOptions { Capacity = count }), TimeProvider.System);
-        using var projection = new AnalyticsProjection(store, Options.Create(new EventStoreOptions()));
+        using var projection = new AnalyticsProjection(store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()));
         using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()));
         var ingestor = new EventIngestor(
             store,

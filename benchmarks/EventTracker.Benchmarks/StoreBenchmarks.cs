@@ -30,7 +30,7 @@ public class StoreBenchmarks
             _store.AppendAsync(SeedLikeEvents.Create(i)).AsTask().GetAwaiter().GetResult();
         }
 
-        _projection = new AnalyticsProjection(_store, Options.Create(new EventStoreOptions()));
+        _projection = new AnalyticsProjection(_store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()));
         _analytics = new ServiceAnalytics(_projection, _store);
         _incoming = Enumerable.Range(Held, 4096).Select(SeedLikeEvents.Create).ToArray();
     }

@@ -18,7 +18,7 @@ public sealed class AnalyticsProjectionTests : IDisposable
     {
         var options = Options.Create(new EventStoreOptions { Capacity = 4 });
         _store = new InMemoryEventStore(options, _time);
-        _projection = new AnalyticsProjection(_store, options);
+        _projection = new AnalyticsProjection(_store, options, Options.Create(new SuggestionOptions()));
     }
 
     public void Dispose()
@@ -63,7 +63,7 @@ public sealed class AnalyticsProjectionTests : IDisposable
         await _store.AppendAsync(Event("a", now - Hour));
         await _store.AppendAsync(Event("b", now));
 
-        using var rebuilt = new AnalyticsProjection(_store, Options.Create(new EventStoreOptions()));
+        using var rebuilt = new AnalyticsProjection(_store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()));
 
         Assert.Equal(2, rebuilt.Summarize(null, null).Count);
         Assert.Equal(1, rebuilt.Summarize(null, now - 1).Count);

@@ -58,6 +58,42 @@ public sealed class SuggestionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_is_answered_with_the_suggestions_its_own_events_lead_to_and_counted_at_once()
+    {
+        var events = string.Join(",", Enumerable.Range(0, 60).Select(i =>
+            $$$"""{"eventName":"checkout","payload":{"serviceName":"brand-new-service","responseTimeMs":2400,"statusCode":{{{(i % 2 == 0 ? 503 : 200)}}}}}"""));
+
+        Assert.Empty((await _client.GetSuggestionsAsync()).Suggestions); // whatever was computed before must not stick
+        var batch = await _client.TrackBatchAsync($$"""{"events":[{{events}}]}""");
+        var suggestions = await _client.GetSuggestionsAsync("?serviceName=brand-new-service");
+
+        Assert.Equal(["sug-errors-brand-new-service", "sug-slow-brand-new-service"], batch.Suggestions.Select(s => s.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(60, suggestions.Context.TotalEvents);
+        Assert.Equal(2, suggestions.Suggestions.Count);
+    }
+
+    [Fact]
+    public async Task The_window_slides_so_events_older_than_it_stop_counting()
+    {
+        for (var i = 0; i < 25; i++)
+        {
+            await _client.TrackAsync("api-call", """{"serviceName":"payment-service","responseTimeMs":2000}""");
+        }
+
+        Assert.Equal(25, (await _client.GetSuggestionsAsync("?serviceName=payment-service")).Context.TotalEvents);
+        Time.Advance(TimeSpan.FromHours(12));
+        await _client.TrackAsync("api-call", """{"serviceName":"payment-service","responseTimeMs":20}""");
+        Assert.Equal(26, (await _client.GetSuggestionsAsync("?serviceName=payment-service")).Context.TotalEvents);
+
+        Time.Advance(TimeSpan.FromHours(12) + TimeSpan.FromMinutes(2));
+        var later = await _client.GetSuggestionsAsync("?serviceName=payment-service");
+
+        Assert.Equal(1, later.Context.TotalEvents);
+        Assert.Empty(later.Suggestions);
+        Assert.Empty((await _client.TrackAsync("api-call", """{"serviceName":"payment-service","responseTimeMs":20}""")).Suggestions);
+    }
+
+    [Fact]
     public async Task A_high_error_rate_is_reported()
     {
         for (var i = 0; i < 25; i++)

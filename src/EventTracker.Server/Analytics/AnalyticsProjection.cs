@@ -15,9 +15,9 @@ internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
     private readonly CorrelationChainTracker _chains;
     private readonly IDisposable _subscription;
 
-    public AnalyticsProjection(IEventStore store, IOptions<EventStoreOptions> options)
+    public AnalyticsProjection(IEventStore store, IOptions<EventStoreOptions> options, IOptions<SuggestionOptions> suggestions)
     {
-        _timeline = new RollupTimeline(options.Value.RollupBucketWidth);
+        _timeline = new RollupTimeline(options.Value.RollupBucketWidth, suggestions.Value.Window);
         _chains = new CorrelationChainTracker(options.Value.MaxOpenChains);
         _subscription = store.Subscribe(this);
     }
@@ -28,6 +28,24 @@ internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
         lock (_gate)
         {
             return _timeline.Summarize(from, to);
+        }
+    }
+
+    /// <summary>Rollups (of <paramref name="serviceName"/> only, when given) of the suggestion window ending at <paramref name="now"/>.</summary>
+    public RollupSet Window(long now, string? serviceName = null)
+    {
+        lock (_gate)
+        {
+            return _timeline.Window(now, serviceName);
+        }
+    }
+
+    /// <summary>Rollups of <paramref name="serviceName"/> only in [<paramref name="from"/>, <paramref name="to"/>].</summary>
+    public RollupSet Summarize(long? from, long? to, string serviceName)
+    {
+        lock (_gate)
+        {
+            return _timeline.Summarize(from, to, serviceName);
         }
     }
 

@@ -1,37 +1,73 @@
 namespace EventTracker.Server.Analytics;
 
 /// <summary>
-/// Response-time counts in logarithmic bins 10 % wide, so percentiles are within about ±5 %
-/// of the exact value. Values can be removed again, which keeps rollups right when events are evicted.
+/// Response-time counts in logarithmic bins 2 % wide from 0.01 ms, reported at the bin's geometric middle, so a
+/// percentile is within 1 % of the value held at that rank, and clamped to the smallest and largest values held (exact
+/// while values are only added; after removals, the edges of the outermost bins still held). Bins are stored sparsely
+/// (only those used, in order), so a minute of one service costs a few dozen entries. Values can be removed again and
+/// whole histograms merged or subtracted, which keeps rollups right when events are evicted and lets a window slide.
 /// </summary>
 internal sealed class LatencyHistogram
 {
-    private const double GrowthFactor = 1.1;
-    private const int MaxBin = 200; // 1.1^199 ms is far beyond any real response time.
+    private const double GrowthFactor = 1.02;
+    private const double SmallestMs = 0.01;
     private static readonly double LogGrowth = Math.Log(GrowthFactor);
 
-    // Grown to the highest bin used, so a service with fast responses keeps a short array.
+    private int[] _bins = [];
     private long[] _counts = [];
+    private int _used;
 
     public long Count { get; private set; }
 
-    public void Add(double milliseconds) => Adjust(milliseconds, +1);
+    /// <summary>The smallest value held; after removals, at most 2 % below it.</summary>
+    public double Min { get; private set; } = double.PositiveInfinity;
 
-    public void Remove(double milliseconds) => Adjust(milliseconds, -1);
+    /// <summary>The largest value held; after removals, at most 2 % above it.</summary>
+    public double Max { get; private set; } = double.NegativeInfinity;
+
+    public void Add(double milliseconds)
+    {
+        Adjust(BinOf(milliseconds), +1);
+        Min = Math.Min(Min, milliseconds);
+        Max = Math.Max(Max, milliseconds);
+    }
+
+    public void Remove(double milliseconds)
+    {
+        Adjust(BinOf(milliseconds), -1);
+        if (milliseconds <= Min || milliseconds >= Max)
+        {
+            TightenBounds();
+        }
+    }
 
     public void Merge(LatencyHistogram other)
     {
-        if (other._counts.Length > _counts.Length)
+        for (var i = 0; i < other._used; i++)
         {
-            Array.Resize(ref _counts, other._counts.Length);
+            Adjust(other._bins[i], other._counts[i]);
         }
 
-        for (var i = 0; i < other._counts.Length; i++)
+        Min = Math.Min(Min, other.Min);
+        Max = Math.Max(Max, other.Max);
+    }
+
+    /// <summary>Takes out the values of <paramref name="other"/>, which must all be held here.</summary>
+    public void Subtract(LatencyHistogram other)
+    {
+        for (var i = 0; i < other._used; i++)
         {
-            _counts[i] += other._counts[i];
+            Adjust(other._bins[i], -other._counts[i]);
         }
 
-        Count += other.Count;
+        TightenBounds();
+    }
+
+    public LatencyHistogram Clone()
+    {
+        var copy = new LatencyHistogram();
+        copy.Merge(this);
+        return copy;
     }
 
     /// <summary>The value at <paramref name="percentile"/> (0–100), or <see langword="null"/> when empty.</summary>
@@ -42,37 +78,70 @@ internal sealed class LatencyHistogram
             return null;
         }
 
-        var rank = (long)Math.Ceiling(percentile / 100.0 * Count);
-        rank = Math.Clamp(rank, 1, Count);
+        var rank = Math.Clamp((long)Math.Ceiling(percentile / 100.0 * Count), 1, Count);
         long seen = 0;
-        for (var bin = 0; bin < _counts.Length; bin++)
+        var bin = _bins[_used - 1];
+        for (var i = 0; i < _used; i++)
         {
-            seen += _counts[bin];
+            seen += _counts[i];
             if (seen >= rank)
             {
-                return Math.Round(BinMidpoint(bin), 1);
+                bin = _bins[i];
+                break;
             }
         }
 
-        return Math.Round(BinMidpoint(_counts.Length - 1), 1);
+        return Math.Round(Math.Clamp(Middle(bin), Min, Max), 2);
     }
 
-    private void Adjust(double milliseconds, int delta)
+    private void Adjust(int bin, long delta)
     {
-        var bin = BinOf(milliseconds);
-        if (bin >= _counts.Length)
+        var index = Array.BinarySearch(_bins, 0, _used, bin);
+        if (index >= 0)
         {
-            Array.Resize(ref _counts, bin + 1);
+            _counts[index] += delta;
+            if (_counts[index] == 0)
+            {
+                Array.Copy(_bins, index + 1, _bins, index, _used - index - 1);
+                Array.Copy(_counts, index + 1, _counts, index, _used - index - 1);
+                _used--;
+            }
+        }
+        else
+        {
+            index = ~index;
+            if (_used == _bins.Length)
+            {
+                var capacity = Math.Max(4, _used * 2);
+                Array.Resize(ref _bins, capacity);
+                Array.Resize(ref _counts, capacity);
+            }
+
+            Array.Copy(_bins, index, _bins, index + 1, _used - index);
+            Array.Copy(_counts, index, _counts, index + 1, _used - index);
+            _bins[index] = bin;
+            _counts[index] = delta;
+            _used++;
         }
 
-        _counts[bin] += delta;
         Count += delta;
     }
 
-    // Bin 0 holds [0, 1) ms; bin b ≥ 1 holds [1.1^(b-1), 1.1^b) ms.
-    private static int BinOf(double milliseconds) =>
-        milliseconds < 1 ? 0 : Math.Min(MaxBin, 1 + (int)(Math.Log(milliseconds) / LogGrowth));
+    // The exact extremes may have been among the values removed; the outer edges of the outermost bins still held
+    // bound what is left.
+    private void TightenBounds()
+    {
+        Min = _used == 0 ? double.PositiveInfinity : Math.Max(Min, LowerEdge(_bins[0]));
+        Max = _used == 0 ? double.NegativeInfinity : Math.Min(Max, UpperEdge(_bins[_used - 1]));
+    }
 
-    private static double BinMidpoint(int bin) =>
-        bin == 0 ? 0.5 : Math.Sqrt(Math.Pow(GrowthFactor, bin - 1) * Math.Pow(GrowthFactor, bin));
+    // Bin 0 holds [0, 0.01) ms; bin b ≥ 1 holds [0.01 × 1.02^(b-1), 0.01 × 1.02^b) ms.
+    private static int BinOf(double milliseconds) =>
+        milliseconds < SmallestMs ? 0 : 1 + (int)(Math.Log(milliseconds / SmallestMs) / LogGrowth);
+
+    private static double LowerEdge(int bin) => bin == 0 ? 0 : SmallestMs * Math.Pow(GrowthFactor, bin - 1);
+
+    private static double UpperEdge(int bin) => SmallestMs * Math.Pow(GrowthFactor, bin);
+
+    private static double Middle(int bin) => bin == 0 ? SmallestMs / 2 : Math.Sqrt(LowerEdge(bin) * UpperEdge(bin));
 }

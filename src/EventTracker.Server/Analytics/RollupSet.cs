@@ -38,19 +38,49 @@ internal sealed class RollupSet
         Count--;
     }
 
-    public void MergeInto(RollupSet target)
+    /// <summary>Adds these rollups (of <paramref name="serviceName"/> only, when given) to <paramref name="target"/>.</summary>
+    public void MergeInto(RollupSet target, string? serviceName = null)
+    {
+        if (serviceName is not null)
+        {
+            if (Services.TryGetValue(serviceName, out var one))
+            {
+                Merge(target, one);
+            }
+
+            return;
+        }
+
+        foreach (var service in Services.Values)
+        {
+            Merge(target, service);
+        }
+    }
+
+    /// <summary>Takes these rollups out of <paramref name="target"/>, which holds all of their events.</summary>
+    public void SubtractFrom(RollupSet target)
     {
         foreach (var (key, service) in Services)
         {
-            if (!target.Services.TryGetValue(key, out var merged))
+            var held = target.Services[key];
+            held.Subtract(service);
+            target.Count -= service.Count;
+            if (held.Count == 0)
             {
-                merged = new ServiceRollup(key);
-                target.Services.Add(key, merged);
+                target.Services.Remove(key);
             }
+        }
+    }
 
-            merged.Merge(service);
+    private static void Merge(RollupSet target, ServiceRollup service)
+    {
+        if (!target.Services.TryGetValue(service.ServiceName, out var merged))
+        {
+            merged = new ServiceRollup(service.ServiceName);
+            target.Services.Add(service.ServiceName, merged);
         }
 
-        target.Count += Count;
+        merged.Merge(service);
+        target.Count += service.Count;
     }
 }

@@ -4,7 +4,9 @@ namespace EventTracker.Server.Analytics;
 
 /// <summary>
 /// Rollups of the held events per fixed-width bucket of the time they happened, plus running totals, so ranged analytics merge a few
-/// buckets instead of scanning events. Not thread-safe: <see cref="AnalyticsProjection"/> guards it.
+/// buckets instead of scanning events; and the rollups of a sliding window ending now (the suggestion rules' window),
+/// kept as events come and go and moved forward by subtracting the buckets it leaves, so reading it costs nothing
+/// like a merge of a day of buckets. Not thread-safe: <see cref="AnalyticsProjection"/> guards it.
 /// </summary>
 internal sealed class RollupTimeline
 {
@@ -13,8 +15,11 @@ internal sealed class RollupTimeline
     private readonly List<RollupBucket> _buckets = [];
     private readonly RollupSet _totals = new();
     private readonly long _bucketWidth;
+    private readonly long _windowSpan;
+    private RollupSet _window = new();
+    private long _windowStart = long.MinValue;
 
-    public RollupTimeline(TimeSpan bucketWidth)
+    public RollupTimeline(TimeSpan bucketWidth, TimeSpan window)
     {
         if (bucketWidth <= TimeSpan.Zero || TimeSpan.FromDays(1).Ticks % bucketWidth.Ticks != 0)
         {
@@ -22,6 +27,7 @@ internal sealed class RollupTimeline
         }
 
         _bucketWidth = (long)bucketWidth.TotalMilliseconds;
+        _windowSpan = (long)window.TotalMilliseconds;
     }
 
     public void Add(EventRecord record)
@@ -46,11 +52,21 @@ internal sealed class RollupTimeline
 
         bucket.Rollups.Add(record);
         _totals.Add(record);
+        if (start >= _windowStart)
+        {
+            _window.Add(record);
+        }
     }
 
     public void Remove(EventRecord record)
     {
-        var bucket = Find(BucketStart(record.Timestamp))!;
+        var start = BucketStart(record.Timestamp);
+        if (start >= _windowStart)
+        {
+            _window.Remove(record);
+        }
+
+        var bucket = Find(start)!;
         bucket.Rollups.Remove(record);
         if (bucket.Rollups.Count == 0)
         {
@@ -60,8 +76,8 @@ internal sealed class RollupTimeline
         _totals.Remove(record);
     }
 
-    /// <summary>Rollups of [<paramref name="from"/>, <paramref name="to"/>]: exact when the range covers every bucket, else to bucket resolution.</summary>
-    public RollupSet Summarize(long? from, long? to)
+    /// <summary>Rollups (of <paramref name="serviceName"/> only, when given) of [<paramref name="from"/>, <paramref name="to"/>]: exact when the range covers every bucket, else to bucket resolution.</summary>
+    public RollupSet Summarize(long? from, long? to, string? serviceName = null)
     {
         var result = new RollupSet();
         if (_buckets.Count == 0)
@@ -71,15 +87,41 @@ internal sealed class RollupTimeline
 
         if ((from is not { } f || BucketStart(f) <= _buckets[0].Start) && (to is not { } t || t >= _buckets[^1].Start))
         {
-            _totals.MergeInto(result);
+            _totals.MergeInto(result, serviceName);
             return result;
         }
 
         foreach (var bucket in InRange(from, to))
         {
-            bucket.Rollups.MergeInto(result);
+            bucket.Rollups.MergeInto(result, serviceName);
         }
 
+        return result;
+    }
+
+    /// <summary>
+    /// Rollups (of <paramref name="serviceName"/> only, when given) of the window that ends at <paramref name="now"/>,
+    /// from the start of the bucket it begins in, like <see cref="Summarize"/> of that range.
+    /// </summary>
+    public RollupSet Window(long now, string? serviceName)
+    {
+        var start = BucketStart(now - _windowSpan);
+        if (start < _windowStart)
+        {
+            // The clock went back (only test clocks do): start over from the buckets.
+            _window = Summarize(start, null);
+        }
+        else
+        {
+            for (var i = FirstAtOrAfter(_windowStart); i < _buckets.Count && _buckets[i].Start < start; i++)
+            {
+                _buckets[i].Rollups.SubtractFrom(_window);
+            }
+        }
+
+        _windowStart = start;
+        var result = new RollupSet();
+        _window.MergeInto(result, serviceName);
         return result;
     }
 

@@ -67,6 +67,25 @@ internal sealed class ServiceRollup
         }
     }
 
+    /// <summary>Takes out the events of <paramref name="other"/>, all of which this rollup holds.</summary>
+    public void Subtract(ServiceRollup other)
+    {
+        Count -= other.Count;
+        Errors -= other.Errors;
+        ResponseTimeSum -= other.ResponseTimeSum;
+        ResponseTimes.Subtract(other.ResponseTimes);
+        foreach (var (key, value) in other.Names)
+        {
+            var name = Names[key];
+            name.Count -= value.Count;
+            name.Errors -= value.Errors;
+            if (name.Count == 0)
+            {
+                Names.Remove(key);
+            }
+        }
+    }
+
     public void Merge(ServiceRollup other)
     {
         Count += other.Count;

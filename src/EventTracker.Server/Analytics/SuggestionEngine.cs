@@ -7,8 +7,9 @@ namespace EventTracker.Server.Analytics;
 
 /// <summary>
 /// Runs the suggestion rules over the analytics projection: slow services, high error rates, error spikes
-/// against the service's own baseline, correlation chains that never finish, and failed-login bursts.
-/// Results are reused for <see cref="SuggestionOptions.CacheDuration"/> so tracking stays cheap.
+/// against the service's own baseline, correlation chains that never finish, and failed-login bursts. Every answer
+/// is computed when asked from the projection's incremental state (the rules' window is kept sliding, the shorter
+/// ranges merge a few buckets of the services asked about), so an event counts the moment it is stored.
 /// </summary>
 internal sealed class SuggestionEngine
 {
@@ -16,7 +17,6 @@ internal sealed class SuggestionEngine
     private readonly AnalyticsProjection _projection;
     private readonly TimeProvider _time;
     private readonly SuggestionOptions _options;
-    private volatile Snapshot? _snapshot;
 
     public SuggestionEngine(IEventStore store, AnalyticsProjection projection, TimeProvider time, IOptions<SuggestionOptions> options)
     {
@@ -30,29 +30,24 @@ internal sealed class SuggestionEngine
     public string WindowLabel => "last-" + FormatSpan(_options.Window);
 
     /// <summary>Suggestions about <paramref name="serviceName"/> (null means <c>unknown</c>), best first.</summary>
-    public IReadOnlyList<AISuggestion> ForService(string? serviceName)
-    {
-        var service = serviceName ?? RollupSet.UnknownService;
-        return Current().Findings.Where(f => f.ServiceName == service).Select(f => f.Suggestion).ToList();
-    }
+    public IReadOnlyList<AISuggestion> ForService(string? serviceName) =>
+        Compute(Now(), serviceName ?? RollupSet.UnknownService).Select(f => f.Suggestion).ToList();
 
     /// <summary>Suggestions about any of <paramref name="serviceNames"/>, best first.</summary>
     public IReadOnlyList<AISuggestion> ForServices(IEnumerable<string?> serviceNames)
     {
-        var services = serviceNames.Select(s => s ?? RollupSet.UnknownService).ToHashSet(StringComparer.Ordinal);
-        return Current().Findings.Where(f => services.Contains(f.ServiceName)).Select(f => f.Suggestion).ToList();
+        var now = Now();
+        var findings = serviceNames.Select(s => s ?? RollupSet.UnknownService).Distinct(StringComparer.Ordinal)
+            .SelectMany(service => Compute(now, service)).ToList();
+        SortBest(findings);
+        return findings.Select(f => f.Suggestion).ToList();
     }
 
     /// <summary>Answers <c>GET /api/events/suggestions</c>.</summary>
     public SuggestionsResponse Query(string? serviceName, string? eventName, string? userId, int limit)
     {
-        var snapshot = Current();
-        IEnumerable<ServiceRollup> scope = snapshot.Window.Services.Values;
-        if (serviceName is not null)
-        {
-            scope = scope.Where(s => s.ServiceName == serviceName);
-        }
-
+        var now = Now();
+        IEnumerable<ServiceRollup> scope = _projection.Window(now, serviceName).Services.Values;
         if (eventName is not null)
         {
             scope = scope.Where(s => s.Names.ContainsKey(eventName));
@@ -60,7 +55,7 @@ internal sealed class SuggestionEngine
 
         if (userId is not null)
         {
-            var userServices = _store.Query(new EventFilter { UserId = userId }, snapshot.WindowStart, null, 1, null).Services;
+            var userServices = _store.Query(new EventFilter { UserId = userId }, WindowStart(now), null, 1, null).Services;
             scope = scope.Where(s => userServices.Contains(s.ServiceName));
         }
 
@@ -68,7 +63,7 @@ internal sealed class SuggestionEngine
         var names = services.Select(s => s.ServiceName).ToHashSet(StringComparer.Ordinal);
         return new SuggestionsResponse
         {
-            Suggestions = snapshot.Findings.Where(f => names.Contains(f.ServiceName)).Select(f => f.Suggestion).Take(limit).ToList(),
+            Suggestions = Compute(now, serviceName).Where(f => names.Contains(f.ServiceName)).Select(f => f.Suggestion).Take(limit).ToList(),
             Context = new SuggestionContext
             {
                 ServiceName = serviceName,
@@ -82,28 +77,19 @@ internal sealed class SuggestionEngine
         };
     }
 
-    private Snapshot Current()
-    {
-        var now = _time.GetUtcNow();
-        var snapshot = _snapshot;
-        if (snapshot is null || now - snapshot.ComputedAt >= _options.CacheDuration || now < snapshot.ComputedAt)
-        {
-            snapshot = Compute(now);
-            _snapshot = snapshot;
-        }
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-        return snapshot;
-    }
+    private long WindowStart(long now) => now - Ms(_options.Window);
 
-    private Snapshot Compute(DateTimeOffset now)
+    /// <summary>The findings about <paramref name="only"/>, or about every service when null, best first.</summary>
+    private List<Finding> Compute(long now, string? only)
     {
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var windowStart = nowMs - Ms(_options.Window);
-        var window = _projection.Summarize(windowStart, null);
-        var recent = _projection.Summarize(nowMs - Ms(_options.SpikeWindow), null);
-        var baseline = _projection.Summarize(nowMs - Ms(_options.SpikeWindow) - Ms(_options.SpikeBaseline), nowMs - Ms(_options.SpikeWindow) - 1);
-        var logins = _projection.Summarize(nowMs - Ms(_options.FailedLoginWindow), null);
-        var chains = _projection.OpenChainsStartedBefore(nowMs - Ms(_options.UnfinishedChainAfter));
+        var recentStart = now - Ms(_options.SpikeWindow);
+        var window = _projection.Window(now, only);
+        var recent = Range(recentStart, null, only);
+        var baseline = Range(recentStart - Ms(_options.SpikeBaseline), recentStart - 1, only);
+        var logins = Range(now - Ms(_options.FailedLoginWindow), null, only);
+        var chains = _projection.OpenChainsStartedBefore(now - Ms(_options.UnfinishedChainAfter));
 
         var findings = new List<Finding>();
         foreach (var service in window.Services.Values)
@@ -116,12 +102,21 @@ internal sealed class SuggestionEngine
 
         foreach (var (service, count) in chains)
         {
-            AddIfAny(findings, service, UnfinishedChains(service, count));
+            if (only is null || only == service)
+            {
+                AddIfAny(findings, service, UnfinishedChains(service, count));
+            }
         }
 
-        findings.Sort((a, b) => (b.Suggestion.Score ?? 0).CompareTo(a.Suggestion.Score ?? 0));
-        return new Snapshot(now, windowStart, window, findings);
+        SortBest(findings);
+        return findings;
     }
+
+    private RollupSet Range(long from, long? to, string? only) =>
+        only is null ? _projection.Summarize(from, to) : _projection.Summarize(from, to, only);
+
+    private static void SortBest(List<Finding> findings) =>
+        findings.Sort((a, b) => (b.Suggestion.Score ?? 0).CompareTo(a.Suggestion.Score ?? 0));
 
     private AISuggestion? SlowService(ServiceRollup service)
     {
@@ -297,6 +292,4 @@ internal sealed class SuggestionEngine
         : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours:0}h"
         : span.TotalMinutes >= 1 && span.TotalMinutes % 1 == 0 ? $"{span.TotalMinutes:0}m"
         : $"{span.TotalSeconds:0}s";
-
-    private sealed record Snapshot(DateTimeOffset ComputedAt, long WindowStart, RollupSet Window, List<Finding> Findings);
 }

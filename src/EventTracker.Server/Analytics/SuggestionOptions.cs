@@ -41,7 +41,4 @@ public sealed class SuggestionOptions
 
     /// <summary>Failed logins within <see cref="FailedLoginWindow"/> that make a burst. Default 10.</summary>
     public int FailedLoginBurst { get; set; } = 10;
-
-    /// <summary>How long computed suggestions are reused before the rules run again. Default 5 seconds.</summary>
-    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 }
