@@ -1,7 +1,7 @@
 using EventTracker.Contracts;
 using EventTracker.Server.Access;
 using EventTracker.Server.Http;
-using EventTracker.Server.Storage;
+using EventTracker.Server.Queries;
 
 namespace EventTracker.Server.Endpoints;
 
@@ -20,10 +20,9 @@ internal static class QueryEndpoints
             .RequireRateLimiting(ReadRateLimitPolicy.Name);
     }
 
-    private static IResult GetEvents(HttpRequest request, IEventStore store, TimeProvider time)
+    private static IResult GetEvents(HttpRequest request, EventQueryService events, TimeProvider time)
     {
-        var now = time.GetUtcNow();
-        var query = new QueryReader(request, now);
+        var query = new QueryReader(request, time.GetUtcNow());
         var filter = query.Filter();
         var limit = query.Limit("limit", EventQuery.DefaultLimit, 1, EventQuery.MaxLimit);
         var (from, to) = query.TimeRange();
@@ -33,20 +32,6 @@ internal static class QueryEndpoints
             return Problems.BadRequest(query.Errors);
         }
 
-        var page = store.Query(filter, from, to, limit, cursor);
-        var response = new EventsResponse
-        {
-            Events = page.Events.Select(e => e.ToStoredEvent()).ToList(),
-            Total = page.Total,
-            Filtered = page.Filtered,
-            Services = page.Services,
-            TimeRange = new TimeRange
-            {
-                From = DateTimeOffset.FromUnixTimeMilliseconds(from ?? page.EarliestTimestamp ?? now.ToUnixTimeMilliseconds()),
-                To = to is { } end ? DateTimeOffset.FromUnixTimeMilliseconds(end) : now,
-            },
-            NextCursor = page.NextBefore is { } next ? EventCursor.Encode(next) : null,
-        };
-        return TypedResults.Json(response, EventTrackerJsonContext.Default.EventsResponse);
+        return TypedResults.Json(events.Query(filter, from, to, limit, cursor), EventTrackerJsonContext.Default.EventsResponse);
     }
 }

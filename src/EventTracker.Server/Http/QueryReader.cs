@@ -1,5 +1,6 @@
 using System.Globalization;
 using EventTracker.Contracts;
+using EventTracker.Server.Queries;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Validation;
 
@@ -52,15 +53,7 @@ internal sealed class QueryReader
     }
 
     /// <summary>The filter parameters shared by <c>GET /api/events</c> and the streams.</summary>
-    public EventFilter Filter() => new()
-    {
-        ServiceName = String("serviceName"),
-        EventName = String("eventName"),
-        Type = String("type"),
-        UserId = String("userId"),
-        CorrelationId = String("correlationId"),
-        SessionId = String("sessionId"),
-    };
+    public EventFilter Filter() => EventFilterFields.Read(field => String(field.Name));
 
     /// <summary>An integer clamped to [<paramref name="min"/>, <paramref name="max"/>]; negative or non-numeric values are errors.</summary>
     public int Limit(string name, int defaultValue, int min, int max)

@@ -43,7 +43,8 @@ internal static class TimeParameter
         return false;
     }
 
-    private static bool TryParseRelative(string value, out TimeSpan span)
+    /// <summary>A span such as <c>30s</c>, <c>15m</c>, <c>24h</c> or <c>7d</c>.</summary>
+    public static bool TryParseRelative(string value, out TimeSpan span)
     {
         span = default;
         var unitStart = value.AsSpan().IndexOfAnyExceptInRange('0', '9');

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EventTracker.Contracts;
 using EventTracker.Server.Ingestion;
+using EventTracker.Server.Queries;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Validation;
 
@@ -60,15 +61,7 @@ internal sealed class WebSocketMessageHandler
     private byte[] ReplaceFilter(JsonElement message)
     {
         var errors = new ValidationErrors();
-        var filter = new EventFilter
-        {
-            ServiceName = Text(message, "serviceName", errors),
-            EventName = Text(message, "eventName", errors),
-            Type = Text(message, "eventType", errors), // "type" names the message itself
-            UserId = Text(message, "userId", errors),
-            CorrelationId = Text(message, "correlationId", errors),
-            SessionId = Text(message, "sessionId", errors),
-        };
+        var filter = EventFilterFields.Read(field => Text(message, field.MessageName, errors));
         if (errors.Any)
         {
             return Error(errors);

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using EventTracker.Server.Storage;
 
-namespace EventTracker.Server.Http;
+namespace EventTracker.Server.Queries;
 
 /// <summary>The opaque paging cursor of <c>GET /api/events</c>: the position (event time and sequence) of the last event returned.</summary>
 internal static class EventCursor
