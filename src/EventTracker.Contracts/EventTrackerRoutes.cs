@@ -33,6 +33,9 @@ public static class EventTrackerRoutes
     /// <summary>Liveness probe.</summary>
     public const string Health = "/healthz";
 
+    /// <summary>The MCP server (Streamable HTTP) for AI agents.</summary>
+    public const string Mcp = "/mcp";
+
     /// <summary>The path of the track endpoint for one event name, escaped.</summary>
     /// <param name="eventName">The event name.</param>
     /// <returns>The relative path, such as <c>/api/events/track/user-login</c>.</returns>

@@ -5,6 +5,8 @@ using EventTracker.Server.Endpoints;
 using EventTracker.Server.Hosting;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
+using EventTracker.Server.Mcp;
+using EventTracker.Server.Queries;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Storage.Durable;
 using EventTracker.Server.Streams;
@@ -39,6 +41,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
             : ActivatorUtilities.CreateInstance<InMemoryEventStore>(services));
     builder.Services.AddSingleton<AnalyticsProjection>();
     builder.Services.AddSingleton<ServiceAnalytics>();
+    builder.Services.AddSingleton<EventQueryService>();
     builder.Services.AddSingleton<SuggestionEngine>();
     builder.Services.AddSingleton<PayloadCodec>();
     builder.Services.AddSingleton<EventIngestor>();
@@ -51,6 +54,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddEventTrackerStaticAssets();
     builder.Services.AddProblemDetails();
     builder.Services.AddOpenApi();
+    builder.Services.AddEventTrackerMcp();
     builder.Services.AddHealthChecks();
 
     var app = builder.Build();
@@ -81,6 +85,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.MapQueryEndpoints();
     app.MapAnalyticsEndpoints();
     app.MapStreamEndpoints();
+    app.MapEventTrackerMcp();
     app.MapOpenApi();
     app.MapHealthChecks(EventTrackerRoutes.Health);
 

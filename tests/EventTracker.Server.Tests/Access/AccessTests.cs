@@ -29,6 +29,7 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
         { "GET", "/api/events/suggestions", Scopes.Read },
         { "GET", "/api/events/stream", Scopes.Read },
         { "WS", "/api/events/ws", Scopes.Read },
+        { "MCP", "/mcp", Scopes.Read },
         { "GET", "/api/monitor.js", "public" },
         { "GET", "/healthz", "public" },
         { "GET", "/", "public" },
@@ -207,10 +208,19 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
     private async Task<HttpStatusCode> StatusAsync(string method, string path, string? key)
     {
         using var client = _server.CreateClient();
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using var request = new HttpRequestMessage(method == "MCP" ? HttpMethod.Post : new HttpMethod(method), path);
         if (method == "POST")
         {
             request.Content = new StringContent(path.EndsWith("batch", StringComparison.Ordinal) ? """{"events":[{"eventName":"matrix"}]}""" : "{}", Encoding.UTF8, "application/json");
+        }
+        else if (method == "MCP")
+        {
+            request.Content = new StringContent(
+                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"matrix","version":"1"}}}""",
+                Encoding.UTF8,
+                "application/json");
+            request.Headers.Accept.ParseAdd("application/json");
+            request.Headers.Accept.ParseAdd("text/event-stream");
         }
 
         if (key is not null)

@@ -1,0 +1,88 @@
+using System.ComponentModel;
+using EventTracker.Contracts;
+using EventTracker.Server.Queries;
+using EventTracker.Server.Storage;
+using ModelContextProtocol;
+using ModelContextProtocol.Server;
+
+namespace EventTracker.Server.Mcp;
+
+/// <summary>The MCP tools that read events themselves: a filtered page of compact rows, and one request's timeline.</summary>
+[McpServerToolType]
+internal sealed class EventTools
+{
+    private const int MaxRows = 200;
+    private const int MaxTimeline = 500;
+
+    private readonly EventQueryService _events;
+    private readonly TimeProvider _time;
+
+    public EventTools(EventQueryService events, TimeProvider time)
+    {
+        _events = events;
+        _time = time;
+    }
+
+    [McpServerTool(Name = "query_events", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Events matching a filter in a time range, newest first, as compact rows (at most 200), with how many "
+        + "events match in all. Use get_statistics or list_services for totals; use this to look at examples.")]
+    public EventPage QueryEvents(
+        [Description("Conditions that must all hold: serviceName, eventName, type (part of the event name), userId, correlationId, sessionId.")] EventFilter? filter = null,
+        [Description("Start of the range: ISO 8601, epoch milliseconds, or a span back from now such as 15m, 24h, 7d.")] string? from = null,
+        [Description("End of the range, in the same forms as from.")] string? to = null,
+        [Description("Rows to return, 1 to 200.")] int limit = 50,
+        [Description("nextCursor of a previous answer, for the next older page.")] string? cursor = null)
+    {
+        var now = _time.GetUtcNow();
+        var checkedFilter = ToolArguments.Filter(filter);
+        var (start, end) = ToolArguments.Range(from, to, now);
+        ToolArguments.Limit(limit, "limit", MaxRows);
+        EventPosition? before = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            before = EventCursor.TryDecode(cursor, out var position) ? position : throw new McpException("Argument 'cursor': is not a cursor this server issued.");
+        }
+
+        var page = _events.Query(checkedFilter, start, end, limit, before);
+        return new EventPage(page.Filtered, page.Total, page.Events.Select(EventRow.From).ToList(), page.NextCursor);
+    }
+
+    [McpServerTool(Name = "trace_correlation", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Every event of one correlation id (one request or flow across services) as a timeline in the order "
+        + "they happened, with the time since the first step and the gap before each step, the services it crossed, "
+        + "and the first failing step.")]
+    public CorrelationTimeline TraceCorrelation(
+        [Description("The correlation id, as in the events' correlationId.")] string correlationId)
+    {
+        var id = ToolArguments.Identifier(correlationId, "correlationId");
+        var page = _events.Query(new EventFilter { CorrelationId = id }, null, null, MaxTimeline);
+        var events = page.Events.OrderBy(e => e.Timestamp).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        if (events.Count == 0)
+        {
+            throw new McpException($"Argument 'correlationId': no held event has correlation id '{id}'.");
+        }
+
+        var first = events[0].Timestamp;
+        var steps = events.Select((e, i) => new TimelineStep(
+            i + 1, e.Timestamp - first, i == 0 ? 0 : e.Timestamp - events[i - 1].Timestamp, EventRow.From(e))).ToList();
+        var failing = steps.FirstOrDefault(s => s.Event.IsError);
+        return new CorrelationTimeline(
+            id,
+            steps.Count,
+            events[^1].Timestamp - first,
+            events.Select(e => e.ServiceName ?? "unknown").Distinct(StringComparer.Ordinal).ToList(),
+            failing?.Step,
+            page.Filtered > MaxTimeline,
+            steps);
+    }
+}
+
+/// <summary>A page of <c>query_events</c>.</summary>
+internal sealed record EventPage(long Matching, long HeldInAll, IReadOnlyList<EventRow> Events, string? NextCursor);
+
+/// <summary>One step of a correlation timeline.</summary>
+internal sealed record TimelineStep(int Step, long SinceStartMs, long GapMs, EventRow Event);
+
+/// <summary>The answer of <c>trace_correlation</c>.</summary>
+internal sealed record CorrelationTimeline(
+    string CorrelationId, int Steps, long DurationMs, IReadOnlyList<string> Services, int? FailingStep, bool Truncated, IReadOnlyList<TimelineStep> Timeline);

@@ -1,0 +1,112 @@
+using System.ComponentModel;
+using EventTracker.Contracts;
+using EventTracker.Server.Analytics;
+using ModelContextProtocol.Server;
+
+namespace EventTracker.Server.Mcp;
+
+/// <summary>The MCP tools that answer from the analytics: totals, the services, and one service's health.</summary>
+[McpServerToolType]
+internal sealed class ServiceTools
+{
+    private readonly ServiceAnalytics _analytics;
+    private readonly SuggestionEngine _suggestions;
+    private readonly TimeProvider _time;
+
+    public ServiceTools(ServiceAnalytics analytics, SuggestionEngine suggestions, TimeProvider time)
+    {
+        _analytics = analytics;
+        _suggestions = suggestions;
+        _time = time;
+    }
+
+    [McpServerTool(Name = "get_statistics", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Totals over a time range: events, distinct event names, services, events per day, the most frequent "
+        + "events, and events evicted from the store.")]
+    public EventStatistics GetStatistics(
+        [Description("Start of the range: ISO 8601, epoch milliseconds, or a span back from now such as 24h.")] string? from = null,
+        [Description("End of the range, in the same forms as from.")] string? to = null)
+    {
+        var (start, end) = ToolArguments.Range(from, to, _time.GetUtcNow());
+        var statistics = _analytics.GetStatistics(start, end);
+        // The per-service breakdown is list_services' answer; leaving it out keeps this one short.
+        return new EventStatistics
+        {
+            TotalEventCount = statistics.TotalEventCount,
+            TotalUniqueEvents = statistics.TotalUniqueEvents,
+            TotalServices = statistics.TotalServices,
+            PerDay = statistics.PerDay,
+            TopEvents = statistics.TopEvents,
+            EvictedEvents = statistics.EvictedEvents,
+        };
+    }
+
+    [McpServerTool(Name = "list_services", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Every service with events in a time range, busiest first: events, error rate (%), average and "
+        + "p50/p95/p99 response time (ms), when it was last seen.")]
+    public ServiceList ListServices(
+        [Description("Start of the range: ISO 8601, epoch milliseconds, or a span back from now such as 24h.")] string? from = null,
+        [Description("End of the range, in the same forms as from.")] string? to = null)
+    {
+        var (start, end) = ToolArguments.Range(from, to, _time.GetUtcNow());
+        return new ServiceList(_analytics.GetServices(start, end, null).Services.Select(ServiceSummary.From).ToList());
+    }
+
+    [McpServerTool(Name = "get_service_health", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("One service now: volume, error rate and response-time percentiles over the last window, the same "
+        + "for the window before it with the change between them, its most frequent events, and the findings of the "
+        + "suggestion rules about it (slow, failing, error spikes, failed logins, flows that never finish).")]
+    public ServiceHealth GetServiceHealth(
+        [Description("The service, as in the events' serviceName.")] string serviceName,
+        [Description("The window to look at, back from now: 5m, 1h (default), 24h, up to 30d.")] string window = "1h")
+    {
+        var name = ToolArguments.Identifier(serviceName, "serviceName");
+        var span = ToolArguments.Window(window, "window");
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var length = (long)span.TotalMilliseconds;
+        var current = _analytics.GetServices(now - length, now, name).Services.SingleOrDefault();
+        var previous = _analytics.GetServices(now - (2 * length), now - length - 1, name).Services.SingleOrDefault();
+        return new ServiceHealth(
+            name,
+            window,
+            current is null ? null : ServiceSummary.From(current),
+            previous is null ? null : ServiceSummary.From(previous),
+            Trend.Between(current, previous),
+            current?.TopEvents.Take(5).Select(e => new NameCount(e.EventName, e.Count)).ToList() ?? [],
+            _suggestions.ForService(name).Select(s => new FindingSummary(s.Title, s.Description, s.Score, s.BasedOn?.SampleSize)).ToList());
+    }
+}
+
+/// <summary>The answer of <c>list_services</c>.</summary>
+internal sealed record ServiceList(IReadOnlyList<ServiceSummary> Services);
+
+/// <summary>A service in one line.</summary>
+internal sealed record ServiceSummary(
+    string ServiceName, long Events, double? ErrorRatePercent, double? AvgMs, double? P50Ms, double? P95Ms, double? P99Ms, DateTimeOffset LastSeen)
+{
+    public static ServiceSummary From(ServiceStats s) =>
+        new(s.ServiceName, s.EventCount, s.ErrorRate, s.AvgResponseTime, s.P50ResponseTime, s.P95ResponseTime, s.P99ResponseTime, s.LastSeen);
+}
+
+/// <summary>The answer of <c>get_service_health</c>.</summary>
+internal sealed record ServiceHealth(
+    string ServiceName, string Window, ServiceSummary? Current, ServiceSummary? Previous, Trend Trend,
+    IReadOnlyList<NameCount> TopEvents, IReadOnlyList<FindingSummary> Findings);
+
+/// <summary>An event name and how often it occurred.</summary>
+internal sealed record NameCount(string EventName, long Count);
+
+/// <summary>A finding of the suggestion rules, as an agent needs it.</summary>
+internal sealed record FindingSummary(string Title, string? Description, double? Score, long? SampleSize);
+
+/// <summary>How the current window differs from the one before: relative change of volume and p95, error rate in points.</summary>
+internal sealed record Trend(double? VolumeChangePercent, double? ErrorRateChangePoints, double? P95ChangePercent)
+{
+    public static Trend Between(ServiceStats? current, ServiceStats? previous) => new(
+        Relative(current?.EventCount, previous?.EventCount),
+        current?.ErrorRate is { } now && previous?.ErrorRate is { } before ? Math.Round(now - before, 2) : null,
+        Relative(current?.P95ResponseTime, previous?.P95ResponseTime));
+
+    private static double? Relative(double? now, double? before) =>
+        now is { } n && before is { } b && b > 0 ? Math.Round(100 * (n - b) / b, 1) : null;
+}

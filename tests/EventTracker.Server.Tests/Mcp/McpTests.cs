@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace EventTracker.Server.Tests.Mcp;
+
+/// <summary>The MCP server as an agent uses it: through the official C# MCP client, over Streamable HTTP.</summary>
+public sealed class McpTests : IAsyncLifetime
+{
+    private readonly TestServerFactory _factory = new(time: new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero)));
+    private HttpClient _http = null!;
+    private McpClient _mcp = null!;
+
+    private FakeTimeProvider Time => _factory.Time!;
+
+    public async Task InitializeAsync()
+    {
+        _http = _factory.CreateClient();
+        var transport = new HttpClientTransport(
+            new HttpClientTransportOptions { Endpoint = new Uri(_http.BaseAddress!, "/mcp"), TransportMode = HttpTransportMode.StreamableHttp },
+            _http,
+            NullLoggerFactory.Instance);
+        _mcp = await McpClient.CreateAsync(transport);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _mcp.DisposeAsync();
+        _http.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_tools_are_listed_read_only_with_descriptions_and_schemas()
+    {
+        var tools = await _mcp.ListToolsAsync();
+
+        Assert.Equal(["get_service_health", "get_statistics", "list_services", "query_events", "trace_correlation"], tools.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.All(tools, tool =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(tool.Description));
+            Assert.True(tool.ProtocolTool.Annotations?.ReadOnlyHint, tool.Name);
+            Assert.Equal(JsonValueKind.Object, tool.ProtocolTool.InputSchema.GetProperty("properties").ValueKind);
+        });
+        var health = tools.Single(t => t.Name == "get_service_health").ProtocolTool.InputSchema;
+        Assert.Contains("serviceName", health.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(tools.Single(t => t.Name == "query_events").ProtocolTool.InputSchema.GetProperty("properties").TryGetProperty("filter", out _));
+    }
+
+    [Fact]
+    public async Task Service_health_names_the_degraded_service_with_its_numbers_and_nothing_about_the_healthy_ones()
+    {
+        string[] services = ["checkout", "catalog", "search"];
+        var random = new Random(4);
+        for (var minute = 0; minute < 60; minute++)
+        {
+            // Three steady services for 45 minutes; then checkout is eight times slower and fails 30 % of the time.
+            var degraded = minute >= 45;
+            var events = services.SelectMany(service => Enumerable.Range(0, 20).Select(i =>
+            {
+                var slow = degraded && service == "checkout";
+                var ms = (slow ? 8 : 1) * (80 + random.Next(-15, 16));
+                var status = slow && i % 10 < 3 ? 503 : 200;
+                return $$$"""{"eventName":"api-request","payload":{"serviceName":"{{{service}}}","responseTimeMs":{{{ms}}},"statusCode":{{{status}}}}}""";
+            }));
+            await _http.TrackBatchAsync($$"""{"events":[{{string.Join(",", events)}}]}""");
+            Time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var checkout = await CallAsync("get_service_health", new() { ["serviceName"] = "checkout", ["window"] = "15m" });
+        var catalog = await CallAsync("get_service_health", new() { ["serviceName"] = "catalog", ["window"] = "15m" });
+
+        var current = checkout.GetProperty("current");
+        Assert.Equal(300, current.GetProperty("events").GetInt64());
+        Assert.InRange(current.GetProperty("errorRatePercent").GetDouble(), 29, 31);
+        Assert.InRange(current.GetProperty("p95Ms").GetDouble(), 600, 800);
+        Assert.InRange(checkout.GetProperty("previous").GetProperty("p95Ms").GetDouble(), 75, 100);
+        Assert.True(checkout.GetProperty("trend").GetProperty("p95ChangePercent").GetDouble() > 500);
+        Assert.InRange(checkout.GetProperty("trend").GetProperty("errorRateChangePoints").GetDouble(), 29, 31);
+        var findings = checkout.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("description").GetString()!).ToList();
+        Assert.NotEmpty(findings);
+        Assert.All(findings, f => Assert.Contains("checkout", f, StringComparison.Ordinal));
+        Assert.Equal(0, catalog.GetProperty("findings").GetArrayLength());
+        Assert.Equal(0, catalog.GetProperty("current").GetProperty("errorRatePercent").GetDouble());
+        var listed = await CallAsync("list_services", new() { ["from"] = "15m" });
+        Assert.Equal(["catalog", "checkout", "search"], listed.GetProperty("services").EnumerateArray().Select(s => s.GetProperty("serviceName").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Trace_correlation_returns_one_chain_in_the_order_it_happened_with_the_failing_step()
+    {
+        await _http.TrackAsync("api-request-start", """{"serviceName":"gateway","correlationId":"req-77"}""");
+        Time.Advance(TimeSpan.FromMilliseconds(40));
+        await _http.TrackAsync("payment-authorize", """{"serviceName":"payments","correlationId":"req-77","statusCode":502,"responseTimeMs":35}""");
+        await _http.TrackAsync("api-request-start", """{"serviceName":"gateway","correlationId":"req-other"}""");
+        Time.Advance(TimeSpan.FromMilliseconds(10));
+        await _http.TrackAsync("api-error", """{"serviceName":"gateway","correlationId":"req-77","statusCode":502}""");
+
+        var timeline = await CallAsync("trace_correlation", new() { ["correlationId"] = "req-77" });
+
+        Assert.Equal(3, timeline.GetProperty("steps").GetInt32());
+        var steps = timeline.GetProperty("timeline").EnumerateArray().ToList();
+        Assert.Equal(["api-request-start", "payment-authorize", "api-error"], steps.Select(s => s.GetProperty("event").GetProperty("name").GetString()));
+        Assert.Equal([0L, 40L, 50L], steps.Select(s => s.GetProperty("sinceStartMs").GetInt64()));
+        Assert.Equal(2, timeline.GetProperty("failingStep").GetInt32());
+        Assert.Equal(["gateway", "payments"], timeline.GetProperty("services").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    [Fact]
+    public async Task Query_events_returns_compact_rows_with_totals()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await _http.TrackAsync("search", $$"""{"serviceName":"search","userId":"u{{i}}","responseTimeMs":{{10 + i}}}""");
+            await _http.TrackAsync("page-view", """{"serviceName":"web"}""");
+        }
+
+        var page = await CallAsync("query_events", new() { ["filter"] = new { serviceName = "search" }, ["limit"] = 2 });
+
+        Assert.Equal(5, page.GetProperty("matching").GetInt64());
+        Assert.Equal(10, page.GetProperty("heldInAll").GetInt64());
+        var rows = page.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(["u4", "u3"], rows.Select(r => r.GetProperty("userId").GetString()));
+        Assert.False(rows[0].TryGetProperty("payload", out _));
+        var next = await CallAsync("query_events", new() { ["filter"] = new { serviceName = "search" }, ["limit"] = 2, ["cursor"] = page.GetProperty("nextCursor").GetString() });
+        Assert.Equal(["u2", "u1"], next.GetProperty("events").EnumerateArray().Select(r => r.GetProperty("userId").GetString()));
+    }
+
+    public static TheoryData<string, string, string> BadArguments => new()
+    {
+        { "query_events", """{"from":"last tuesday"}""", "'from'" },
+        { "query_events", """{"from":"1h","to":"2h"}""", "'to'" },
+        { "query_events", """{"limit":0}""", "'limit'" },
+        { "query_events", """{"limit":201}""", "'limit'" },
+        { "query_events", """{"cursor":"not-a-cursor"}""", "'cursor'" },
+        { "query_events", """{"filter":{"serviceName":"bad\u0000name"}}""", "'filter.serviceName'" },
+        { "get_service_health", """{"serviceName":""}""", "'serviceName'" },
+        { "get_service_health", """{"serviceName":"checkout","window":"2y"}""", "'window'" },
+        { "get_service_health", """{"serviceName":"checkout","window":"10s"}""", "'window'" },
+        { "trace_correlation", """{"correlationId":"never-seen"}""", "'correlationId'" },
+        { "get_statistics", """{"to":"tomorrow-ish"}""", "'to'" },
+        { "list_services", """{"from":"-5"}""", "'from'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadArguments))]
+    public async Task Bad_arguments_are_tool_errors_naming_the_argument(string tool, string arguments, string named)
+    {
+        var values = JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments)!;
+
+        var result = await _mcp.CallToolAsync(tool, values);
+
+        Assert.True(result.IsError, tool + " " + arguments);
+        Assert.Contains(named, Text(result), StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> CallAsync(string tool, Dictionary<string, object?> arguments)
+    {
+        var result = await _mcp.CallToolAsync(tool, arguments);
+        Assert.True(result.IsError != true, Text(result));
+        return result.StructuredContent!.Value;
+    }
+
+    private static string Text(CallToolResult result) => string.Join("\n", result.Content.OfType<TextContentBlock>().Select(c => c.Text));
+}
