@@ -179,6 +179,20 @@ public class EventTrackerClient
             EventTrackerJsonContext.Default.EventStatistics,
             cancellationToken);
 
+    /// <summary>A service's history: volume, errors and response-time percentiles per bucket.</summary>
+    /// <param name="serviceName">The service; all services together when null.</param>
+    /// <param name="since">Start of the range (<c>from</c>); 24 hours before <paramref name="until"/> when null.</param>
+    /// <param name="until">End of the range (<c>to</c>); now when null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>At most 120 buckets of a round width chosen by the server from the range, oldest first, empty ones included.</returns>
+    /// <exception cref="EventTrackerException">The server refused the query.</exception>
+    public virtual Task<TimeSeriesResponse> GetServiceTimeSeriesAsync(
+        string? serviceName = null, DateTimeOffset? since = null, DateTimeOffset? until = null, CancellationToken cancellationToken = default) =>
+        GetAsync(
+            EventTrackerRoutes.TimeSeries + new QueryString().Add("serviceName", serviceName).Add("from", since).Add("to", until),
+            EventTrackerJsonContext.Default.TimeSeriesResponse,
+            cancellationToken);
+
     /// <summary>Suggestions derived from event patterns.</summary>
     /// <param name="serviceName">Only about this service.</param>
     /// <param name="eventName">Only about services that have this event.</param>

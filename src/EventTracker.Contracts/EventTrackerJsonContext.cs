@@ -20,6 +20,7 @@ namespace EventTracker.Contracts;
 [JsonSerializable(typeof(ServicesResponse))]
 [JsonSerializable(typeof(EventStatistics))]
 [JsonSerializable(typeof(SuggestionsResponse))]
+[JsonSerializable(typeof(TimeSeriesResponse))]
 [JsonSerializable(typeof(StreamMessage))]
 [JsonSerializable(typeof(StreamStats))]
 [JsonSerializable(typeof(DroppedNotice))]

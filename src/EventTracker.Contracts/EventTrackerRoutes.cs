@@ -21,6 +21,9 @@ public static class EventTrackerRoutes
     /// <summary>Suggestions from event patterns: <c>GET</c>.</summary>
     public const string Suggestions = "/api/events/suggestions";
 
+    /// <summary>A service's history in regular buckets.</summary>
+    public const string TimeSeries = "/api/events/timeseries";
+
     /// <summary>Server-Sent Events stream: <c>GET</c>.</summary>
     public const string Stream = "/api/events/stream";
 

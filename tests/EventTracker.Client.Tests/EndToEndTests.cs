@@ -26,6 +26,7 @@ public sealed class EndToEndTests
         var services = await client.GetServicesAsync();
         var statistics = await client.GetStatisticsAsync(since: DateTimeOffset.UtcNow.AddHours(-1));
         var suggestions = await client.GetSuggestionsAsync(serviceName: "e2e");
+        var series = await client.GetServiceTimeSeriesAsync("e2e", since: DateTimeOffset.UtcNow.AddHours(-1));
 
         Assert.Equal(server.ClientOptions.BaseAddress, client.Options.BaseAddress);
         Assert.Equal(tracked.EventId, Assert.Single(page.Events).Id);
@@ -35,6 +36,8 @@ public sealed class EndToEndTests
         Assert.Equal("e2e", Assert.Single(services.Services).ServiceName);
         Assert.Equal(3, statistics.TotalEventCount);
         Assert.Equal("e2e", suggestions.Context.ServiceName);
+        Assert.Equal(3, series.Points.Sum(p => p.Count));
+        Assert.Equal(60, series.BucketSeconds);
         var error = await Assert.ThrowsAsync<EventTrackerException>(() => client.GetEventsAsync(new EventQuery { Limit = -1 }));
         Assert.Equal(["Must not be negative."], error.Problem!.Errors!["limit"]);
     }

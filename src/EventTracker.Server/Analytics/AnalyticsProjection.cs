@@ -49,6 +49,18 @@ internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
         }
     }
 
+    /// <summary>The width of the rollup buckets in milliseconds: the finest resolution of any series.</summary>
+    public long BucketWidth => _timeline.BucketWidth;
+
+    /// <summary>Rollups per slot of <paramref name="width"/> milliseconds over [<paramref name="from"/>, <paramref name="to"/>], empty slots included.</summary>
+    public List<(long Start, RollupSet Rollups)> Series(long from, long to, long width, string? serviceName)
+    {
+        lock (_gate)
+        {
+            return _timeline.Series(from, to, width, serviceName);
+        }
+    }
+
     /// <summary>Events per UTC day in [<paramref name="from"/>, <paramref name="to"/>] (bucket resolution), oldest day first, as (day start in ms, count).</summary>
     public IReadOnlyList<(long DayStart, long Count)> CountPerDay(long? from, long? to)
     {

@@ -125,6 +125,31 @@ internal sealed class RollupTimeline
         return result;
     }
 
+    /// <summary>The width of a bucket in milliseconds.</summary>
+    public long BucketWidth => _bucketWidth;
+
+    /// <summary>
+    /// Rollups (of <paramref name="serviceName"/> only, when given) per slot of <paramref name="width"/> milliseconds, a
+    /// multiple of the bucket width, for every slot from the one holding <paramref name="from"/> to the one holding
+    /// <paramref name="to"/>, empty slots included, oldest first.
+    /// </summary>
+    public List<(long Start, RollupSet Rollups)> Series(long from, long to, long width, string? serviceName)
+    {
+        var first = from - Modulo(from, width);
+        var slots = new List<(long Start, RollupSet Rollups)>();
+        for (var start = first; start <= to; start += width)
+        {
+            slots.Add((start, new RollupSet()));
+        }
+
+        foreach (var bucket in InRange(first, to))
+        {
+            bucket.Rollups.MergeInto(slots[(int)((bucket.Start - first) / width)].Rollups, serviceName);
+        }
+
+        return slots;
+    }
+
     /// <summary>Events per UTC day in [<paramref name="from"/>, <paramref name="to"/>] (bucket resolution), oldest first.</summary>
     public List<(long DayStart, long Count)> CountPerDay(long? from, long? to)
     {

@@ -67,6 +67,66 @@ internal sealed class ServiceAnalytics
         };
     }
 
+    /// <summary>
+    /// History of <paramref name="serviceName"/> (all services when null) over [<paramref name="from"/>,
+    /// <paramref name="to"/>] in at most <see cref="MaxPoints"/> buckets of a round width chosen from the range.
+    /// </summary>
+    public TimeSeriesResponse GetTimeSeries(long from, long to, string? serviceName)
+    {
+        var width = SeriesWidth(to - from, _projection.BucketWidth);
+        var slots = _projection.Series(from, to, width, serviceName);
+        return new TimeSeriesResponse
+        {
+            ServiceName = serviceName,
+            From = DateTimeOffset.FromUnixTimeMilliseconds(slots[0].Start),
+            To = DateTimeOffset.FromUnixTimeMilliseconds(slots[^1].Start + width),
+            BucketSeconds = width / 1000,
+            Points = slots.Select(slot => ToPoint(slot.Start, slot.Rollups)).ToList(),
+        };
+    }
+
+    /// <summary>Most points a time series has.</summary>
+    public const int MaxPoints = 120;
+
+    private static readonly long[] SeriesWidths =
+        [60_000, 300_000, 900_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 604_800_000];
+
+    // The narrowest round width (a multiple of the rollup bucket) that keeps the range within MaxPoints buckets.
+    private static long SeriesWidth(long range, long bucketWidth)
+    {
+        foreach (var width in SeriesWidths)
+        {
+            if (width % bucketWidth == 0 && range / width < MaxPoints)
+            {
+                return width;
+            }
+        }
+
+        var weeks = SeriesWidths[^1];
+        return weeks * ((range / weeks / MaxPoints) + 1);
+    }
+
+    private static TimeSeriesPoint ToPoint(long start, RollupSet rollups)
+    {
+        var merged = new ServiceRollup(string.Empty);
+        foreach (var service in rollups.Services.Values)
+        {
+            merged.Merge(service);
+        }
+
+        return new TimeSeriesPoint
+        {
+            Start = DateTimeOffset.FromUnixTimeMilliseconds(start),
+            Count = merged.Count,
+            Errors = merged.Errors,
+            ErrorRate = Percentage(merged.Errors, merged.Count),
+            AvgResponseTime = merged.AverageResponseTime is { } avg ? Round(avg) : null,
+            P50ResponseTime = merged.ResponseTimes.Percentile(50),
+            P95ResponseTime = merged.ResponseTimes.Percentile(95),
+            P99ResponseTime = merged.ResponseTimes.Percentile(99),
+        };
+    }
+
     public static IReadOnlyList<ServiceStats> ToServiceStats(IEnumerable<ServiceRollup> services) =>
         services
             .OrderByDescending(s => s.Count)

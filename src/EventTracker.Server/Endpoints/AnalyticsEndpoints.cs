@@ -5,7 +5,7 @@ using EventTracker.Server.Http;
 
 namespace EventTracker.Server.Endpoints;
 
-/// <summary><c>GET /api/events/services</c>, <c>/statistics</c> and <c>/suggestions</c>.</summary>
+/// <summary><c>GET /api/events/services</c>, <c>/statistics</c>, <c>/timeseries</c> and <c>/suggestions</c>.</summary>
 internal static class AnalyticsEndpoints
 {
     private const int DefaultSuggestions = 10;
@@ -23,6 +23,11 @@ internal static class AnalyticsEndpoints
             .WithName("GetStatistics")
             .WithSummary("Statistics of the held events, optionally within a time range.")
             .Produces<EventStatistics>()
+            .ProducesValidationProblem();
+        group.MapGet(EventTrackerRoutes.TimeSeries, GetTimeSeries)
+            .WithName("GetTimeSeries")
+            .WithSummary("A service's history (all services' when none is named): volume, errors and response-time percentiles per bucket; the last 24 hours unless from/to say otherwise.")
+            .Produces<TimeSeriesResponse>()
             .ProducesValidationProblem();
         group.MapGet(EventTrackerRoutes.Suggestions, GetSuggestions)
             .WithName("GetSuggestions")
@@ -48,6 +53,21 @@ internal static class AnalyticsEndpoints
         return query.Errors.Any
             ? Problems.BadRequest(query.Errors)
             : TypedResults.Json(analytics.GetStatistics(from, to), EventTrackerJsonContext.Default.EventStatistics);
+    }
+
+    private static IResult GetTimeSeries(HttpRequest request, ServiceAnalytics analytics, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        var query = new QueryReader(request, now);
+        var (from, to) = query.TimeRange();
+        var serviceName = query.String("serviceName");
+        var end = to ?? now.ToUnixTimeMilliseconds();
+        var start = from ?? end - (long)TimeSpan.FromHours(24).TotalMilliseconds;
+        return query.Errors.Any
+            ? Problems.BadRequest(query.Errors)
+            : start > end
+                ? Problems.BadRequest("from", "Must not be later than to, or than now when to is not given.")
+                : TypedResults.Json(analytics.GetTimeSeries(start, end, serviceName), EventTrackerJsonContext.Default.TimeSeriesResponse);
     }
 
     private static IResult GetSuggestions(HttpRequest request, SuggestionEngine suggestions, TimeProvider time)
