@@ -21,6 +21,7 @@ namespace EventTracker.Contracts;
 [JsonSerializable(typeof(EventStatistics))]
 [JsonSerializable(typeof(SuggestionsResponse))]
 [JsonSerializable(typeof(TimeSeriesResponse))]
+[JsonSerializable(typeof(AnalysisPromptResponse))]
 [JsonSerializable(typeof(StreamMessage))]
 [JsonSerializable(typeof(StreamStats))]
 [JsonSerializable(typeof(DroppedNotice))]

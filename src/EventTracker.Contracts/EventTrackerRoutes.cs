@@ -36,6 +36,9 @@ public static class EventTrackerRoutes
     /// <summary>Liveness probe.</summary>
     public const string Health = "/healthz";
 
+    /// <summary>The guide's analysis prompts filled with live numbers: <c>GET /api/ai/prompts/{kind}</c>.</summary>
+    public const string Prompts = "/api/ai/prompts";
+
     /// <summary>The MCP server (Streamable HTTP) for AI agents.</summary>
     public const string Mcp = "/mcp";
 

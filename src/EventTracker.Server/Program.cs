@@ -1,4 +1,5 @@
 using EventTracker.Contracts;
+using EventTracker.Server.Ai;
 using EventTracker.Server.Access;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Endpoints;
@@ -42,6 +43,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<AnalyticsProjection>();
     builder.Services.AddSingleton<ServiceAnalytics>();
     builder.Services.AddSingleton<EventQueryService>();
+    builder.Services.AddSingleton<AnalysisPrompts>();
     builder.Services.AddSingleton<SuggestionEngine>();
     builder.Services.AddSingleton<PayloadCodec>();
     builder.Services.AddSingleton<EventIngestor>();
@@ -85,6 +87,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.MapQueryEndpoints();
     app.MapAnalyticsEndpoints();
     app.MapStreamEndpoints();
+    app.MapAiEndpoints();
     app.MapEventTrackerMcp();
     app.MapOpenApi();
     app.MapHealthChecks(EventTrackerRoutes.Health);

@@ -6,8 +6,8 @@ using ModelContextProtocol.AspNetCore;
 namespace EventTracker.Server.Mcp;
 
 /// <summary>
-/// The MCP server at <c>/mcp</c> (Streamable HTTP, stateless, so any node can answer): read-only tools over the
-/// same query service and analytics as the REST API, behind the read scope when the server has API keys.
+/// The MCP server at <c>/mcp</c> (Streamable HTTP, stateless, so any node can answer): read-only tools and the
+/// guide's analysis prompts over the same query service and analytics as the REST API, behind the read scope when the server has API keys.
 /// </summary>
 internal static class McpEndpoint
 {
@@ -22,7 +22,8 @@ internal static class McpEndpoint
             })
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.Stateless)
             .WithTools<EventTools>()
-            .WithTools<ServiceTools>();
+            .WithTools<ServiceTools>()
+            .WithPrompts<AnalysisPromptsMcp>();
         return services;
     }
 

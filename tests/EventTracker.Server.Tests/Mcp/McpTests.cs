@@ -50,6 +50,25 @@ public sealed class McpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_guides_four_analysis_prompts_are_listed_and_filled_with_live_numbers()
+    {
+        await _http.TrackAsync("user-login", """{"serviceName":"auth","statusCode":401}""");
+        await _http.TrackAsync("user-login", """{"serviceName":"auth","statusCode":200}""");
+
+        var prompts = await _mcp.ListPromptsAsync();
+        var security = await _mcp.GetPromptAsync("security_analysis", new Dictionary<string, object?> { ["serviceName"] = "auth" });
+        var bad = await Assert.ThrowsAnyAsync<Exception>(() => _mcp.GetPromptAsync("performance_analysis", new Dictionary<string, object?> { ["from"] = "whenever" }).AsTask());
+
+        Assert.Equal(["business_intelligence", "performance_analysis", "security_analysis", "user_behavior_analysis"], prompts.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.All(prompts, p => Assert.False(string.IsNullOrWhiteSpace(p.Description)));
+        Assert.Contains(prompts[0].ProtocolPrompt.Arguments!, a => a.Name == "serviceName");
+        var text = Assert.IsType<TextContentBlock>(Assert.Single(security.Messages).Content).Text;
+        Assert.Contains("Failed login attempts: 1 of 2 login events", text, StringComparison.Ordinal);
+        Assert.StartsWith("You are an AI assistant", text, StringComparison.Ordinal);
+        Assert.Contains("'from'", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Service_health_names_the_degraded_service_with_its_numbers_and_nothing_about_the_healthy_ones()
     {
         string[] services = ["checkout", "catalog", "search"];
