@@ -22,6 +22,8 @@ namespace EventTracker.Contracts;
 [JsonSerializable(typeof(SuggestionsResponse))]
 [JsonSerializable(typeof(TimeSeriesResponse))]
 [JsonSerializable(typeof(AnalysisPromptResponse))]
+[JsonSerializable(typeof(InsightsResponse))]
+[JsonSerializable(typeof(AIInsight))]
 [JsonSerializable(typeof(StreamMessage))]
 [JsonSerializable(typeof(StreamStats))]
 [JsonSerializable(typeof(DroppedNotice))]

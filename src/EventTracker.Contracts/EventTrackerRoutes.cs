@@ -21,6 +21,9 @@ public static class EventTrackerRoutes
     /// <summary>Suggestions from event patterns: <c>GET</c>.</summary>
     public const string Suggestions = "/api/events/suggestions";
 
+    /// <summary>Insights: anomalies against each service's baseline, security and user-experience findings.</summary>
+    public const string Insights = "/api/events/insights";
+
     /// <summary>A service's history in regular buckets.</summary>
     public const string TimeSeries = "/api/events/timeseries";
 

@@ -9,6 +9,9 @@ public static class StreamMessageTypes
     /// <summary>Updated statistics; data is a <see cref="StreamStats"/>.</summary>
     public const string Stats = "stats";
 
+    /// <summary>A newly detected insight; data is an <see cref="AIInsight"/>.</summary>
+    public const string Insight = "insight";
+
     /// <summary>Keep-alive.</summary>
     public const string Ping = "ping";
 

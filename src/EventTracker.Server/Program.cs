@@ -6,6 +6,7 @@ using EventTracker.Server.Endpoints;
 using EventTracker.Server.Hosting;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
+using EventTracker.Server.Insights;
 using EventTracker.Server.Mcp;
 using EventTracker.Server.Queries;
 using EventTracker.Server.Storage;
@@ -35,6 +36,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddOptions<EventStoreOptions>().BindConfiguration(EventStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
     builder.Services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
     builder.Services.AddOptions<SuggestionOptions>().BindConfiguration(SuggestionOptions.Section);
+    builder.Services.AddOptions<InsightOptions>().BindConfiguration(InsightOptions.Section).ValidateDataAnnotations().ValidateOnStart();
     builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
     builder.Services.AddSingleton<IEventStore>(services =>
         services.GetRequiredService<IOptions<EventStoreOptions>>().Value.IsDurable
@@ -44,6 +46,8 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<ServiceAnalytics>();
     builder.Services.AddSingleton<EventQueryService>();
     builder.Services.AddSingleton<AnalysisPrompts>();
+    builder.Services.AddSingleton<InsightEngine>();
+    builder.Services.AddHostedService<InsightMonitor>();
     builder.Services.AddSingleton<SuggestionEngine>();
     builder.Services.AddSingleton<PayloadCodec>();
     builder.Services.AddSingleton<EventIngestor>();

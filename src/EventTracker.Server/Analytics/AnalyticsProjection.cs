@@ -13,6 +13,7 @@ internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
     private readonly Lock _gate = new();
     private readonly RollupTimeline _timeline;
     private readonly CorrelationChainTracker _chains;
+    private readonly SourceFanOut _sources = new();
     private readonly IDisposable _subscription;
 
     public AnalyticsProjection(IEventStore store, IOptions<EventStoreOptions> options, IOptions<SuggestionOptions> suggestions)
@@ -70,6 +71,15 @@ internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
         }
     }
 
+    /// <summary>Sessions that acted for at least <paramref name="minUsers"/> distinct users since <paramref name="since"/>.</summary>
+    public List<(string Session, string Service, int Users)> SourcesActingForManyUsers(long since, int minUsers)
+    {
+        lock (_gate)
+        {
+            return _sources.Since(since, minUsers);
+        }
+    }
+
     /// <summary>Correlation chains that started at or before <paramref name="startedBefore"/> and have not finished, per service.</summary>
     public IReadOnlyDictionary<string, ChainCount> OpenChainsStartedBefore(long startedBefore)
     {
@@ -89,6 +99,7 @@ internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
             {
                 _timeline.Add(record);
                 _chains.Observe(record);
+                _sources.Observe(record);
             }
         }
     }

@@ -10,8 +10,8 @@ namespace EventTracker.Server.Analytics;
 /// </summary>
 internal sealed class CorrelationChainTracker
 {
-    private static readonly string[] StartSuffixes = ["-start", "-started", "-received", "-attempt", "-begin", "-initiated"];
-    private static readonly string[] EndSuffixes =
+    internal static readonly string[] StartSuffixes = ["-start", "-started", "-received", "-attempt", "-begin", "-initiated"];
+    internal static readonly string[] EndSuffixes =
         ["-success", "-succeeded", "-sent", "-complete", "-completed", "-end", "-ended", "-finished", "-done", "-created", "-response"];
 
     private readonly int _capacity;

@@ -2,14 +2,19 @@ using EventTracker.Contracts;
 using EventTracker.Server.Access;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Http;
+using EventTracker.Server.Insights;
 
 namespace EventTracker.Server.Endpoints;
 
-/// <summary><c>GET /api/events/services</c>, <c>/statistics</c>, <c>/timeseries</c> and <c>/suggestions</c>.</summary>
+/// <summary><c>GET /api/events/services</c>, <c>/statistics</c>, <c>/insights</c>, <c>/timeseries</c> and <c>/suggestions</c>.</summary>
 internal static class AnalyticsEndpoints
 {
     private const int DefaultSuggestions = 10;
     private const int MaxSuggestions = 100;
+    private const int DefaultInsights = 20;
+    private const int MaxInsights = 200;
+    private static readonly string[] InsightTypeNames =
+        [InsightTypes.Performance, InsightTypes.Reliability, InsightTypes.Traffic, InsightTypes.Security, InsightTypes.UserExperience];
 
     public static void MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
     {
@@ -23,6 +28,11 @@ internal static class AnalyticsEndpoints
             .WithName("GetStatistics")
             .WithSummary("Statistics of the held events, optionally within a time range.")
             .Produces<EventStatistics>()
+            .ProducesValidationProblem();
+        group.MapGet(EventTrackerRoutes.Insights, GetInsights)
+            .WithName("GetInsights")
+            .WithSummary("Insights (the guide's AIInsight with evidence): anomalies against each service's own baseline, security and user-experience findings; open ones first.")
+            .Produces<InsightsResponse>()
             .ProducesValidationProblem();
         group.MapGet(EventTrackerRoutes.TimeSeries, GetTimeSeries)
             .WithName("GetTimeSeries")
@@ -53,6 +63,23 @@ internal static class AnalyticsEndpoints
         return query.Errors.Any
             ? Problems.BadRequest(query.Errors)
             : TypedResults.Json(analytics.GetStatistics(from, to), EventTrackerJsonContext.Default.EventStatistics);
+    }
+
+    private static IResult GetInsights(HttpRequest request, InsightEngine insights, TimeProvider time)
+    {
+        var query = new QueryReader(request, time.GetUtcNow());
+        var serviceName = query.String("serviceName");
+        var type = query.String("type");
+        var (from, to) = query.TimeRange();
+        var limit = query.Limit("limit", DefaultInsights, 1, MaxInsights);
+        if (type is not null && !InsightTypeNames.Contains(type, StringComparer.Ordinal))
+        {
+            query.Errors.Add("type", $"Must be one of: {string.Join(", ", InsightTypeNames)}.");
+        }
+
+        return query.Errors.Any
+            ? Problems.BadRequest(query.Errors)
+            : TypedResults.Json(insights.Query(serviceName, type, from, to, limit), EventTrackerJsonContext.Default.InsightsResponse);
     }
 
     private static IResult GetTimeSeries(HttpRequest request, ServiceAnalytics analytics, TimeProvider time)

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
+using EventTracker.Server.Insights;
+using ModelContextProtocol;
 using ModelContextProtocol.Server;
 
 namespace EventTracker.Server.Mcp;
@@ -11,13 +13,36 @@ internal sealed class ServiceTools
 {
     private readonly ServiceAnalytics _analytics;
     private readonly SuggestionEngine _suggestions;
+    private readonly InsightEngine _insights;
     private readonly TimeProvider _time;
 
-    public ServiceTools(ServiceAnalytics analytics, SuggestionEngine suggestions, TimeProvider time)
+    public ServiceTools(ServiceAnalytics analytics, SuggestionEngine suggestions, InsightEngine insights, TimeProvider time)
     {
         _analytics = analytics;
         _suggestions = suggestions;
+        _insights = insights;
         _time = time;
+    }
+
+    [McpServerTool(Name = "get_insights", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Insights the server found, open ones first, most important first: anomalies against each service's "
+        + "own baseline (response time, error rate, volume), security (failed-login bursts, one session acting for many "
+        + "users) and user experience (flows that never finish, funnel steps people leave), each with its evidence "
+        + "(windows compared, numbers, sample sizes), confidence and recommendations.")]
+    public InsightsResponse GetInsights(
+        [Description("Only about this service.")] string? serviceName = null,
+        [Description("Only of this type: performance, reliability, traffic, security, user-experience.")] string? type = null,
+        [Description("Only insights seen since: ISO 8601, epoch milliseconds, or a span back from now such as 24h.")] string? from = null,
+        [Description("Insights to return, 1 to 50.")] int limit = 10)
+    {
+        var service = string.IsNullOrEmpty(serviceName) ? null : ToolArguments.Identifier(serviceName, "serviceName");
+        if (type is not null && type is not (InsightTypes.Performance or InsightTypes.Reliability or InsightTypes.Traffic or InsightTypes.Security or InsightTypes.UserExperience))
+        {
+            throw new McpException($"Argument 'type': '{type}' is not one of performance, reliability, traffic, security, user-experience.");
+        }
+
+        var (start, _) = ToolArguments.Range(from, null, _time.GetUtcNow());
+        return _insights.Query(service, type, start, null, ToolArguments.Limit(limit, "limit", 50));
     }
 
     [McpServerTool(Name = "get_statistics", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
@@ -54,8 +79,8 @@ internal sealed class ServiceTools
 
     [McpServerTool(Name = "get_service_health", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
     [Description("One service now: volume, error rate and response-time percentiles over the last window, the same "
-        + "for the window before it with the change between them, its most frequent events, and the findings of the "
-        + "suggestion rules about it (slow, failing, error spikes, failed logins, flows that never finish).")]
+        + "for the window before it with the change between them, its most frequent events, its open insights, and the "
+        + "findings of the suggestion rules about it (slow, failing, error spikes, failed logins, flows that never finish).")]
     public ServiceHealth GetServiceHealth(
         [Description("The service, as in the events' serviceName.")] string serviceName,
         [Description("The window to look at, back from now: 5m, 1h (default), 24h, up to 30d.")] string window = "1h")
@@ -73,6 +98,7 @@ internal sealed class ServiceTools
             previous is null ? null : ServiceSummary.From(previous),
             Trend.Between(current, previous),
             current?.TopEvents.Take(5).Select(e => new NameCount(e.EventName, e.Count)).ToList() ?? [],
+            _insights.OpenFor(name),
             _suggestions.ForService(name).Select(s => new FindingSummary(s.Title, s.Description, s.Score, s.BasedOn?.SampleSize)).ToList());
     }
 }
@@ -91,7 +117,7 @@ internal sealed record ServiceSummary(
 /// <summary>The answer of <c>get_service_health</c>.</summary>
 internal sealed record ServiceHealth(
     string ServiceName, string Window, ServiceSummary? Current, ServiceSummary? Previous, Trend Trend,
-    IReadOnlyList<NameCount> TopEvents, IReadOnlyList<FindingSummary> Findings);
+    IReadOnlyList<NameCount> TopEvents, IReadOnlyList<AIInsight> OpenInsights, IReadOnlyList<FindingSummary> Findings);
 
 /// <summary>An event name and how often it occurred.</summary>
 internal sealed record NameCount(string EventName, long Count);

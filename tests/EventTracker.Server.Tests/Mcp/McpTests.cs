@@ -37,7 +37,7 @@ public sealed class McpTests : IAsyncLifetime
     {
         var tools = await _mcp.ListToolsAsync();
 
-        Assert.Equal(["get_service_health", "get_statistics", "list_services", "query_events", "trace_correlation"], tools.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["get_insights", "get_service_health", "get_statistics", "list_services", "query_events", "trace_correlation"], tools.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.All(tools, tool =>
         {
             Assert.False(string.IsNullOrWhiteSpace(tool.Description));
@@ -73,10 +73,10 @@ public sealed class McpTests : IAsyncLifetime
     {
         string[] services = ["checkout", "catalog", "search"];
         var random = new Random(4);
-        for (var minute = 0; minute < 60; minute++)
+        for (var minute = 0; minute < 65; minute++)
         {
-            // Three steady services for 45 minutes; then checkout is eight times slower and fails 30 % of the time.
-            var degraded = minute >= 45;
+            // Three steady services for an hour; then checkout is eight times slower and fails 30 % of the time.
+            var degraded = minute >= 60;
             var events = services.SelectMany(service => Enumerable.Range(0, 20).Select(i =>
             {
                 var slow = degraded && service == "checkout";
@@ -88,11 +88,25 @@ public sealed class McpTests : IAsyncLifetime
             Time.Advance(TimeSpan.FromMinutes(1));
         }
 
-        var checkout = await CallAsync("get_service_health", new() { ["serviceName"] = "checkout", ["window"] = "15m" });
-        var catalog = await CallAsync("get_service_health", new() { ["serviceName"] = "catalog", ["window"] = "15m" });
+        var checkout = await CallAsync("get_service_health", new() { ["serviceName"] = "checkout", ["window"] = "5m" });
+        var catalog = await CallAsync("get_service_health", new() { ["serviceName"] = "catalog", ["window"] = "5m" });
+        var insights = (await CallAsync("get_insights", [])).GetProperty("insights").EnumerateArray().ToList();
 
+        Assert.Equal(["performance", "reliability"], insights.Select(i => i.GetProperty("type").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(insights, i =>
+        {
+            Assert.Equal("checkout", i.GetProperty("serviceName").GetString());
+            Assert.Contains("checkout", i.GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("catalog", i.GetRawText(), StringComparison.Ordinal);
+            Assert.DoesNotContain("search", i.GetRawText(), StringComparison.Ordinal);
+        });
+        var reliability = insights.Single(i => i.GetProperty("type").GetString() == "reliability").GetProperty("evidence");
+        Assert.InRange(reliability.GetProperty("current").GetDouble(), 29, 31);
+        Assert.Equal(100, reliability.GetProperty("sampleSize").GetInt64());
+        Assert.Equal(2, checkout.GetProperty("openInsights").GetArrayLength());
+        Assert.Equal(0, catalog.GetProperty("openInsights").GetArrayLength());
         var current = checkout.GetProperty("current");
-        Assert.Equal(300, current.GetProperty("events").GetInt64());
+        Assert.Equal(100, current.GetProperty("events").GetInt64());
         Assert.InRange(current.GetProperty("errorRatePercent").GetDouble(), 29, 31);
         Assert.InRange(current.GetProperty("p95Ms").GetDouble(), 600, 800);
         Assert.InRange(checkout.GetProperty("previous").GetProperty("p95Ms").GetDouble(), 75, 100);
@@ -103,7 +117,7 @@ public sealed class McpTests : IAsyncLifetime
         Assert.All(findings, f => Assert.Contains("checkout", f, StringComparison.Ordinal));
         Assert.Equal(0, catalog.GetProperty("findings").GetArrayLength());
         Assert.Equal(0, catalog.GetProperty("current").GetProperty("errorRatePercent").GetDouble());
-        var listed = await CallAsync("list_services", new() { ["from"] = "15m" });
+        var listed = await CallAsync("list_services", new() { ["from"] = "5m" });
         Assert.Equal(["catalog", "checkout", "search"], listed.GetProperty("services").EnumerateArray().Select(s => s.GetProperty("serviceName").GetString()).Order(StringComparer.Ordinal));
     }
 
@@ -160,6 +174,8 @@ public sealed class McpTests : IAsyncLifetime
         { "get_service_health", """{"serviceName":"checkout","window":"10s"}""", "'window'" },
         { "trace_correlation", """{"correlationId":"never-seen"}""", "'correlationId'" },
         { "get_statistics", """{"to":"tomorrow-ish"}""", "'to'" },
+        { "get_insights", """{"type":"weather"}""", "'type'" },
+        { "get_insights", """{"limit":51}""", "'limit'" },
         { "list_services", """{"from":"-5"}""", "'from'" },
     };
 

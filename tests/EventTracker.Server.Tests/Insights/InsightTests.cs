@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EventTracker.Contracts;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EventTracker.Server.Tests.Insights;
+
+/// <summary>Each kind of insight on a fake clock: an hour of steady, noisy traffic, then the condition.</summary>
+public sealed class InsightTests : IDisposable
+{
+    private readonly TestServerFactory _factory = new(time: new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero)));
+    private readonly HttpClient _client;
+    private readonly Random _random = new(17);
+
+    public InsightTests() => _client = _factory.CreateClient();
+
+    private FakeTimeProvider Time => _factory.Time!;
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task Steady_noisy_traffic_raises_no_insight()
+    {
+        for (var minute = 0; minute < 120; minute++)
+        {
+            await MinuteAsync(("checkout", 1.0, 0.01, 1.0), ("catalog", 1.0, 0.02, 1.0), ("search", 1.0, 0.0, 1.0));
+            if (minute % 10 == 9)
+            {
+                Assert.Empty((await InsightsAsync()).Insights);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Slower_responses_are_a_performance_insight_with_evidence()
+    {
+        await SteadyHourAsync();
+        for (var minute = 0; minute < 5; minute++)
+        {
+            await MinuteAsync(("checkout", 4.0, 0.01, 1.0), ("catalog", 1.0, 0.01, 1.0));
+        }
+
+        var insight = Assert.Single((await InsightsAsync()).Insights);
+
+        Assert.Equal((InsightTypes.Performance, "checkout", true), (insight.Type, insight.ServiceName, insight.Open));
+        Assert.Contains("checkout", insight.Title, StringComparison.Ordinal);
+        Assert.Equal("avgResponseTimeMs", insight.Evidence.Metric);
+        Assert.InRange(insight.Evidence.Current, 280, 360);
+        Assert.InRange(insight.Evidence.BaselineMean!.Value, 70, 90);
+        Assert.True(insight.Evidence.ZScore >= 2);
+        Assert.Equal(12, insight.Evidence.BaselineWindows);
+        Assert.Equal(TimeSpan.FromMinutes(5), insight.Evidence.Window.To - insight.Evidence.Window.From);
+        Assert.InRange(insight.Evidence.SampleSize, 85, 115);
+        Assert.InRange(insight.Confidence, 0.6, 0.99);
+        Assert.InRange(insight.Priority, 0.45, 1);
+        Assert.NotEmpty(insight.Recommendations);
+        Assert.InRange(insight.Impact.UserExperience, 0.01, 1);
+    }
+
+    [Fact]
+    public async Task More_errors_are_a_reliability_insight_and_the_episode_keeps_its_id_until_it_is_over()
+    {
+        await SteadyHourAsync();
+        await MinuteAsync(("checkout", 1.0, 0.3, 1.0));
+        await MinuteAsync(("checkout", 1.0, 0.3, 1.0));
+        var first = Assert.Single((await InsightsAsync()).Insights);
+        for (var minute = 0; minute < 3; minute++)
+        {
+            await MinuteAsync(("checkout", 1.0, 0.3, 1.0));
+        }
+
+        var later = Assert.Single((await InsightsAsync("?type=reliability")).Insights);
+        for (var minute = 0; minute < 6; minute++)
+        {
+            await MinuteAsync(("checkout", 1.0, 0.01, 1.0));
+        }
+
+        var over = Assert.Single((await InsightsAsync("?serviceName=checkout")).Insights);
+
+        Assert.Equal(InsightTypes.Reliability, first.Type);
+        Assert.Equal("errorRatePercent", first.Evidence.Metric);
+        Assert.Equal(first.Id, later.Id);
+        Assert.True(later.LastSeenAt > first.LastSeenAt);
+        Assert.True(later.Evidence.Current > first.Evidence.Current); // the window filled with failing minutes
+        Assert.InRange(later.Evidence.Current, 25, 35);
+        Assert.Equal(first.Id, over.Id);
+        Assert.False(over.Open);
+    }
+
+    [Theory]
+    [InlineData(5.0, "spike")]
+    [InlineData(0.1, "drop")]
+    public async Task A_volume_spike_or_drop_is_a_traffic_insight(double volume, string direction)
+    {
+        await SteadyHourAsync();
+        for (var minute = 0; minute < 5; minute++)
+        {
+            await MinuteAsync(("checkout", 1.0, 0.01, volume), ("catalog", 1.0, 0.01, 1.0));
+        }
+
+        var insight = Assert.Single((await InsightsAsync()).Insights);
+
+        Assert.Equal((InsightTypes.Traffic, "checkout"), (insight.Type, insight.ServiceName));
+        Assert.Equal(direction, insight.Evidence.Details!["direction"]);
+    }
+
+    [Fact]
+    public async Task A_burst_of_failed_logins_and_one_session_acting_for_many_users_are_security_insights()
+    {
+        await SteadyHourAsync();
+        var events = Enumerable.Range(0, 15).Select(i => $$$"""{"eventName":"user-login","payload":{"serviceName":"auth","statusCode":401,"sessionId":"s-attacker","userId":"victim-{{{i}}}"}}""");
+        await _client.TrackBatchAsync($$"""{"events":[{{string.Join(",", events)}}]}""");
+        Time.Advance(TimeSpan.FromSeconds(30));
+
+        var insights = (await InsightsAsync("?type=security")).Insights;
+
+        Assert.Equal(["failedLogins", "usersPerSource"], insights.Select(i => i.Evidence.Metric).Order(StringComparer.Ordinal));
+        Assert.All(insights, i => Assert.Equal("auth", i.ServiceName));
+        Assert.Equal("s-attacker", insights.Single(i => i.Evidence.Metric == "usersPerSource").Evidence.Details!["sessionId"]);
+        Assert.Equal(15, insights.Single(i => i.Evidence.Metric == "failedLogins").Evidence.Current);
+    }
+
+    [Fact]
+    public async Task Flows_that_never_finish_and_a_funnel_people_leave_are_user_experience_insights()
+    {
+        await SteadyHourAsync();
+        var events = Enumerable.Range(0, 30).Select(i => $$$"""{"eventName":"checkout-start","payload":{"serviceName":"shop","correlationId":"flow-{{{i}}}"}}""")
+            .Concat(Enumerable.Range(0, 6).Select(i => $$$"""{"eventName":"checkout-completed","payload":{"serviceName":"shop","correlationId":"flow-{{{i}}}"}}"""));
+        await _client.TrackBatchAsync($$"""{"events":[{{string.Join(",", events)}}]}""");
+        Time.Advance(TimeSpan.FromMinutes(1));
+
+        var insights = (await InsightsAsync("?type=user-experience")).Insights;
+
+        Assert.Equal(["funnelCompletionPercent", "unfinishedFlows"], insights.Select(i => i.Evidence.Metric).Order(StringComparer.Ordinal));
+        Assert.Equal(24, insights.Single(i => i.Evidence.Metric == "unfinishedFlows").Evidence.Current);
+        Assert.Equal(20, insights.Single(i => i.Evidence.Metric == "funnelCompletionPercent").Evidence.Current);
+    }
+
+    [Fact]
+    public async Task A_new_insight_is_pushed_on_the_live_stream()
+    {
+        await SteadyHourAsync();
+        await using var stream = await SseReader.OpenAsync(_client, "?serviceName=nothing-matches");
+        for (var minute = 0; minute < 3; minute++)
+        {
+            await MinuteAsync(("checkout", 1.0, 0.4, 1.0));
+        }
+
+        await InsightsAsync();
+        (string? Id, string EventType, StreamMessage Message) message;
+        do
+        {
+            message = await stream.NextAsync();
+        }
+        while (message.Message.Type != StreamMessageTypes.Insight);
+
+        var insight = message.Message.Data.Deserialize(EventTrackerJsonContext.Default.AIInsight)!;
+        Assert.Equal((InsightTypes.Reliability, "checkout"), (insight.Type, insight.ServiceName));
+    }
+
+    [Theory]
+    [InlineData("?type=weather", "type")]
+    [InlineData("?limit=-1", "limit")]
+    [InlineData("?from=later", "from")]
+    public async Task Bad_filters_are_refused_naming_them(string query, string field)
+    {
+        using var response = await _client.GetAsync(EventTrackerRoutes.Insights + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task SteadyHourAsync()
+    {
+        for (var minute = 0; minute < 60; minute++)
+        {
+            await MinuteAsync(("checkout", 1.0, 0.01, 1.0), ("catalog", 1.0, 0.01, 1.0));
+        }
+    }
+
+    /// <summary>A minute of traffic: per service, response times × factor, error share, volume × factor (20 events at 1).</summary>
+    private async Task MinuteAsync(params (string Service, double Slower, double Errors, double Volume)[] services)
+    {
+        var events = new List<string>();
+        foreach (var (service, slower, errors, volume) in services)
+        {
+            var count = (int)Math.Round(20 * volume * (0.85 + (0.3 * _random.NextDouble())));
+            for (var i = 0; i < count; i++)
+            {
+                var ms = Math.Round(slower * 80 * (0.7 + (0.6 * _random.NextDouble())), 1);
+                var status = _random.NextDouble() < errors ? 503 : 200;
+                events.Add($$$"""{"eventName":"api-request","payload":{"serviceName":"{{{service}}}","responseTimeMs":{{{ms}}},"statusCode":{{{status}}}}}""");
+            }
+        }
+
+        if (events.Count > 0)
+        {
+            await _client.TrackBatchAsync($$"""{"events":[{{string.Join(",", events)}}]}""");
+        }
+
+        Time.Advance(TimeSpan.FromMinutes(1));
+    }
+
+    private async Task<InsightsResponse> InsightsAsync(string query = "") =>
+        (await _client.GetFromJsonAsync(EventTrackerRoutes.Insights + query, EventTrackerJsonContext.Default.InsightsResponse))!;
+}
