@@ -4,8 +4,9 @@ using AiStreamJob;
 using EventTracker.Client;
 using EventTracker.Contracts;
 
-// Reads the live stream and flags response times that are unusual for their service:
-// a rolling z-score over each service's last 200 response times.
+// Reads the live stream: prints the server's insights (anomalies against each service's baseline, security and
+// user-experience findings, with their evidence) as they are detected, and flags single response times that are
+// unusual for their service with a rolling z-score over its last 200 response times.
 const int Window = 200;
 const int MinimumSamples = 30;
 const double Threshold = 3.0;
@@ -16,11 +17,19 @@ var statistics = new Dictionary<string, RollingStatistics>();
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
-Console.WriteLine($"Watching {server} for response-time anomalies (|z| > {Threshold}). Ctrl+C to stop.");
+Console.WriteLine($"Watching {server} for insights and response-time anomalies (|z| > {Threshold}). Ctrl+C to stop.");
+foreach (var open in (await client.GetInsightsAsync(cancellationToken: stop.Token)).Insights.Where(i => i.Open))
+{
+    Print("OPEN", open);
+}
+
 await foreach (var message in client.StreamAsync(cancellationToken: stop.Token))
 {
     switch (message.Type)
     {
+        case StreamMessageTypes.Insight:
+            Print("NEW", message.AsInsight()!);
+            break;
         case StreamMessageTypes.Event:
             var storedEvent = message.Data.Deserialize(EventTrackerJsonContext.Default.StoredEvent)!;
             if (storedEvent.Payload.ResponseTimeMs is not { } responseTime)
@@ -46,5 +55,18 @@ await foreach (var message in client.StreamAsync(cancellationToken: stop.Token))
         case StreamMessageTypes.Dropped:
             Console.WriteLine($"(fell behind: {message.Data.GetProperty("count").GetInt64()} messages missed)");
             break;
+    }
+}
+
+static void Print(string label, AIInsight insight)
+{
+    var evidence = insight.Evidence;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{label} {insight.Type} insight (priority {insight.Priority:0.00}, confidence {insight.Confidence:0.00}): {insight.Title}"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"    {evidence.Metric} = {evidence.Current} against {evidence.BaselineMean?.ToString(CultureInfo.InvariantCulture) ?? "-"} (z {evidence.ZScore?.ToString(CultureInfo.InvariantCulture) ?? "-"}, n = {evidence.SampleSize})"));
+    foreach (var recommendation in insight.Recommendations.Take(2))
+    {
+        Console.WriteLine("    - " + recommendation);
     }
 }

@@ -179,6 +179,24 @@ public class EventTrackerClient
             EventTrackerJsonContext.Default.EventStatistics,
             cancellationToken);
 
+    /// <summary>Insights the server found: anomalies against each service's own baseline, security and user-experience findings.</summary>
+    /// <param name="serviceName">Only about this service.</param>
+    /// <param name="type">Only of this type (see <see cref="InsightTypes"/>).</param>
+    /// <param name="since">Only insights still seen at or after this time (<c>from</c>).</param>
+    /// <param name="until">Only insights detected at or before this time (<c>to</c>).</param>
+    /// <param name="limit">Most insights (server default 20, at most 200).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Open insights first, then by priority, each with its evidence.</returns>
+    /// <exception cref="EventTrackerException">The server refused the query.</exception>
+    public virtual Task<InsightsResponse> GetInsightsAsync(
+        string? serviceName = null, string? type = null, DateTimeOffset? since = null, DateTimeOffset? until = null, int? limit = null,
+        CancellationToken cancellationToken = default) =>
+        GetAsync(
+            EventTrackerRoutes.Insights
+                + new QueryString().Add("serviceName", serviceName).Add("type", type).Add("from", since).Add("to", until).Add("limit", limit),
+            EventTrackerJsonContext.Default.InsightsResponse,
+            cancellationToken);
+
     /// <summary>A service's history: volume, errors and response-time percentiles per bucket.</summary>
     /// <param name="serviceName">The service; all services together when null.</param>
     /// <param name="since">Start of the range (<c>from</c>); 24 hours before <paramref name="until"/> when null.</param>
@@ -210,7 +228,8 @@ public class EventTrackerClient
             cancellationToken);
 
     /// <summary>
-    /// The live stream (Server-Sent Events) as it arrives: events, stats, pings and dropped notices. When the
+    /// The live stream (Server-Sent Events) as it arrives: events, new insights, stats, pings and dropped notices
+    /// (<see cref="StreamMessage.AsEvent"/> and <see cref="StreamMessage.AsInsight"/> read the first two). When the
     /// connection drops, it reconnects with back-off and <c>Last-Event-ID</c>, so the enumeration goes on without gaps
     /// or repeats; cancelling <paramref name="cancellationToken"/> ends it without an exception.
     /// </summary>

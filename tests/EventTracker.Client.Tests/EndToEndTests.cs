@@ -27,6 +27,7 @@ public sealed class EndToEndTests
         var statistics = await client.GetStatisticsAsync(since: DateTimeOffset.UtcNow.AddHours(-1));
         var suggestions = await client.GetSuggestionsAsync(serviceName: "e2e");
         var series = await client.GetServiceTimeSeriesAsync("e2e", since: DateTimeOffset.UtcNow.AddHours(-1));
+        var insights = await client.GetInsightsAsync(serviceName: "e2e", type: InsightTypes.Reliability, limit: 5);
 
         Assert.Equal(server.ClientOptions.BaseAddress, client.Options.BaseAddress);
         Assert.Equal(tracked.EventId, Assert.Single(page.Events).Id);
@@ -38,6 +39,9 @@ public sealed class EndToEndTests
         Assert.Equal("e2e", suggestions.Context.ServiceName);
         Assert.Equal(3, series.Points.Sum(p => p.Count));
         Assert.Equal(60, series.BucketSeconds);
+        Assert.Empty(insights.Insights); // three events are no basis for an insight
+        var badType = await Assert.ThrowsAsync<EventTrackerException>(() => client.GetInsightsAsync(type: "weather"));
+        Assert.True(badType.Problem!.Errors!.ContainsKey("type"));
         var error = await Assert.ThrowsAsync<EventTrackerException>(() => client.GetEventsAsync(new EventQuery { Limit = -1 }));
         Assert.Equal(["Must not be negative."], error.Problem!.Errors!["limit"]);
     }
