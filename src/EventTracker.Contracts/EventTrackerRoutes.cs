@@ -39,6 +39,9 @@ public static class EventTrackerRoutes
     /// <summary>Liveness probe.</summary>
     public const string Health = "/healthz";
 
+    /// <summary>The ML feature export: one row per event, NDJSON or CSV.</summary>
+    public const string Features = "/api/events/features";
+
     /// <summary>The guide's analysis prompts filled with live numbers: <c>GET /api/ai/prompts/{kind}</c>.</summary>
     public const string Prompts = "/api/ai/prompts";
 

@@ -46,6 +46,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<ServiceAnalytics>();
     builder.Services.AddSingleton<EventQueryService>();
     builder.Services.AddSingleton<AnalysisPrompts>();
+    builder.Services.AddSingleton<FeatureExport>();
     builder.Services.AddSingleton<InsightEngine>();
     builder.Services.AddHostedService<InsightMonitor>();
     builder.Services.AddSingleton<SuggestionEngine>();

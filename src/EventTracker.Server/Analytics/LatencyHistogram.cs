@@ -94,6 +94,24 @@ internal sealed class LatencyHistogram
         return Math.Round(Math.Clamp(Middle(bin), Min, Max), 2);
     }
 
+    /// <summary>The percentage (0–100) of values held that are at most <paramref name="milliseconds"/> (to bin resolution); null when empty.</summary>
+    public double? Rank(double milliseconds)
+    {
+        if (Count == 0)
+        {
+            return null;
+        }
+
+        var bin = BinOf(milliseconds);
+        long atMost = 0;
+        for (var i = 0; i < _used && _bins[i] <= bin; i++)
+        {
+            atMost += _counts[i];
+        }
+
+        return Math.Round(100.0 * atMost / Count, 2);
+    }
+
     private void Adjust(int bin, long delta)
     {
         var index = Array.BinarySearch(_bins, 0, _used, bin);

@@ -5,10 +5,22 @@ using EventTracker.Server.Http;
 
 namespace EventTracker.Server.Endpoints;
 
-/// <summary><c>GET /api/ai/prompts/{kind}</c>: the guide's analysis prompts, filled with the numbers of a scope.</summary>
+/// <summary>
+/// <c>GET /api/ai/prompts/{kind}</c>, the guide's analysis prompts filled with the numbers of a scope, and
+/// <c>GET /api/events/features</c>, the ML feature export.
+/// </summary>
 internal static class AiEndpoints
 {
-    public static void MapAiEndpoints(this IEndpointRouteBuilder app) =>
+    public static void MapAiEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(EventTrackerRoutes.Features, GetFeatures)
+            .WithTags("AI")
+            .WithName("ExportFeatures")
+            .WithSummary("One row per held event (oldest first) with the guide's MLFeatureSet columns our events support, as NDJSON (format=ndjson, the default) or CSV (format=csv), streamed.")
+            .Produces(StatusCodes.Status200OK, contentType: NdjsonType)
+            .ProducesValidationProblem()
+            .RequireAuthorization(Scopes.Read)
+            .RequireRateLimiting(ReadRateLimitPolicy.Name);
         app.MapGet(EventTrackerRoutes.Prompts + "/{kind}", GetPrompt)
             .WithTags("AI")
             .WithName("GetAnalysisPrompt")
@@ -17,6 +29,38 @@ internal static class AiEndpoints
             .ProducesValidationProblem()
             .RequireAuthorization(Scopes.Read)
             .RequireRateLimiting(ReadRateLimitPolicy.Name);
+    }
+
+    private const string NdjsonType = "application/x-ndjson";
+
+    private static async Task GetFeatures(HttpContext context, FeatureExport export, TimeProvider time)
+    {
+        var query = new QueryReader(context.Request, time.GetUtcNow());
+        var serviceName = query.String("serviceName");
+        var (from, to) = query.TimeRange();
+        var format = query.Raw("format") is { Length: > 0 } given ? given : "ndjson";
+        if (format is not ("ndjson" or "csv"))
+        {
+            query.Errors.Add("format", "Must be ndjson or csv.");
+        }
+
+        if (query.Errors.Any)
+        {
+            await Problems.BadRequest(query.Errors).ExecuteAsync(context);
+            return;
+        }
+
+        var rows = export.Rows(serviceName, from, to ?? time.GetUtcNow().ToUnixTimeMilliseconds(), context.RequestAborted);
+        context.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : NdjsonType;
+        if (format == "csv")
+        {
+            await FeatureWriter.WriteCsvAsync(context.Response.Body, rows, context.RequestAborted);
+        }
+        else
+        {
+            await FeatureWriter.WriteNdjsonAsync(context.Response.Body, rows, context.RequestAborted);
+        }
+    }
 
     private static IResult GetPrompt(string kind, HttpRequest request, AnalysisPrompts prompts, TimeProvider time)
     {

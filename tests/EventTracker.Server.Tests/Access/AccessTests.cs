@@ -29,6 +29,7 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
         { "GET", "/api/events/suggestions", Scopes.Read },
         { "GET", "/api/events/timeseries", Scopes.Read },
         { "GET", "/api/events/insights", Scopes.Read },
+        { "GET", "/api/events/features", Scopes.Read },
         { "GET", "/api/ai/prompts/performance", Scopes.Read },
         { "GET", "/api/events/stream", Scopes.Read },
         { "WS", "/api/events/ws", Scopes.Read },
