@@ -6,7 +6,8 @@ using EventTracker.Benchmarks;
 // local server; "fanout [readers] [events/s] [services] [seconds]" runs the live-stream load harness; anything else
 // goes to BenchmarkDotNet; "durability [events on disk] [seconds]" compares the durable store with memory only;
 // "access [seconds]" measures what API keys and rate limits cost single-event ingestion; "monitor-load [loads]" the
-// main-thread time the monitor.js tag adds to a page load in Chromium.
+// main-thread time the monitor.js tag adds to a page load in Chromium; "ai [events]" times insights and the feature
+// export over a full store.
 if (args is ["memory", ..])
 {
     MemoryFootprint.Run(Argument(1, 1_000_000));
@@ -22,6 +23,12 @@ if (args is ["client", ..])
 if (args is ["access", ..])
 {
     await AccessOverhead.RunAsync(Argument(1, 10));
+    return;
+}
+
+if (args is ["ai", ..])
+{
+    await AiSurfaceBenchmark.RunAsync(Argument(1, 1_000_000));
     return;
 }
 
