@@ -21,6 +21,7 @@ internal static class McpEndpoint
                     + "the picture, get_service_health for one service, query_events for examples, trace_correlation for one request.";
             })
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.Stateless)
+            .WithRequestFilters(filters => filters.AddCallToolFilter(ArgumentShapeFilter.Wrap))
             .WithTools<EventTools>()
             .WithTools<ServiceTools>()
             .WithPrompts<AnalysisPromptsMcp>();

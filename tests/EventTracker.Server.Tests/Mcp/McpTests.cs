@@ -175,6 +175,13 @@ public sealed class McpTests : IAsyncLifetime
         { "trace_correlation", """{"correlationId":"never-seen"}""", "'correlationId'" },
         { "get_statistics", """{"to":"tomorrow-ish"}""", "'to'" },
         { "get_insights", """{"type":"weather"}""", "'type'" },
+        { "query_events", """{"limit":"ten"}""", "'limit'" },
+        { "query_events", """{"limit":2.5}""", "'limit'" },
+        { "query_events", """{"filter":"checkout"}""", "'filter'" },
+        { "query_events", """{"filter":{"serviceName":5}}""", "'filter.serviceName'" },
+        { "query_events", """{"filter":{"service":"checkout"}}""", "'filter.service'" },
+        { "query_events", """{"servicename":"checkout"}""", "'servicename'" },
+        { "trace_correlation", """{"correlationId":["a","b"]}""", "'correlationId'" },
         { "get_insights", """{"limit":51}""", "'limit'" },
         { "list_services", """{"from":"-5"}""", "'from'" },
     };
