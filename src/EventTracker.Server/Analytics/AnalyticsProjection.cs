@@ -18,7 +18,10 @@ internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
 
     public AnalyticsProjection(IEventStore store, IOptions<EventStoreOptions> options, IOptions<SuggestionOptions> suggestions)
     {
-        _timeline = new RollupTimeline(options.Value.RollupBucketWidth, suggestions.Value.Window);
+        var rules = suggestions.Value;
+        _timeline = new RollupTimeline(
+            options.Value.RollupBucketWidth,
+            [rules.Window, rules.SpikeWindow, rules.SpikeWindow + rules.SpikeBaseline, rules.FailedLoginWindow]);
         _chains = new CorrelationChainTracker(options.Value.MaxOpenChains);
         _subscription = store.Subscribe(this);
     }
@@ -32,12 +35,24 @@ internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
         }
     }
 
-    /// <summary>Rollups (of <paramref name="serviceName"/> only, when given) of the suggestion window ending at <paramref name="now"/>.</summary>
-    public RollupSet Window(long now, string? serviceName = null)
+    /// <summary>
+    /// Rollups (of <paramref name="serviceName"/> only, when given) of the last <paramref name="span"/> ending at
+    /// <paramref name="now"/>: one of the suggestion rules' windows, which are kept sliding.
+    /// </summary>
+    public RollupSet Window(TimeSpan span, long now, string? serviceName = null)
     {
         lock (_gate)
         {
-            return _timeline.Window(now, serviceName);
+            return _timeline.Window(span, now, serviceName);
+        }
+    }
+
+    /// <summary>Runs <paramref name="read"/> over the timeline while it is locked: for readers that take a few numbers, not copies.</summary>
+    public T Read<T>(Func<RollupTimeline, T> read)
+    {
+        lock (_gate)
+        {
+            return read(_timeline);
         }
     }
 

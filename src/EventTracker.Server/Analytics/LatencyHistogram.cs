@@ -43,11 +43,7 @@ internal sealed class LatencyHistogram
 
     public void Merge(LatencyHistogram other)
     {
-        for (var i = 0; i < other._used; i++)
-        {
-            Adjust(other._bins[i], other._counts[i]);
-        }
-
+        Combine(other, +1);
         Min = Math.Min(Min, other.Min);
         Max = Math.Max(Max, other.Max);
     }
@@ -55,11 +51,7 @@ internal sealed class LatencyHistogram
     /// <summary>Takes out the values of <paramref name="other"/>, which must all be held here.</summary>
     public void Subtract(LatencyHistogram other)
     {
-        for (var i = 0; i < other._used; i++)
-        {
-            Adjust(other._bins[i], -other._counts[i]);
-        }
-
+        Combine(other, -1);
         TightenBounds();
     }
 
@@ -110,6 +102,61 @@ internal sealed class LatencyHistogram
         }
 
         return Math.Round(100.0 * atMost / Count, 2);
+    }
+
+    // Both bin lists are sorted: one pass over the two, into new arrays, dropping bins that reach zero.
+    private void Combine(LatencyHistogram other, int sign)
+    {
+        if (other._used == 0)
+        {
+            return;
+        }
+
+        if (_used == 0 && sign > 0)
+        {
+            _bins = other._bins[..other._used];
+            _counts = other._counts[..other._used];
+            _used = other._used;
+            Count = other.Count;
+            return;
+        }
+
+        var bins = new int[_used + other._used];
+        var counts = new long[_used + other._used];
+        int i = 0, j = 0, k = 0;
+        while (i < _used || j < other._used)
+        {
+            int bin;
+            long count;
+            if (j == other._used || (i < _used && _bins[i] < other._bins[j]))
+            {
+                (bin, count) = (_bins[i], _counts[i]);
+                i++;
+            }
+            else if (i == _used || other._bins[j] < _bins[i])
+            {
+                (bin, count) = (other._bins[j], sign * other._counts[j]);
+                j++;
+            }
+            else
+            {
+                (bin, count) = (_bins[i], _counts[i] + (sign * other._counts[j]));
+                i++;
+                j++;
+            }
+
+            if (count != 0)
+            {
+                bins[k] = bin;
+                counts[k] = count;
+                k++;
+            }
+        }
+
+        _bins = bins;
+        _counts = counts;
+        _used = k;
+        Count += sign * other.Count;
     }
 
     private void Adjust(int bin, long delta)

@@ -4,9 +4,9 @@ namespace EventTracker.Server.Analytics;
 
 /// <summary>
 /// Rollups of the held events per fixed-width bucket of the time they happened, plus running totals, so ranged analytics merge a few
-/// buckets instead of scanning events; and the rollups of a sliding window ending now (the suggestion rules' window),
-/// kept as events come and go and moved forward by subtracting the buckets it leaves, so reading it costs nothing
-/// like a merge of a day of buckets. Not thread-safe: <see cref="AnalyticsProjection"/> guards it.
+/// buckets instead of scanning events; and <see cref="SlidingWindow"/>s of the spans asked for (the suggestion rules'),
+/// so the ranges every track answer needs cost a copy, not a merge of their buckets.
+/// Not thread-safe: <see cref="AnalyticsProjection"/> guards it.
 /// </summary>
 internal sealed class RollupTimeline
 {
@@ -15,11 +15,9 @@ internal sealed class RollupTimeline
     private readonly List<RollupBucket> _buckets = [];
     private readonly RollupSet _totals = new();
     private readonly long _bucketWidth;
-    private readonly long _windowSpan;
-    private RollupSet _window = new();
-    private long _windowStart = long.MinValue;
+    private readonly Dictionary<long, SlidingWindow> _windows = [];
 
-    public RollupTimeline(TimeSpan bucketWidth, TimeSpan window)
+    public RollupTimeline(TimeSpan bucketWidth, IEnumerable<TimeSpan> windows)
     {
         if (bucketWidth <= TimeSpan.Zero || TimeSpan.FromDays(1).Ticks % bucketWidth.Ticks != 0)
         {
@@ -27,7 +25,10 @@ internal sealed class RollupTimeline
         }
 
         _bucketWidth = (long)bucketWidth.TotalMilliseconds;
-        _windowSpan = (long)window.TotalMilliseconds;
+        foreach (var window in windows)
+        {
+            _windows.TryAdd((long)window.TotalMilliseconds, new SlidingWindow((long)window.TotalMilliseconds));
+        }
     }
 
     public void Add(EventRecord record)
@@ -52,18 +53,24 @@ internal sealed class RollupTimeline
 
         bucket.Rollups.Add(record);
         _totals.Add(record);
-        if (start >= _windowStart)
+        foreach (var window in _windows.Values)
         {
-            _window.Add(record);
+            if (window.Holds(start))
+            {
+                window.Add(record);
+            }
         }
     }
 
     public void Remove(EventRecord record)
     {
         var start = BucketStart(record.Timestamp);
-        if (start >= _windowStart)
+        foreach (var window in _windows.Values)
         {
-            _window.Remove(record);
+            if (window.Holds(start))
+            {
+                window.Remove(record);
+            }
         }
 
         var bucket = Find(start)!;
@@ -100,29 +107,19 @@ internal sealed class RollupTimeline
     }
 
     /// <summary>
-    /// Rollups (of <paramref name="serviceName"/> only, when given) of the window that ends at <paramref name="now"/>,
-    /// from the start of the bucket it begins in, like <see cref="Summarize"/> of that range.
+    /// Rollups (of <paramref name="serviceName"/> only, when given) of the last <paramref name="span"/> (one of the
+    /// windows this timeline was made with) ending at <paramref name="now"/>, like <see cref="Summarize"/> of that range.
     /// </summary>
-    public RollupSet Window(long now, string? serviceName)
-    {
-        var start = BucketStart(now - _windowSpan);
-        if (start < _windowStart)
-        {
-            // The clock went back (only test clocks do): start over from the buckets.
-            _window = Summarize(start, null);
-        }
-        else
-        {
-            for (var i = FirstAtOrAfter(_windowStart); i < _buckets.Count && _buckets[i].Start < start; i++)
-            {
-                _buckets[i].Rollups.SubtractFrom(_window);
-            }
-        }
+    public RollupSet Window(TimeSpan span, long now, string? serviceName) => Moved(span, now).Copy(serviceName);
 
-        _windowStart = start;
-        var result = new RollupSet();
-        _window.MergeInto(result, serviceName);
-        return result;
+    /// <summary>The live rollups of that window, for reading while the timeline is locked (never to keep).</summary>
+    public RollupSet LiveWindow(TimeSpan span, long now) => Moved(span, now).Live;
+
+    private SlidingWindow Moved(TimeSpan span, long now)
+    {
+        var window = _windows[(long)span.TotalMilliseconds];
+        window.MoveTo(BucketStart(now - window.Span), _buckets, FirstAtOrAfter(window.Start), from => Summarize(from, null));
+        return window;
     }
 
     /// <summary>The width of a bucket in milliseconds.</summary>

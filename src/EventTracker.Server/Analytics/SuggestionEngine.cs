@@ -8,8 +8,8 @@ namespace EventTracker.Server.Analytics;
 /// <summary>
 /// Runs the suggestion rules over the analytics projection: slow services, high error rates, error spikes
 /// against the service's own baseline, correlation chains that never finish, and failed-login bursts. Every answer
-/// is computed when asked from the projection's incremental state (the rules' window is kept sliding, the shorter
-/// ranges merge a few buckets of the services asked about), so an event counts the moment it is stored.
+/// is computed when asked from the projection's incremental state (every window the rules read is kept sliding, so
+/// an answer costs copies of the services asked about), and an event counts the moment it is stored.
 /// </summary>
 internal sealed class SuggestionEngine
 {
@@ -47,7 +47,7 @@ internal sealed class SuggestionEngine
     public SuggestionsResponse Query(string? serviceName, string? eventName, string? userId, int limit)
     {
         var now = Now();
-        IEnumerable<ServiceRollup> scope = _projection.Window(now, serviceName).Services.Values;
+        IEnumerable<ServiceRollup> scope = _projection.Window(_options.Window, now, serviceName).Services.Values;
         if (eventName is not null)
         {
             scope = scope.Where(s => s.Names.ContainsKey(eventName));
@@ -84,20 +84,25 @@ internal sealed class SuggestionEngine
     /// <summary>The findings about <paramref name="only"/>, or about every service when null, best first.</summary>
     private List<Finding> Compute(long now, string? only)
     {
-        var recentStart = now - Ms(_options.SpikeWindow);
-        var window = _projection.Window(now, only);
-        var recent = Range(recentStart, null, only);
-        var baseline = Range(recentStart - Ms(_options.SpikeBaseline), recentStart - 1, only);
-        var logins = Range(now - Ms(_options.FailedLoginWindow), null, only);
+        var figures = _projection.Read(timeline =>
+        {
+            var window = timeline.LiveWindow(_options.Window, now);
+            var recent = timeline.LiveWindow(_options.SpikeWindow, now);
+            var recentAndBaseline = timeline.LiveWindow(_options.SpikeWindow + _options.SpikeBaseline, now);
+            var logins = timeline.LiveWindow(_options.FailedLoginWindow, now);
+            IEnumerable<ServiceRollup> services = only is null ? window.Services.Values : window.Services.TryGetValue(only, out var one) ? [one] : [];
+            return services.Select(s => ServiceFigures.Of(
+                s, recent.Services.GetValueOrDefault(s.ServiceName), recentAndBaseline.Services.GetValueOrDefault(s.ServiceName), logins.Services.GetValueOrDefault(s.ServiceName))).ToList();
+        });
         var chains = _projection.OpenChainsStartedBefore(now - Ms(_options.UnfinishedChainAfter));
 
         var findings = new List<Finding>();
-        foreach (var service in window.Services.Values)
+        foreach (var service in figures)
         {
             AddIfAny(findings, service.ServiceName, SlowService(service));
             AddIfAny(findings, service.ServiceName, HighErrorRate(service));
-            AddIfAny(findings, service.ServiceName, ErrorSpike(recent.Services.GetValueOrDefault(service.ServiceName), baseline.Services.GetValueOrDefault(service.ServiceName)));
-            AddIfAny(findings, service.ServiceName, FailedLoginBurst(logins.Services.GetValueOrDefault(service.ServiceName)));
+            AddIfAny(findings, service.ServiceName, ErrorSpike(service));
+            AddIfAny(findings, service.ServiceName, FailedLoginBurst(service));
         }
 
         foreach (var (service, count) in chains)
@@ -112,21 +117,18 @@ internal sealed class SuggestionEngine
         return findings;
     }
 
-    private RollupSet Range(long from, long? to, string? only) =>
-        only is null ? _projection.Summarize(from, to) : _projection.Summarize(from, to, only);
-
     private static void SortBest(List<Finding> findings) =>
         findings.Sort((a, b) => (b.Suggestion.Score ?? 0).CompareTo(a.Suggestion.Score ?? 0));
 
-    private AISuggestion? SlowService(ServiceRollup service)
+    private AISuggestion? SlowService(ServiceFigures service)
     {
-        var n = service.ResponseTimes.Count;
+        var n = service.ResponseCount;
         if (n < _options.MinSampleSize || service.AverageResponseTime is not { } avg)
         {
             return null;
         }
 
-        var p95 = service.ResponseTimes.Percentile(95) ?? 0;
+        var p95 = service.P95 ?? 0;
         var overAvg = avg / _options.SlowAverageMs;
         var overP95 = p95 / _options.SlowP95Ms;
         if (overAvg < 1 && overP95 < 1)
@@ -148,7 +150,7 @@ internal sealed class SuggestionEngine
         };
     }
 
-    private AISuggestion? HighErrorRate(ServiceRollup service)
+    private AISuggestion? HighErrorRate(ServiceFigures service)
     {
         if (service.Count < _options.MinSampleSize)
         {
@@ -175,22 +177,22 @@ internal sealed class SuggestionEngine
         };
     }
 
-    private AISuggestion? ErrorSpike(ServiceRollup? recent, ServiceRollup? baseline)
+    private AISuggestion? ErrorSpike(ServiceFigures service)
     {
-        if (recent is null || recent.Count < _options.MinSampleSize / 2 || recent.Errors == 0)
+        if (service.RecentCount < _options.MinSampleSize / 2 || service.RecentErrors == 0)
         {
             return null;
         }
 
-        var recentRate = 100.0 * recent.Errors / recent.Count;
-        var baselineRate = baseline is { Count: > 0 } ? 100.0 * baseline.Errors / baseline.Count : 0;
-        if (baseline is null || baseline.Count < _options.MinSampleSize
+        var recentRate = 100.0 * service.RecentErrors / service.RecentCount;
+        var baselineRate = service.BaselineCount > 0 ? 100.0 * service.BaselineErrors / service.BaselineCount : 0;
+        if (service.BaselineCount < _options.MinSampleSize
             || recentRate < _options.SpikeFactor * baselineRate || recentRate - baselineRate < _options.HighErrorRatePercent)
         {
             return null;
         }
 
-        var name = recent.ServiceName;
+        var name = service.ServiceName;
         return new AISuggestion
         {
             Id = $"sug-spike-{name}",
@@ -200,7 +202,7 @@ internal sealed class SuggestionEngine
             Score = Score(recentRate / Math.Max(baselineRate, 1)),
             Action = Link("View Recent Events", EventsLink(name, FormatSpan(_options.SpikeWindow))),
             Tags = ["reliability", "anomaly", "errors"],
-            BasedOn = Basis($"Error rate spike in {name} against its own baseline", recent.Count + baseline.Count),
+            BasedOn = Basis($"Error rate spike in {name} against its own baseline", service.RecentCount + service.BaselineCount),
         };
     }
 
@@ -224,23 +226,9 @@ internal sealed class SuggestionEngine
         };
     }
 
-    private AISuggestion? FailedLoginBurst(ServiceRollup? service)
+    private AISuggestion? FailedLoginBurst(ServiceFigures service)
     {
-        if (service is null)
-        {
-            return null;
-        }
-
-        long failed = 0, logins = 0;
-        foreach (var (eventName, counts) in service.Names)
-        {
-            if (eventName.Contains("login", StringComparison.OrdinalIgnoreCase))
-            {
-                logins += counts.Count;
-                failed += counts.Errors;
-            }
-        }
-
+        var (failed, logins) = (service.FailedLogins, service.Logins);
         if (failed < _options.FailedLoginBurst)
         {
             return null;
