@@ -17,4 +17,7 @@ public static class InsightTypes
 
     /// <summary>Flows that start and never finish, funnels people leave.</summary>
     public const string UserExperience = "user-experience";
+
+    /// <summary>Every type, in the order above.</summary>
+    public static IReadOnlyList<string> All { get; } = [Performance, Reliability, Traffic, Security, UserExperience];
 }

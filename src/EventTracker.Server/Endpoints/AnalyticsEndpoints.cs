@@ -13,8 +13,6 @@ internal static class AnalyticsEndpoints
     private const int MaxSuggestions = 100;
     private const int DefaultInsights = 20;
     private const int MaxInsights = 200;
-    private static readonly string[] InsightTypeNames =
-        [InsightTypes.Performance, InsightTypes.Reliability, InsightTypes.Traffic, InsightTypes.Security, InsightTypes.UserExperience];
 
     public static void MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
     {
@@ -72,9 +70,9 @@ internal static class AnalyticsEndpoints
         var type = query.String("type");
         var (from, to) = query.TimeRange();
         var limit = query.Limit("limit", DefaultInsights, 1, MaxInsights);
-        if (type is not null && !InsightTypeNames.Contains(type, StringComparer.Ordinal))
+        if (type is not null && !InsightTypes.All.Contains(type, StringComparer.Ordinal))
         {
-            query.Errors.Add("type", $"Must be one of: {string.Join(", ", InsightTypeNames)}.");
+            query.Errors.Add("type", $"Must be one of: {string.Join(", ", InsightTypes.All)}.");
         }
 
         return query.Errors.Any

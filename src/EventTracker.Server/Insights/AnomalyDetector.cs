@@ -1,6 +1,7 @@
 using System.Globalization;
 using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
+using static EventTracker.Server.Insights.InsightFormat;
 
 namespace EventTracker.Server.Insights;
 
@@ -188,13 +189,8 @@ internal sealed class AnomalyDetector
         Details = details,
     };
 
-    private static TimeRange Range(long from, long to) =>
-        new() { From = DateTimeOffset.FromUnixTimeMilliseconds(from), To = DateTimeOffset.FromUnixTimeMilliseconds(to) };
 
-    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    internal static string Span(TimeSpan span) =>
-        span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? F($"{span.TotalHours:0} h") : F($"{span.TotalMinutes:0.#} min");
 
     private sealed record Context(string Service, ServiceRollup? Current, List<ServiceRollup?> History, TimeRange Window, TimeRange BaselineRange);
 }

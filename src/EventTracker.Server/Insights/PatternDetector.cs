@@ -1,6 +1,7 @@
 using System.Globalization;
 using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
+using static EventTracker.Server.Insights.InsightFormat;
 
 namespace EventTracker.Server.Insights;
 
@@ -24,7 +25,7 @@ internal sealed class PatternDetector
             yield return new Detection(
                 $"security/usersPerSource/{session}", InsightTypes.Security, service,
                 F($"One session acted for {users} users"),
-                F($"Session {session} sent events for {users} different users in the last {AnomalyDetector.Span(_options.Window)} ({service}). One source signing in as many accounts is typical of credential stuffing or shared accounts."),
+                F($"Session {session} sent events for {users} different users in the last {Span(_options.Window)} ({service}). One source signing in as many accounts is typical of credential stuffing or shared accounts."),
                 ["Look at the session's events (query_events with its sessionId) and the accounts it touched.",
                  "Block or challenge the source; force a password reset for accounts it signed in to.",
                  "Limit sign-ins per client (rate limits by session or address)."],
@@ -103,8 +104,5 @@ internal sealed class PatternDetector
         }
     }
 
-    private static TimeRange Range(long from, long to) =>
-        new() { From = DateTimeOffset.FromUnixTimeMilliseconds(from), To = DateTimeOffset.FromUnixTimeMilliseconds(to) };
 
-    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

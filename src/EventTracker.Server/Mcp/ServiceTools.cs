@@ -36,9 +36,9 @@ internal sealed class ServiceTools
         [Description("Insights to return, 1 to 50.")] int limit = 10)
     {
         var service = string.IsNullOrEmpty(serviceName) ? null : ToolArguments.Identifier(serviceName, "serviceName");
-        if (type is not null && type is not (InsightTypes.Performance or InsightTypes.Reliability or InsightTypes.Traffic or InsightTypes.Security or InsightTypes.UserExperience))
+        if (type is not null && !InsightTypes.All.Contains(type, StringComparer.Ordinal))
         {
-            throw new McpException($"Argument 'type': '{type}' is not one of performance, reliability, traffic, security, user-experience.");
+            throw new McpException($"Argument 'type': '{type}' is not one of {string.Join(", ", InsightTypes.All)}.");
         }
 
         var (start, _) = ToolArguments.Range(from, null, _time.GetUtcNow());
