@@ -189,8 +189,5 @@ internal sealed class AnomalyDetector
         Details = details,
     };
 
-
-
-
     private sealed record Context(string Service, ServiceRollup? Current, List<ServiceRollup?> History, TimeRange Window, TimeRange BaselineRange);
 }
