@@ -88,12 +88,10 @@ public sealed class EventTrackerWebSocket : IAsyncDisposable
         return SendAsync(writer =>
         {
             writer.WriteString("type", "filter");
-            WriteIfSet(writer, "serviceName", filter.ServiceName);
-            WriteIfSet(writer, "eventName", filter.EventName);
-            WriteIfSet(writer, "eventType", filter.Type); // "type" names the message itself
-            WriteIfSet(writer, "userId", filter.UserId);
-            WriteIfSet(writer, "correlationId", filter.CorrelationId);
-            WriteIfSet(writer, "sessionId", filter.SessionId);
+            foreach (var (name, value) in filter.ToParameters())
+            {
+                writer.WriteString(name == "type" ? "eventType" : name, value); // "type" names the message itself
+            }
         }, cancellationToken);
     }
 

@@ -24,15 +24,15 @@ internal sealed class QueryString
     public QueryString Add(string name, DateTimeOffset? value) =>
         Add(name, value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
 
-    public QueryString Add(EventFilter? filter) =>
-        filter is null
-            ? this
-            : Add("serviceName", filter.ServiceName)
-                .Add("eventName", filter.EventName)
-                .Add("type", filter.Type)
-                .Add("userId", filter.UserId)
-                .Add("correlationId", filter.CorrelationId)
-                .Add("sessionId", filter.SessionId);
+    public QueryString Add(EventFilter? filter)
+    {
+        foreach (var (name, value) in filter?.ToParameters() ?? [])
+        {
+            Add(name, value);
+        }
+
+        return this;
+    }
 
     public override string ToString() => _builder.ToString();
 }

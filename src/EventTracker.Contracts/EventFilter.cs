@@ -23,4 +23,22 @@ public class EventFilter
 
     /// <summary>Exact session id.</summary>
     public string? SessionId { get; set; }
+
+    /// <summary>
+    /// The set fields as the API names them (the query parameters of <c>GET /api/events</c> and the SSE stream, the
+    /// arguments of the MCP tools); a WebSocket filter message names <c>type</c> <c>eventType</c> instead.
+    /// </summary>
+    /// <returns>Name and value of each field that is set, in a fixed order.</returns>
+    public IEnumerable<KeyValuePair<string, string>> ToParameters()
+    {
+        (string Name, string? Value)[] fields =
+            [("serviceName", ServiceName), ("eventName", EventName), ("type", Type), ("userId", UserId), ("correlationId", CorrelationId), ("sessionId", SessionId)];
+        foreach (var (name, value) in fields)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                yield return new KeyValuePair<string, string>(name, value);
+            }
+        }
+    }
 }
