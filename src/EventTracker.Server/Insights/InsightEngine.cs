@@ -7,8 +7,8 @@ namespace EventTracker.Server.Insights;
 
 /// <summary>
 /// Turns what the detectors find into insights with a life: a condition found again continues its episode (same id,
-/// fresh numbers), one no longer found closes it, and a new episode is pushed to the live streams as an
-/// <c>insight</c> message. Evaluated on a timer (<see cref="InsightMonitor"/>) and whenever insights are asked for,
+/// fresh numbers), one no longer found closes it, and a new episode is pushed as an <c>insight</c> message to the
+/// live-stream readers of its service (and those of every service). Evaluated on a timer (<see cref="InsightMonitor"/>) and whenever insights are asked for,
 /// so answers are never stale; the last <see cref="InsightOptions.History"/> insights are kept for queries.
 /// </summary>
 internal sealed class InsightEngine
@@ -69,7 +69,7 @@ internal sealed class InsightEngine
 
         foreach (var insight in raised)
         {
-            _broadcaster.PublishToAll(Envelope.Serialize(StreamMessageTypes.Insight, insight, EventTrackerJsonContext.Default.AIInsight));
+            _broadcaster.PublishAbout(insight.ServiceName, Envelope.Serialize(StreamMessageTypes.Insight, insight, EventTrackerJsonContext.Default.AIInsight));
         }
 
         return now;

@@ -101,6 +101,23 @@ internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
     }
 
     /// <summary>
+    /// Sends a message about one service (an insight) to the readers whose filter names that service or no service; a
+    /// message about no service goes to the latter only. It is not kept for resuming.
+    /// </summary>
+    public void PublishAbout(string? serviceName, byte[] envelope)
+    {
+        lock (_gate)
+        {
+            var message = new BroadcastMessage(_lastId, envelope);
+            OfferTo(_anyService, message);
+            if (serviceName is not null && _byService.TryGetValue(serviceName, out var readers))
+            {
+                OfferTo(readers, message);
+            }
+        }
+    }
+
+    /// <summary>
     /// Adds a reader, first queueing the held messages after <paramref name="lastEventId"/> that pass its filter, after a
     /// <c>dropped</c> notice when some cannot be replayed. Null when the connection limit is reached.
     /// </summary>

@@ -138,25 +138,42 @@ public sealed class InsightTests : IDisposable
     }
 
     [Fact]
-    public async Task A_new_insight_is_pushed_on_the_live_stream()
+    public async Task A_new_insight_is_pushed_to_the_readers_of_its_service_and_of_every_service()
     {
         await SteadyHourAsync();
-        await using var stream = await SseReader.OpenAsync(_client, "?serviceName=nothing-matches");
+        await using var checkoutReader = await SseReader.OpenAsync(_client, "?serviceName=checkout");
+        await using var everyService = await SseReader.OpenAsync(_client);
+        await using var catalogReader = await SseReader.OpenAsync(_client, "?serviceName=catalog");
         for (var minute = 0; minute < 3; minute++)
         {
-            await MinuteAsync(("checkout", 1.0, 0.4, 1.0));
+            await MinuteAsync(("checkout", 1.0, 0.4, 1.0), ("catalog", 1.0, 0.01, 1.0));
         }
 
         await InsightsAsync();
+        await _client.TrackAsync("after-the-insight", """{"serviceName":"catalog"}""");
+
+        Assert.Equal((InsightTypes.Reliability, "checkout"), await NextInsightAsync(checkoutReader));
+        Assert.Equal((InsightTypes.Reliability, "checkout"), await NextInsightAsync(everyService));
+        (string? Id, string EventType, StreamMessage Message) next;
+        do
+        {
+            next = await catalogReader.NextAsync();
+            Assert.NotEqual(StreamMessageTypes.Insight, next.Message.Type);
+        }
+        while (next.Message.AsEvent()?.Name != "after-the-insight");
+    }
+
+    private static async Task<(string, string?)> NextInsightAsync(SseReader reader)
+    {
         (string? Id, string EventType, StreamMessage Message) message;
         do
         {
-            message = await stream.NextAsync();
+            message = await reader.NextAsync();
         }
         while (message.Message.Type != StreamMessageTypes.Insight);
 
-        var insight = message.Message.Data.Deserialize(EventTrackerJsonContext.Default.AIInsight)!;
-        Assert.Equal((InsightTypes.Reliability, "checkout"), (insight.Type, insight.ServiceName));
+        var insight = message.Message.AsInsight()!;
+        return (insight.Type, insight.ServiceName);
     }
 
     [Theory]
