@@ -60,6 +60,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<AllowedOrigins>();
     builder.Services.AddEventTrackerStaticAssets();
     builder.Services.AddProblemDetails();
+    builder.Services.AddRequestDecompression();
     builder.Services.AddOpenApi();
     builder.Services.AddEventTrackerMcp();
     builder.Services.AddHealthChecks();
@@ -83,6 +84,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.UseStatusCodePages();
     app.UseMiddleware<CorsHeadersMiddleware>();
     app.UseEventTrackerStaticAssets();
+    app.UseRequestDecompression();
     app.UseAuthentication();
     app.UseAuthorization();
     app.UseRateLimiter();

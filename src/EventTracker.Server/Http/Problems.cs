@@ -50,6 +50,10 @@ internal static class Problems
         Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Content-Type",
             $"'{contentType}' is not accepted; send JSON as application/json or text/plain.");
 
+    public static ProblemHttpResult UnsupportedContentEncoding(string encoding) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding.", "Content-Encoding",
+            $"'{encoding}' is not accepted; send the body as is, or compressed with gzip, br or deflate.");
+
     private static ProblemHttpResult Problem(int status, string title, string field, string message) =>
         Problem(status, title, new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
 

@@ -8,7 +8,9 @@ namespace EventTracker.Server.Ingestion;
 
 /// <summary>
 /// Reads an ingestion request's body within the configured size limit. JSON is accepted whether it is declared
-/// as <c>application/json</c>, <c>text/plain</c> (what browsers use to avoid a CORS preflight) or not at all.
+/// as <c>application/json</c>, <c>text/plain</c> (what browsers use to avoid a CORS preflight) or not at all, and
+/// compressed with gzip, br or deflate (the request decompression middleware inflates it as it is read); the limit
+/// holds for the inflated bytes, so a small compressed body that would inflate hugely stops at the limit with 413.
 /// </summary>
 internal sealed class JsonBodyReader
 {
@@ -22,6 +24,12 @@ internal sealed class JsonBodyReader
         if (!IsJsonCompatible(request.ContentType))
         {
             return (null, Problems.UnsupportedMediaType(request.ContentType!));
+        }
+
+        // The decompression middleware takes the header off what it inflates; one still here is one it does not know.
+        if (request.Headers.ContentEncoding.ToString() is { Length: > 0 } encoding && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Problems.UnsupportedContentEncoding(encoding));
         }
 
         if (request.ContentLength > _maxBytes)
@@ -69,6 +77,11 @@ internal sealed class JsonBodyReader
         {
             // Some framing errors surface as plain I/O errors (a chunk size that overflows, for one).
             return (null, Problems.BadBody(StatusCodes.Status400BadRequest, e.Message));
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
+        {
+            // Inflating failed: gzip and deflate say InvalidDataException, Brotli InvalidOperationException.
+            return (null, Problems.BadRequest("Content-Encoding", "The body is not valid data of its declared encoding: " + e.Message));
         }
         finally
         {
