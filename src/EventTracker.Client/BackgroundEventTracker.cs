@@ -190,7 +190,7 @@ public sealed partial class BackgroundEventTracker : IEventTracker
     /// <summary>Sends the batch, retrying transient failures with the same ids until the retry timeout.</summary>
     private async Task SendAsync(BatchBody batch)
     {
-        var body = batch.ToArray();
+        var body = _client.BatchContent(batch.ToArray());
         var giveUpAt = _time.GetUtcNow() + _options.BatchRetryTimeout;
         for (var attempt = 0; ; attempt++)
         {

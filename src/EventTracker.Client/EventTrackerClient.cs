@@ -106,11 +106,7 @@ public class EventTrackerClient
             item.Payload = StampService(item.Payload ?? new AIEventPayload());
         }
 
-        var request = new HttpRequestMessage(HttpMethod.Post, Url(EventTrackerRoutes.TrackBatch))
-        {
-            Content = JsonContent.Create(batch, EventTrackerJsonContext.Default.BatchTrackEventRequest),
-        };
-        return SendAsync(request, EventTrackerJsonContext.Default.BatchTrackEventResponse, cancellationToken);
+        return PostBatchAsync(BatchContent(JsonSerializer.SerializeToUtf8Bytes(batch, EventTrackerJsonContext.Default.BatchTrackEventRequest)), cancellationToken);
     }
 
     /// <summary>One page of events matching <paramref name="query"/>, newest first.</summary>
@@ -301,11 +297,36 @@ public class EventTrackerClient
         }
     }
 
-    /// <summary>Posts a batch body that is already JSON (the background sender builds it once for all its retries).</summary>
-    internal Task<BatchTrackEventResponse> PostBatchAsync(byte[] body, CancellationToken cancellationToken)
+    /// <summary>
+    /// A batch body ready to send: the JSON as is, or gzip-compressed when it is larger than the threshold (the
+    /// background sender builds it once for all its retries).
+    /// </summary>
+    internal BatchContent BatchContent(byte[] json)
     {
-        var content = new ByteArrayContent(body);
+        if (!Options.CompressBatches || json.Length <= Options.CompressionThresholdBytes)
+        {
+            return new BatchContent(json, Compressed: false);
+        }
+
+        using var buffer = new MemoryStream(json.Length / 4);
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(json);
+        }
+
+        return new BatchContent(buffer.ToArray(), Compressed: true);
+    }
+
+    /// <summary>Posts a batch body made by <see cref="BatchContent"/>.</summary>
+    internal Task<BatchTrackEventResponse> PostBatchAsync(BatchContent body, CancellationToken cancellationToken)
+    {
+        var content = new ByteArrayContent(body.Bytes);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        if (body.Compressed)
+        {
+            content.Headers.ContentEncoding.Add("gzip");
+        }
+
         return SendAsync(new HttpRequestMessage(HttpMethod.Post, Url(EventTrackerRoutes.TrackBatch)) { Content = content }, EventTrackerJsonContext.Default.BatchTrackEventResponse, cancellationToken);
     }
 

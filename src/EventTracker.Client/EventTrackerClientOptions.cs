@@ -48,6 +48,12 @@ public sealed class EventTrackerClientOptions
     /// <summary>Timeout of a request across all its attempts. Default 60 seconds.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Whether batch bodies larger than <see cref="CompressionThresholdBytes"/> are sent gzip-compressed. Default true (servers before 0.2 cannot read them: turn it off for those).</summary>
+    public bool CompressBatches { get; set; } = true;
+
+    /// <summary>Batch bodies larger than this many bytes are compressed when <see cref="CompressBatches"/> is on. Default 8 KiB.</summary>
+    public int CompressionThresholdBytes { get; set; } = 8 * 1024;
+
     /// <summary>Longest pause between reconnects of a live stream, and between background retries of a batch. Default 30 seconds.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

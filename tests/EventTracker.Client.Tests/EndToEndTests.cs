@@ -13,6 +13,29 @@ namespace EventTracker.Client.Tests;
 public sealed class EndToEndTests
 {
     [Fact]
+    public async Task Large_batches_go_compressed_and_the_server_stores_them_whole()
+    {
+        await using var server = new TestServerFactory(kestrel: true);
+        var client = new EventTrackerClient(server.ClientOptions.BaseAddress, new EventTrackerClientOptions { MaxBatchSize = 500 });
+        await using var tracker = new BackgroundEventTracker(client);
+
+        var direct = await client.TrackBatchAsync(new BatchTrackEventRequest
+        {
+            Events = Enumerable.Range(0, 300).Select(i => new BatchTrackEventItem { EventName = "bulk-" + i, Payload = new AIEventPayload { ServiceName = "bulk" } }).ToList(),
+        });
+        for (var i = 0; i < 400; i++)
+        {
+            tracker.Track("queued-" + i, new AIEventPayload { ServiceName = "queued" });
+        }
+
+        await tracker.FlushAsync();
+
+        Assert.Equal(300, direct.ProcessedCount); // well over the 8 KiB threshold, so gzip-compressed
+        Assert.Equal(400, (await client.GetEventsAsync(new EventQuery { ServiceName = "queued", Limit = 1 })).Filtered);
+        Assert.Equal(0, tracker.DroppedCount + tracker.FailedCount);
+    }
+
+    [Fact]
     public async Task Every_method_works_against_the_server()
     {
         await using var server = new TestServerFactory(kestrel: true);

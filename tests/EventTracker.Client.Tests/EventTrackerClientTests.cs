@@ -69,6 +69,26 @@ public sealed class EventTrackerClientTests : IDisposable
         Assert.Equal(2, response.ProcessedCount);
     }
 
+    [Theory]
+    [InlineData(400, true, "gzip")]
+    [InlineData(10, true, null)]
+    [InlineData(400, false, null)]
+    public async Task Batches_above_the_threshold_are_sent_gzip_compressed_unless_turned_off(int events, bool compress, string? expectedEncoding)
+    {
+        Respond("/api/events/track/batch", "POST", 200, BatchResponse);
+        var batch = new BatchTrackEventRequest
+        {
+            Events = Enumerable.Range(0, events).Select(i => new BatchTrackEventItem { EventName = "page-view-" + i }).ToList(),
+        };
+
+        await _mock.Client(o => o.CompressBatches = compress).TrackBatchAsync(batch);
+
+        var request = Assert.Single(_mock.Requests).RequestMessage;
+        var encoding = request.Headers!.TryGetValue("Content-Encoding", out var values) ? values.Single() : null;
+        Assert.Equal(expectedEncoding, encoding);
+        Assert.Equal(events, JsonNode.Parse(request.Body!)!["events"]!.AsArray().Count); // WireMock inflates what it receives
+    }
+
     [Fact]
     public async Task Get_events_sends_every_query_parameter()
     {
