@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Threading.Channels;
@@ -81,7 +82,7 @@ public sealed partial class BackgroundEventTracker : IEventTracker
     public void Track(string eventName, AIEventPayload? payload = null, string? userId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
-        if (_queue.Writer.TryWrite(new QueuedEvent(eventName, payload, userId)))
+        if (_queue.Writer.TryWrite(new QueuedEvent(eventName, payload, userId, _time.GetUtcNow().ToUnixTimeMilliseconds(), Activity.Current?.TraceId ?? default)))
         {
             Interlocked.Increment(ref _accepted);
         }
@@ -187,15 +188,16 @@ public sealed partial class BackgroundEventTracker : IEventTracker
         return batch;
     }
 
-    /// <summary>Sends the batch, retrying transient failures with the same ids until the retry timeout.</summary>
+    /// <summary>Sends the batch, retrying transient failures with the same ids (and event times) until the retry timeout.</summary>
     private async Task SendAsync(BatchBody batch)
     {
-        var body = _client.BatchContent(batch.ToArray());
         var giveUpAt = _time.GetUtcNow() + _options.BatchRetryTimeout;
         for (var attempt = 0; ; attempt++)
         {
             try
             {
+                // Built anew for each attempt: its sentAt must say when this attempt was sent.
+                var body = _client.BatchContent(batch.ToArray(_time.GetUtcNow().ToUnixTimeMilliseconds()));
                 await _client.PostBatchAsync(body, _abort.Token);
                 Interlocked.Add(ref _sent, batch.Count);
                 SentCounter.Add(batch.Count);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EventTracker.Contracts;
@@ -48,14 +49,23 @@ internal sealed class BatchBody
             payload.AdditionalProperties["userId"] = JsonSerializer.SerializeToElement(userId, EventTrackerJsonContext.Default.String);
         }
 
+        // When it happened, not when the batch went out; and in the trace it happened in, unless the caller said otherwise.
+        payload.AdditionalProperties ??= [];
+        payload.AdditionalProperties.TryAdd("timestamp", JsonSerializer.SerializeToElement(queued.TrackedAt, EventTrackerJsonContext.Default.Int64));
+        if (payload.CorrelationId is null && queued.TraceId != default)
+        {
+            payload.CorrelationId = queued.TraceId.ToHexString();
+        }
+
         var item = new BatchTrackEventItem { EventName = queued.Name, EventId = EventTrackerClient.NewId(), Payload = payload };
         return JsonSerializer.SerializeToUtf8Bytes(item, EventTrackerJsonContext.Default.BatchTrackEventItem);
     }
 
-    public byte[] ToArray()
+    /// <summary>The body of one attempt: <paramref name="sentAt"/> (ms) lets the server correct the events' times when this clock is off.</summary>
+    public byte[] ToArray(long sentAt)
     {
-        using var body = new MemoryStream(_bytes + 64);
-        body.Write(Encoding.UTF8.GetBytes($"{{\"batchId\":\"{BatchId}\",\"events\":["));
+        using var body = new MemoryStream(_bytes + 96);
+        body.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"batchId\":\"{BatchId}\",\"sentAt\":{sentAt},\"events\":[")));
         for (var i = 0; i < _events.Count; i++)
         {
             if (i > 0)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
@@ -276,9 +277,15 @@ public class EventTrackerClient
 
     internal static string NewId() => Guid.CreateVersion7().ToString();
 
+    // The service, and the trace the call is made in (so the event lines up with its spans), unless the payload says.
     internal AIEventPayload StampService(AIEventPayload payload)
     {
         payload.ServiceName ??= Options.ServiceName;
+        if (payload.CorrelationId is null && Activity.Current is { } activity)
+        {
+            payload.CorrelationId = activity.TraceId.ToHexString();
+        }
+
         return payload;
     }
 

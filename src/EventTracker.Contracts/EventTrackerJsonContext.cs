@@ -31,5 +31,6 @@ namespace EventTracker.Contracts;
 [JsonSerializable(typeof(EventFilter))]
 [JsonSerializable(typeof(DateTimeOffset))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(BatchTrackEventItem))]
 public sealed partial class EventTrackerJsonContext : JsonSerializerContext;

@@ -76,6 +76,45 @@ public sealed class BackgroundEventTrackerTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_event_keeps_the_time_it_was_tracked_and_each_attempt_says_when_it_was_sent()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        await using var tracker = Tracker(o => o.FlushInterval = TimeSpan.FromHours(1), time);
+        tracker.Track("early");
+        time.Advance(TimeSpan.FromSeconds(30));
+        tracker.Track("later", new AIEventPayload { AdditionalProperties = new() { ["timestamp"] = System.Text.Json.JsonSerializer.SerializeToElement(1234L) } });
+        time.Advance(TimeSpan.FromSeconds(45));
+
+        await tracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var batch = Assert.Single(Batches());
+        var events = batch["events"]!.AsArray();
+        Assert.Equal(time.Start.ToUnixTimeMilliseconds(), events[0]!["payload"]!["timestamp"]!.GetValue<long>());
+        Assert.Equal(1234L, events[1]!["payload"]!["timestamp"]!.GetValue<long>()); // the caller's own time wins
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), batch["sentAt"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Events_tracked_in_a_trace_carry_its_trace_id_unless_they_have_a_correlation_id()
+    {
+        await using var tracker = Tracker(o => o.FlushInterval = TimeSpan.FromHours(1));
+        using (var activity = new System.Diagnostics.Activity("checkout").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start())
+        {
+            tracker.Track("in-trace");
+            tracker.Track("own-id", new AIEventPayload { CorrelationId = "req-1" });
+            await tracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+            var events = Batches().SelectMany(b => b["events"]!.AsArray()).ToList();
+            Assert.Equal(activity.TraceId.ToHexString(), events[0]!["payload"]!["correlationId"]!.GetValue<string>());
+            Assert.Equal("req-1", events[1]!["payload"]!["correlationId"]!.GetValue<string>());
+        }
+
+        tracker.Track("outside");
+        await tracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Null(Batches()[^1]["events"]![0]!["payload"]!["correlationId"]);
+    }
+
+    [Fact]
     public async Task Batches_are_cut_by_bytes()
     {
         await using var tracker = Tracker(o => { o.MaxBatchBytes = 1024; o.FlushInterval = TimeSpan.FromHours(1); });
@@ -176,9 +215,11 @@ public sealed class BackgroundEventTrackerTests : IDisposable
         tracker.Track("b");
         await tracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
-        var bodies = _mock.Requests.Select(r => r.RequestMessage.Body).ToList();
+        var bodies = Batches();
         Assert.Equal(2, bodies.Count);
-        Assert.Equal(bodies[0], bodies[1]);
+        Assert.Equal(bodies[0]["batchId"]!.ToJsonString(), bodies[1]["batchId"]!.ToJsonString());
+        Assert.Equal(bodies[0]["events"]!.ToJsonString(), bodies[1]["events"]!.ToJsonString()); // same ids, same event times
+        Assert.True(bodies[1]["sentAt"]!.GetValue<long>() >= bodies[0]["sentAt"]!.GetValue<long>());
         Assert.Equal(2, tracker.SentCount);
         Assert.Equal(0, tracker.FailedCount);
     }
