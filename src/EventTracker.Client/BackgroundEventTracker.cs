@@ -44,6 +44,9 @@ public sealed partial class BackgroundEventTracker : IEventTracker
     private long _sent;
     private long _failed;
     private byte[]? _carriedOver;
+    private long _abandoned;
+    private volatile bool _abandoning;
+    private int _failedAttemptsInOutage;
 
     /// <summary>Starts a tracker that sends through <paramref name="client"/> with the client's options.</summary>
     /// <param name="client">The client that sends the batches.</param>
@@ -106,9 +109,23 @@ public sealed partial class BackgroundEventTracker : IEventTracker
         return done.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Sends what is queued (waiting at most <see cref="EventTrackerClientOptions.TotalTimeout"/>), then stops the loop.</summary>
+    /// <summary>
+    /// Sends what is queued, waiting at most <see cref="EventTrackerClientOptions.TotalTimeout"/>; what is still
+    /// undelivered then is given up, counted as dropped and logged once. Then stops the loop.
+    /// </summary>
     /// <returns>A task that completes when the loop has stopped.</returns>
     public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(_options.TotalTimeout, _time);
+        await StopAsync(timeout.Token);
+    }
+
+    /// <summary>
+    /// Sends what is queued until <paramref name="cancellationToken"/> fires (the host's shutdown token, for the flush
+    /// service); what is undelivered then — queued or in flight — is given up without further sending, counted as
+    /// dropped, and logged as one warning with the count. Then stops the loop.
+    /// </summary>
+    internal async Task StopAsync(CancellationToken cancellationToken)
     {
         _disposing = true;
         if (!_queue.Writer.TryComplete())
@@ -119,12 +136,18 @@ public sealed partial class BackgroundEventTracker : IEventTracker
         _wake.TrySetResult();
         try
         {
-            await _loop.WaitAsync(_options.TotalTimeout, _time);
+            await _loop.WaitAsync(cancellationToken);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException)
         {
+            _abandoning = true;
             await _abort.CancelAsync();
             await _loop;
+        }
+
+        if (Interlocked.Read(ref _abandoned) is > 0 and var abandoned)
+        {
+            LogUndeliveredAtShutdown(abandoned);
         }
 
         _abort.Dispose();
@@ -134,7 +157,15 @@ public sealed partial class BackgroundEventTracker : IEventTracker
     {
         while (await NextBatchAsync() is { } batch)
         {
-            await SendAsync(batch);
+            if (_abandoning)
+            {
+                Abandon(batch);
+            }
+            else
+            {
+                await SendAsync(batch);
+            }
+
             CompleteFlushWaiters();
         }
 
@@ -199,17 +230,40 @@ public sealed partial class BackgroundEventTracker : IEventTracker
                 // Built anew for each attempt: its sentAt must say when this attempt was sent.
                 var body = _client.BatchContent(batch.ToArray(_time.GetUtcNow().ToUnixTimeMilliseconds()));
                 await _client.PostBatchAsync(body, _abort.Token);
+                if (Interlocked.Exchange(ref _failedAttemptsInOutage, 0) is > 0 and var failedAttempts)
+                {
+                    LogReachableAgain(failedAttempts);
+                }
+
                 Interlocked.Add(ref _sent, batch.Count);
                 SentCounter.Add(batch.Count);
                 Finish(batch.Count);
                 return;
             }
+            catch (Exception) when (_abandoning)
+            {
+                Abandon(batch);
+                return;
+            }
             catch (Exception e) when (IsTransient(e) && !_abort.IsCancellationRequested && _time.GetUtcNow() < giveUpAt)
             {
-                LogRetrying(batch.BatchId, batch.Count, e.Message);
+                // Once per outage, not once per attempt: the next success says how many attempts failed.
+                if (Interlocked.Increment(ref _failedAttemptsInOutage) == 1)
+                {
+                    LogRetrying(batch.BatchId, batch.Count, e.Message);
+                }
+
                 if (!await DelayAsync(_client.BackOff(attempt)))
                 {
-                    GiveUp(batch, e);
+                    if (_abandoning)
+                    {
+                        Abandon(batch);
+                    }
+                    else
+                    {
+                        GiveUp(batch, e);
+                    }
+
                     return;
                 }
             }
@@ -239,6 +293,14 @@ public sealed partial class BackgroundEventTracker : IEventTracker
         {
             LogHandlerFailed(handlerError);
         }
+    }
+
+    // Shutting down past its deadline: the batch is not sent, and is counted once in the shutdown warning.
+    private void Abandon(BatchBody batch)
+    {
+        Interlocked.Add(ref _abandoned, batch.Count);
+        CountDropped(batch.Count);
+        Finish(batch.Count);
     }
 
     private static bool IsTransient(Exception e) => e switch
@@ -316,8 +378,14 @@ public sealed partial class BackgroundEventTracker : IEventTracker
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "EventTracker batch {BatchId} ({Count} events) failed and will be retried: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "EventTracker cannot deliver batch {BatchId} ({Count} events) and keeps retrying it and what follows, with back-off: {Reason}")]
     private partial void LogRetrying(string batchId, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "EventTracker delivers again, after {FailedAttempts} failed attempts")]
+    private partial void LogReachableAgain(int failedAttempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "EventTracker stopped before it could deliver {Count} events; they are counted as dropped")]
+    private partial void LogUndeliveredAtShutdown(long count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "EventTracker gave up batch {BatchId} ({Count} events)")]
     private partial void LogGaveUp(Exception exception, string batchId, int count);

@@ -44,6 +44,7 @@ public static class EventTrackerServiceCollectionExtensions
                 http.BaseAddress = provider.GetRequiredService<IOptions<EventTrackerClientOptions>>().Value.BaseAddress;
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline times requests; streams stay open
             })
+            .RemoveAllLoggers() // not an Information line per batch: the tracker logs what goes wrong, once per outage
             .AddResilienceHandler("EventTracker", (builder, context) =>
                 EventTrackerResilience.Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<EventTrackerClientOptions>>().Value));
         services.AddTransient(provider => new EventTrackerClient(

@@ -115,6 +115,53 @@ public sealed class BackgroundEventTrackerTests : IDisposable
     }
 
     [Fact]
+    public async Task Stopping_within_a_deadline_gives_up_what_is_undelivered_with_one_warning_and_no_errors()
+    {
+        _mock.Server.Reset();
+        RespondToBatches(503);
+        var logger = new ListLogger<BackgroundEventTracker>();
+        var tracker = new BackgroundEventTracker(_mock.Client(o => { o.MaxRetryAttempts = 0; o.MaxBatchSize = 10; }), logger);
+        for (var i = 0; i < 100; i++)
+        {
+            tracker.Track("during-outage");
+        }
+
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await tracker.StopAsync(shutdown.Token).WaitAsync(TimeSpan.FromSeconds(20));
+        await tracker.DisposeAsync();
+
+        Assert.Equal((100L, 0L, 0L), (tracker.DroppedCount, tracker.SentCount, tracker.FailedCount));
+        var entries = logger.Entries;
+        Assert.DoesNotContain(entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.Single(entries, e => e.Message.Contains("cannot deliver", StringComparison.Ordinal)); // once per outage
+        Assert.Equal("EventTracker stopped before it could deliver 100 events; they are counted as dropped", Assert.Single(entries, e => e.Message.Contains("stopped", StringComparison.Ordinal)).Message);
+    }
+
+    [Fact]
+    public async Task An_outage_is_logged_once_when_it_starts_and_once_when_it_ends()
+    {
+        _mock.Server.Reset();
+        _mock.Server.Given(Request.Create().WithPath("/api/events/track/batch").UsingPost()).InScenario("outage").WillSetStateTo("down-1")
+            .RespondWith(Response.Create().WithStatusCode(503));
+        _mock.Server.Given(Request.Create().WithPath("/api/events/track/batch").UsingPost()).InScenario("outage").WhenStateIs("down-1").WillSetStateTo("down-2")
+            .RespondWith(Response.Create().WithStatusCode(503));
+        _mock.Server.Given(Request.Create().WithPath("/api/events/track/batch").UsingPost()).InScenario("outage").WhenStateIs("down-2").WillSetStateTo("up")
+            .RespondWith(Response.Create().WithStatusCode(503));
+        _mock.Server.Given(Request.Create().WithPath("/api/events/track/batch").UsingPost()).InScenario("outage").WhenStateIs("up")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Accepted));
+        var logger = new ListLogger<BackgroundEventTracker>();
+        await using var tracker = new BackgroundEventTracker(_mock.Client(o => o.MaxRetryAttempts = 0), logger);
+
+        tracker.Track("a");
+        await tracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, tracker.SentCount);
+        Assert.Equal(
+            ["cannot deliver", "delivers again, after 3 failed attempts"],
+            logger.Entries.Select(e => e.Message.Contains("cannot deliver", StringComparison.Ordinal) ? "cannot deliver" : e.Message["EventTracker ".Length..]));
+    }
+
+    [Fact]
     public async Task Batches_are_cut_by_bytes()
     {
         await using var tracker = Tracker(o => { o.MaxBatchBytes = 1024; o.FlushInterval = TimeSpan.FromHours(1); });

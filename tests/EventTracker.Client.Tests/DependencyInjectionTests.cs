@@ -10,6 +10,31 @@ namespace EventTracker.Client.Tests;
 public sealed class DependencyInjectionTests
 {
     [Fact]
+    public async Task With_the_server_unreachable_the_host_stops_within_its_shutdown_timeout_and_counts_what_it_gave_up()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["EventTracker:BaseAddress"] = "http://127.0.0.1:9/", // the discard port: nothing answers
+            ["EventTracker:FlushInterval"] = "00:00:00.050",
+        });
+        builder.Services.AddEventTracker(builder.Configuration);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var tracker = host.Services.GetRequiredService<IEventTracker>();
+        for (var i = 0; i < 500; i++)
+        {
+            tracker.Track("while-down");
+        }
+
+        await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30)); // the tracker's own timeouts are 60 s: it must not wait for them
+
+        Assert.Equal(500, tracker.DroppedCount + tracker.FailedCount);
+        Assert.Equal(0, tracker.SentCount);
+    }
+
+    [Fact]
     public async Task Options_bind_from_the_event_tracker_section_and_the_host_flushes_on_shutdown()
     {
         await using var server = new TestServerFactory(kestrel: true);
