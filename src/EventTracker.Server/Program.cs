@@ -1,6 +1,6 @@
 using EventTracker.Contracts;
-using EventTracker.Server.Ai;
 using EventTracker.Server.Access;
+using EventTracker.Server.Ai;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Endpoints;
 using EventTracker.Server.Hosting;
