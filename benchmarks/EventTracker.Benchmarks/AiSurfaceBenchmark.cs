@@ -51,11 +51,13 @@ internal static class AiSurfaceBenchmark
         var peak = before;
         var export = new FeatureExport(store, projection);
         var rows = 0L;
+        var quarters = new List<long>();
         var started2 = Stopwatch.StartNew();
         await FeatureWriter.WriteNdjsonAsync(Stream.Null, Counted(export.Rows(null, null, now, CancellationToken.None)), CancellationToken.None);
         started2.Stop();
         Console.WriteLine($"feature export:              {rows:N0} rows in {started2.Elapsed.TotalSeconds:0.0} s ({rows / started2.Elapsed.TotalSeconds:N0} rows/s)");
         Console.WriteLine($"RSS before / peak during:    {before / 1048576.0:N0} MiB / {peak / 1048576.0:N0} MiB (+{(peak - before) / 1048576.0:N0} MiB)");
+        Console.WriteLine($"managed heap during export:  {string.Join(" / ", quarters.Select(q => $"{q / 1048576.0:N0}"))} MiB after each quarter of the rows (after a full collection)");
 
         IEnumerable<object?[]> Counted(IEnumerable<object?[]> source)
         {
@@ -64,6 +66,12 @@ internal static class AiSurfaceBenchmark
                 if (++rows % 50_000 == 0)
                 {
                     peak = Math.Max(peak, ProcessMemory.ResidentBytes());
+                }
+
+                // What the export holds, not what it has thrown away: flat if it does not grow with the rows.
+                if (rows % (count / 4) == 0)
+                {
+                    quarters.Add(GC.GetTotalMemory(forceFullCollection: true));
                 }
 
                 yield return row;
