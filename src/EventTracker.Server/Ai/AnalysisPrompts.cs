@@ -101,8 +101,8 @@ internal sealed class AnalysisPrompts
         var rollups = serviceName is null ? _projection.Summarize(start, end) : _projection.Summarize(start, end, serviceName);
         var names = rollups.Services.Values.SelectMany(s => s.Names).GroupBy(n => n.Key, StringComparer.Ordinal)
             .Select(g => (Name: g.Key, Count: g.Sum(n => n.Value.Count), Errors: g.Sum(n => n.Value.Errors))).ToList();
-        var logins = names.Where(n => n.Name.Contains("login", StringComparison.OrdinalIgnoreCase)).ToList();
-        values["failedLogins"] = $"{logins.Sum(n => n.Errors)} of {logins.Sum(n => n.Count)} login events";
+        var logins = rollups.Services.Values.Select(s => s.LoginCounts()).ToList();
+        values["failedLogins"] = $"{logins.Sum(l => l.Failed)} of {logins.Sum(l => l.Logins)} login events";
         var findings = (serviceName is null ? _suggestions.Query(null, null, null, 10).Suggestions : _suggestions.ForService(serviceName))
             .Select(s => s.Description ?? s.Title).ToList();
         values["anomalousEvents"] = List(findings, "none found by the rules (error spikes, failed-login bursts, slow or failing services, unfinished flows)");

@@ -14,16 +14,7 @@ internal sealed record ServiceFigures(
     /// <param name="loginWindow">The failed-login window.</param>
     public static ServiceFigures Of(ServiceRollup window, ServiceRollup? recent, ServiceRollup? recentAndBaseline, ServiceRollup? loginWindow)
     {
-        long logins = 0, failed = 0;
-        foreach (var (eventName, counts) in loginWindow?.Names ?? [])
-        {
-            if (eventName.Contains("login", StringComparison.OrdinalIgnoreCase))
-            {
-                logins += counts.Count;
-                failed += counts.Errors;
-            }
-        }
-
+        var (logins, failed) = loginWindow?.LoginCounts() ?? (0, 0);
         var recentCount = recent?.Count ?? 0;
         var recentErrors = recent?.Errors ?? 0;
         return new ServiceFigures(

@@ -67,6 +67,22 @@ internal sealed class ServiceRollup
         }
     }
 
+    /// <summary>Events whose name mentions a login, and how many of those were errors: what the failed-login rules count.</summary>
+    public (long Logins, long Failed) LoginCounts()
+    {
+        long logins = 0, failed = 0;
+        foreach (var (eventName, counts) in Names)
+        {
+            if (eventName.Contains("login", StringComparison.OrdinalIgnoreCase))
+            {
+                logins += counts.Count;
+                failed += counts.Errors;
+            }
+        }
+
+        return (logins, failed);
+    }
+
     /// <summary>Takes out the events of <paramref name="other"/>, all of which this rollup holds.</summary>
     public void Subtract(ServiceRollup other)
     {

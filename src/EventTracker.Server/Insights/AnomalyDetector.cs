@@ -170,8 +170,7 @@ internal sealed class AnomalyDetector
             Evidence("failedLogins", c, current, baseline, sigma, z, _options.FailedLoginBurst, current, null));
     }
 
-    private static long FailedLogins(ServiceRollup? rollup) =>
-        rollup?.Names.Where(n => n.Key.Contains("login", StringComparison.OrdinalIgnoreCase)).Sum(n => n.Value.Errors) ?? 0;
+    private static long FailedLogins(ServiceRollup? rollup) => rollup?.LoginCounts().Failed ?? 0;
 
     private static InsightEvidence Evidence(
         string metric, Context c, double current, Baseline baseline, double sigma, double z, double threshold, long sample, Dictionary<string, string>? details) => new()
