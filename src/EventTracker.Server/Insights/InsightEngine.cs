@@ -20,10 +20,9 @@ internal sealed class InsightEngine
     private readonly AnomalyDetector _anomalies;
     private readonly PatternDetector _patterns;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, AIInsight> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Episode> _open = new(StringComparer.Ordinal);
     private readonly LinkedList<AIInsight> _history = new();
     private long _episodes;
-    private DateTimeOffset _evaluatedAt;
 
     public InsightEngine(AnalyticsProjection projection, EventBroadcaster broadcaster, TimeProvider time, IOptions<InsightOptions> options)
     {
@@ -48,23 +47,29 @@ internal sealed class InsightEngine
             foreach (var detection in found)
             {
                 stillOpen.Add(detection.Key);
-                var existing = _open.GetValueOrDefault(detection.Key);
-                var insight = ToInsight(detection, existing?.Id ?? $"ins-{Interlocked.Increment(ref _episodes)}-{detection.Type}", existing?.DetectedAt ?? now, now);
-                _open[detection.Key] = insight;
-                Remember(insight, existing);
-                if (existing is null)
+                if (_open.TryGetValue(detection.Key, out var episode))
                 {
-                    raised.Add(insight);
+                    var previous = episode.Entry.Value;
+                    episode.Entry.Value = ToInsight(detection, previous.Id, previous.DetectedAt, now, open: true);
+                    _open[detection.Key] = episode with { Detection = detection };
+                    continue;
+                }
+
+                var insight = ToInsight(detection, $"ins-{Interlocked.Increment(ref _episodes)}-{detection.Type}", now, now, open: true);
+                _open[detection.Key] = new Episode(detection, _history.AddFirst(insight));
+                raised.Add(insight);
+                while (_history.Count > _options.History)
+                {
+                    _history.RemoveLast(); // an episode still open keeps its (detached) entry and goes on updating it harmlessly
                 }
             }
 
             foreach (var key in _open.Keys.Where(k => !stillOpen.Contains(k)).ToList())
             {
-                ReplaceInHistory(Close(_open[key]));
+                var (detection, entry) = _open[key];
+                entry.Value = ToInsight(detection, entry.Value.Id, entry.Value.DetectedAt, entry.Value.LastSeenAt, open: false);
                 _open.Remove(key);
             }
-
-            _evaluatedAt = now;
         }
 
         foreach (var insight in raised)
@@ -99,51 +104,7 @@ internal sealed class InsightEngine
     public IReadOnlyList<AIInsight> OpenFor(string serviceName) =>
         Query(serviceName, null, null, null, 50).Insights.Where(i => i.Open).ToList();
 
-    private void Remember(AIInsight insight, AIInsight? previous)
-    {
-        if (previous is not null)
-        {
-            ReplaceInHistory(insight);
-            return;
-        }
-
-        _history.AddFirst(insight);
-        while (_history.Count > _options.History)
-        {
-            _history.RemoveLast();
-        }
-    }
-
-    private void ReplaceInHistory(AIInsight insight)
-    {
-        for (var node = _history.First; node is not null; node = node.Next)
-        {
-            if (node.Value.Id == insight.Id)
-            {
-                node.Value = insight;
-                return;
-            }
-        }
-    }
-
-    private static AIInsight Close(AIInsight insight) => new()
-    {
-        Id = insight.Id,
-        Type = insight.Type,
-        Priority = insight.Priority,
-        Title = insight.Title,
-        Description = insight.Description,
-        Recommendations = insight.Recommendations,
-        Impact = insight.Impact,
-        Confidence = insight.Confidence,
-        ServiceName = insight.ServiceName,
-        DetectedAt = insight.DetectedAt,
-        LastSeenAt = insight.LastSeenAt,
-        Open = false,
-        Evidence = insight.Evidence,
-    };
-
-    private static AIInsight ToInsight(Detection d, string id, DateTimeOffset detectedAt, DateTimeOffset now) => new()
+    private static AIInsight ToInsight(Detection d, string id, DateTimeOffset detectedAt, DateTimeOffset lastSeenAt, bool open) => new()
     {
         Id = id,
         Type = d.Type,
@@ -155,10 +116,13 @@ internal sealed class InsightEngine
         Confidence = d.Confidence,
         ServiceName = d.ServiceName,
         DetectedAt = detectedAt,
-        LastSeenAt = now,
-        Open = true,
+        LastSeenAt = lastSeenAt,
+        Open = open,
         Evidence = d.Evidence,
     };
+
+    /// <summary>An open condition: what was last found, and its entry in the history, which is updated in place.</summary>
+    private sealed record Episode(Detection Detection, LinkedListNode<AIInsight> Entry);
 
     // Failures and attacks outrank slowness, which outranks shifts in volume.
     private static double Weight(string type) => type switch
