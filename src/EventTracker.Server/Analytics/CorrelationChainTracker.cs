@@ -71,8 +71,8 @@ internal sealed class CorrelationChainTracker
 
             var service = start.ServiceName ?? RollupSet.UnknownService;
             result[service] = result.TryGetValue(service, out var count)
-                ? count with { Count = count.Count + 1 }
-                : new ChainCount(1, start.Name);
+                ? count with { Count = count.Count + 1, EarliestStart = Math.Min(count.EarliestStart, start.Timestamp) }
+                : new ChainCount(1, start.Name, start.Timestamp);
         }
 
         return result;

@@ -38,7 +38,8 @@ internal sealed class PatternDetector
                 });
         }
 
-        foreach (var (service, chains) in projection.OpenChainsStartedBefore(now - (long)_options.UnfinishedFlowAfter.TotalMilliseconds))
+        var unfinishedBefore = now - (long)_options.UnfinishedFlowAfter.TotalMilliseconds;
+        foreach (var (service, chains) in projection.OpenChainsStartedBefore(unfinishedBefore))
         {
             if (chains.Count < _options.MinUnfinishedFlows)
             {
@@ -53,7 +54,7 @@ internal sealed class PatternDetector
                  "Look for timeouts and crashes in the step after it; make sure every outcome, failures included, is tracked."],
                 Scoring.Severity(chains.Count, _options.MinUnfinishedFlows),
                 Scoring.Confidence(chains.Count, chains.Count, _options.MinUnfinishedFlows),
-                new InsightEvidence { Metric = "unfinishedFlows", Window = Range(0, now), Current = chains.Count, Threshold = _options.MinUnfinishedFlows, SampleSize = chains.Count });
+                new InsightEvidence { Metric = "unfinishedFlows", Window = Range(chains.EarliestStart, unfinishedBefore), Current = chains.Count, Threshold = _options.MinUnfinishedFlows, SampleSize = chains.Count });
         }
 
         // Funnel steps over the baseline and the window, ending where a flow still counts as in progress.

@@ -127,13 +127,16 @@ public sealed class InsightTests : IDisposable
         await SteadyHourAsync();
         var events = Enumerable.Range(0, 30).Select(i => $$$"""{"eventName":"checkout-start","payload":{"serviceName":"shop","correlationId":"flow-{{{i}}}"}}""")
             .Concat(Enumerable.Range(0, 6).Select(i => $$$"""{"eventName":"checkout-completed","payload":{"serviceName":"shop","correlationId":"flow-{{{i}}}"}}"""));
+        var started = Time.GetUtcNow();
         await _client.TrackBatchAsync($$"""{"events":[{{string.Join(",", events)}}]}""");
         Time.Advance(TimeSpan.FromMinutes(1));
 
         var insights = (await InsightsAsync("?type=user-experience")).Insights;
 
         Assert.Equal(["funnelCompletionPercent", "unfinishedFlows"], insights.Select(i => i.Evidence.Metric).Order(StringComparer.Ordinal));
-        Assert.Equal(24, insights.Single(i => i.Evidence.Metric == "unfinishedFlows").Evidence.Current);
+        var unfinished = insights.Single(i => i.Evidence.Metric == "unfinishedFlows").Evidence;
+        Assert.Equal(24, unfinished.Current);
+        Assert.Equal((started, started.AddMinutes(1).AddSeconds(-30)), (unfinished.Window.From, unfinished.Window.To)); // from the earliest open start to where a flow counts as unfinished
         Assert.Equal(20, insights.Single(i => i.Evidence.Metric == "funnelCompletionPercent").Evidence.Current);
     }
 
