@@ -93,7 +93,7 @@ internal sealed class QueryReader
             return milliseconds;
         }
 
-        Errors.Add(name, "Must be an ISO 8601 time, milliseconds since the Unix epoch, or a span such as 15m, 24h or 7d, within the years 1 to 9999.");
+        Errors.Add(name, $"Must be {TimeParameter.Forms}, within the years 1 to 9999.");
         return null;
     }
 

@@ -9,6 +9,9 @@ namespace EventTracker.Server.Http;
 /// </summary>
 internal static class TimeParameter
 {
+    /// <summary>The forms <see cref="TryParse"/> takes, as error messages name them.</summary>
+    public const string Forms = "an ISO 8601 time, milliseconds since the Unix epoch, or a span such as 15m, 24h or 7d";
+
     public static bool TryParse(string value, DateTimeOffset now, out long milliseconds)
     {
         milliseconds = 0;

@@ -32,7 +32,7 @@ internal static class ToolArguments
 
         return TimeParameter.TryParse(value, now, out var milliseconds)
             ? milliseconds
-            : throw new McpException($"Argument '{name}': '{value}' is not an ISO 8601 time, milliseconds since the Unix epoch, or a span such as 15m, 24h or 7d.");
+            : throw new McpException($"Argument '{name}': '{value}' is not {TimeParameter.Forms}.");
     }
 
     /// <summary>Both ends of a range, in order.</summary>
