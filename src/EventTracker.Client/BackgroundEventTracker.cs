@@ -228,7 +228,7 @@ public sealed partial class BackgroundEventTracker : IEventTracker
             try
             {
                 // Built anew for each attempt: its sentAt must say when this attempt was sent.
-                var body = _client.BatchContent(batch.ToArray(_time.GetUtcNow().ToUnixTimeMilliseconds()));
+                var body = _client.ToBatchContent(batch.ToArray(_time.GetUtcNow().ToUnixTimeMilliseconds()));
                 await _client.PostBatchAsync(body, _abort.Token);
                 if (Interlocked.Exchange(ref _failedAttemptsInOutage, 0) is > 0 and var failedAttempts)
                 {

@@ -107,7 +107,7 @@ public class EventTrackerClient
             item.Payload = StampService(item.Payload ?? new AIEventPayload());
         }
 
-        return PostBatchAsync(BatchContent(JsonSerializer.SerializeToUtf8Bytes(batch, EventTrackerJsonContext.Default.BatchTrackEventRequest)), cancellationToken);
+        return PostBatchAsync(ToBatchContent(JsonSerializer.SerializeToUtf8Bytes(batch, EventTrackerJsonContext.Default.BatchTrackEventRequest)), cancellationToken);
     }
 
     /// <summary>One page of events matching <paramref name="query"/>, newest first.</summary>
@@ -306,9 +306,9 @@ public class EventTrackerClient
 
     /// <summary>
     /// A batch body ready to send: the JSON as is, or gzip-compressed when it is larger than the threshold (the
-    /// background sender builds it once for all its retries).
+    /// background sender builds one per attempt, since each says when it was sent).
     /// </summary>
-    internal BatchContent BatchContent(byte[] json)
+    internal BatchContent ToBatchContent(byte[] json)
     {
         if (!Options.CompressBatches || json.Length <= Options.CompressionThresholdBytes)
         {
@@ -324,7 +324,7 @@ public class EventTrackerClient
         return new BatchContent(buffer.ToArray(), Compressed: true);
     }
 
-    /// <summary>Posts a batch body made by <see cref="BatchContent"/>.</summary>
+    /// <summary>Posts a batch body made by <see cref="ToBatchContent"/>.</summary>
     internal Task<BatchTrackEventResponse> PostBatchAsync(BatchContent body, CancellationToken cancellationToken)
     {
         var content = new ByteArrayContent(body.Bytes);
