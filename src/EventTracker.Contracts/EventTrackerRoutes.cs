@@ -45,6 +45,12 @@ public static class EventTrackerRoutes
     /// <summary>The guide's analysis prompts filled with live numbers: <c>GET /api/ai/prompts/{kind}</c>.</summary>
     public const string Prompts = "/api/ai/prompts";
 
+    /// <summary>OpenTelemetry trace export (OTLP/HTTP, protobuf or JSON): <c>POST</c>; each span is stored as an event.</summary>
+    public const string OtlpTraces = "/v1/traces";
+
+    /// <summary>OpenTelemetry log export (OTLP/HTTP, protobuf or JSON): <c>POST</c>; each log record is stored as an event.</summary>
+    public const string OtlpLogs = "/v1/logs";
+
     /// <summary>The MCP server (Streamable HTTP) for AI agents.</summary>
     public const string Mcp = "/mcp";
 

@@ -8,6 +8,7 @@ using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
 using EventTracker.Server.Insights;
 using EventTracker.Server.Mcp;
+using EventTracker.Server.Otlp;
 using EventTracker.Server.Queries;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Storage.Durable;
@@ -52,7 +53,8 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<SuggestionEngine>();
     builder.Services.AddSingleton<PayloadCodec>();
     builder.Services.AddSingleton<EventIngestor>();
-    builder.Services.AddSingleton<JsonBodyReader>();
+    builder.Services.AddSingleton<RequestBodyReader>();
+    builder.Services.AddSingleton<OtlpIngestion>();
     builder.Services.AddSingleton<EventBroadcaster>();
     builder.Services.AddHostedService<StreamHeartbeat>();
     builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EventTrackerJsonContext.Default));
@@ -91,6 +93,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.UseWebSockets();
 
     app.MapIngestionEndpoints();
+    app.MapOtlpEndpoints();
     app.MapQueryEndpoints();
     app.MapAnalyticsEndpoints();
     app.MapStreamEndpoints();

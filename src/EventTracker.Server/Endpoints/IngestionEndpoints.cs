@@ -15,7 +15,7 @@ internal static class IngestionEndpoints
     {
         var group = app.MapGroup(string.Empty).WithTags("Ingestion").RequireAuthorization(Scopes.Ingest);
 
-        // Bodies are read by JsonBodyReader rather than declared with Accepts<T>, whose content-type matching would
+        // Bodies are read by RequestBodyReader rather than declared with Accepts<T>, whose content-type matching would
         // answer 415 before our problem details could name the field, and would refuse text/plain beacons.
         // The literal batch route is more specific than {eventName}, so a single event cannot be named "batch".
         group.MapPost(EventTrackerRoutes.TrackBatch, TrackBatchAsync)
@@ -45,9 +45,9 @@ internal static class IngestionEndpoints
     }
 
     private static async Task<IResult> TrackAsync(
-        string eventName, HttpRequest request, JsonBodyReader bodyReader, EventIngestor ingestor, EventRateLimit limits, CancellationToken cancellationToken)
+        string eventName, HttpRequest request, RequestBodyReader bodyReader, EventIngestor ingestor, EventRateLimit limits, CancellationToken cancellationToken)
     {
-        var (body, problem) = await bodyReader.ReadAsync(request, cancellationToken);
+        var (body, problem) = await bodyReader.ReadJsonAsync(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -78,7 +78,7 @@ internal static class IngestionEndpoints
 
         if (!limits.TryTakeEvents(request.HttpContext, 1, out var wait))
         {
-            return TooManyEvents(request.HttpContext.Response, wait);
+            return Problems.TooManyEvents(request.HttpContext.Response, wait);
         }
 
         try
@@ -92,10 +92,10 @@ internal static class IngestionEndpoints
     }
 
     private static async Task<IResult> TrackBatchAsync(
-        HttpContext context, JsonBodyReader bodyReader, EventIngestor ingestor, IOptions<IngestionOptions> options, EventRateLimit limits,
+        HttpContext context, RequestBodyReader bodyReader, EventIngestor ingestor, IOptions<IngestionOptions> options, EventRateLimit limits,
         CancellationToken cancellationToken)
     {
-        var (body, problem) = await bodyReader.ReadAsync(context.Request, cancellationToken);
+        var (body, problem) = await bodyReader.ReadJsonAsync(context.Request, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -116,7 +116,7 @@ internal static class IngestionEndpoints
 
         if (!limits.TryTakeEvents(context, batch.Events.Count, out var wait))
         {
-            return TooManyEvents(context.Response, wait);
+            return Problems.TooManyEvents(context.Response, wait);
         }
 
         // An Idempotency-Key on a batch names the batch when its body does not.
@@ -139,8 +139,4 @@ internal static class IngestionEndpoints
 
         return TypedResults.Json(response, EventTrackerJsonContext.Default.BatchTrackEventResponse);
     }
-
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooManyEvents(HttpResponse response, TimeSpan wait) =>
-        Problems.TooManyRequests(
-            response, "rate", $"Too many events from this sender; retry in {Problems.RetryAfterSeconds(wait)} s. A batch of n events costs n.", wait);
 }

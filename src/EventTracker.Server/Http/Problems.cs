@@ -35,6 +35,10 @@ internal static class Problems
         return Problem(StatusCodes.Status429TooManyRequests, "Too many requests.", field, message);
     }
 
+    /// <summary>429 for a sender whose event budget is spent (a batch of n events costs n).</summary>
+    public static ProblemHttpResult TooManyEvents(HttpResponse response, TimeSpan retryAfter) =>
+        TooManyRequests(response, "rate", $"Too many events from this sender; retry in {RetryAfterSeconds(retryAfter)} s. A batch of n events costs n.", retryAfter);
+
     /// <summary>503 with <c>Retry-After</c> (whole seconds): the server cannot take events now, and stored none of these.</summary>
     public static ProblemHttpResult Unavailable(HttpResponse response, string field, string message, TimeSpan retryAfter)
     {
@@ -46,9 +50,10 @@ internal static class Problems
     public static string RetryAfterSeconds(TimeSpan wait) =>
         Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public static ProblemHttpResult UnsupportedMediaType(string contentType) =>
-        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Content-Type",
-            $"'{contentType}' is not accepted; send JSON as application/json or text/plain.");
+    /// <param name="contentType">The media type sent.</param>
+    /// <param name="accepted">What to send instead (<c>send JSON as application/json or text/plain</c>).</param>
+    public static ProblemHttpResult UnsupportedMediaType(string contentType, string accepted) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "Content-Type", $"'{contentType}' is not accepted; {accepted}.");
 
     public static ProblemHttpResult UnsupportedContentEncoding(string encoding) =>
         Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content encoding.", "Content-Encoding",

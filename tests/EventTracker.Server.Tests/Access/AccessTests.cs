@@ -22,6 +22,8 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
         // method, path, what it needs
         { "POST", "/api/events/track/matrix", Scopes.Ingest },
         { "POST", "/api/events/track/batch", Scopes.Ingest },
+        { "POST", "/v1/traces", Scopes.Ingest },
+        { "POST", "/v1/logs", Scopes.Ingest },
         { "GET", "/api/events", Scopes.Read },
         { "GET", "/api/events?serviceName=svc", Scopes.Read },
         { "GET", "/api/events/services", Scopes.Read },

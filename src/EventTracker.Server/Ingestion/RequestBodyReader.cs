@@ -7,25 +7,28 @@ using Microsoft.Net.Http.Headers;
 namespace EventTracker.Server.Ingestion;
 
 /// <summary>
-/// Reads an ingestion request's body within the configured size limit. JSON is accepted whether it is declared
-/// as <c>application/json</c>, <c>text/plain</c> (what browsers use to avoid a CORS preflight) or not at all, and
-/// compressed with gzip, br or deflate (the request decompression middleware inflates it as it is read); the limit
-/// holds for the inflated bytes, so a small compressed body that would inflate hugely stops at the limit with 413.
+/// Reads an ingestion request's body within the configured size limit, compressed with gzip, br or deflate or not
+/// (the request decompression middleware inflates it as it is read); the limit holds for the inflated bytes, so a
+/// small compressed body that would inflate hugely stops at the limit with 413.
 /// </summary>
-internal sealed class JsonBodyReader
+internal sealed class RequestBodyReader
 {
     private readonly int _maxBytes;
 
-    public JsonBodyReader(IOptions<IngestionOptions> options) => _maxBytes = options.Value.MaxRequestBodyBytes;
+    public RequestBodyReader(IOptions<IngestionOptions> options) => _maxBytes = options.Value.MaxRequestBodyBytes;
 
-    /// <summary>The body, or a 413/415 problem.</summary>
+    /// <summary>
+    /// A JSON body, or a 4xx problem. JSON is accepted whether it is declared as <c>application/json</c>,
+    /// <c>text/plain</c> (what browsers use to avoid a CORS preflight) or not at all.
+    /// </summary>
+    public Task<(byte[]? Body, IResult? Problem)> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        IsJsonCompatible(request.ContentType)
+            ? ReadAsync(request, cancellationToken)
+            : Task.FromResult<(byte[]?, IResult?)>((null, Problems.UnsupportedMediaType(request.ContentType!, "send JSON as application/json or text/plain")));
+
+    /// <summary>The body whatever its media type (the caller has checked it), or a 4xx problem.</summary>
     public async Task<(byte[]? Body, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!IsJsonCompatible(request.ContentType))
-        {
-            return (null, Problems.UnsupportedMediaType(request.ContentType!));
-        }
-
         // The decompression middleware takes the header off what it inflates; one still here is one it does not know.
         if (request.Headers.ContentEncoding.ToString() is { Length: > 0 } encoding && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
         {

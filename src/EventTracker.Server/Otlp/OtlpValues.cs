@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using EventTracker.Server.Otlp.Protocol;
+using Google.Protobuf;
+using Google.Protobuf.Collections;
+
+namespace EventTracker.Server.Otlp;
+
+/// <summary>OTLP attribute values and identifiers as the JSON and text an event keeps.</summary>
+internal static class OtlpValues
+{
+    /// <summary>The value of the attribute named <paramref name="key"/> as text, or null when absent or empty.</summary>
+    public static string? Text(RepeatedField<KeyValue> attributes, string key)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (attribute.Key == key)
+            {
+                return attribute.Value is { } value && ToJson(value) is { } node ? TextOf(node) : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The value of the attribute named <paramref name="key"/> as a whole number, or null when absent or not one.</summary>
+    public static long? Integer(RepeatedField<KeyValue> attributes, string key)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (attribute.Key == key)
+            {
+                return attribute.Value?.ValueCase switch
+                {
+                    AnyValue.ValueOneofCase.IntValue => attribute.Value.IntValue,
+                    AnyValue.ValueOneofCase.StringValue when long.TryParse(attribute.Value.StringValue, out var parsed) => parsed,
+                    _ => null,
+                };
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The attributes as a JSON object, leaving out the keys in <paramref name="except"/>; a later duplicate key wins.</summary>
+    public static JsonObject ToJson(RepeatedField<KeyValue> attributes, params ReadOnlySpan<string> except)
+    {
+        var json = new JsonObject();
+        foreach (var attribute in attributes)
+        {
+            if (attribute.Key.Length > 0 && !except.Contains(attribute.Key))
+            {
+                json[attribute.Key] = attribute.Value is null ? null : ToJson(attribute.Value);
+            }
+        }
+
+        return json;
+    }
+
+    /// <summary>
+    /// A value as JSON: text, booleans and numbers as themselves (a double JSON cannot hold, such as NaN, as text),
+    /// arrays and key-value lists as arrays and objects, bytes as base64 text; an empty value as null.
+    /// </summary>
+    public static JsonNode? ToJson(AnyValue value) => value.ValueCase switch
+    {
+        AnyValue.ValueOneofCase.StringValue => JsonValue.Create(value.StringValue),
+        AnyValue.ValueOneofCase.BoolValue => JsonValue.Create(value.BoolValue),
+        AnyValue.ValueOneofCase.IntValue => JsonValue.Create(value.IntValue),
+        AnyValue.ValueOneofCase.DoubleValue => double.IsFinite(value.DoubleValue)
+            ? JsonValue.Create(value.DoubleValue)
+            : JsonValue.Create(value.DoubleValue.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        AnyValue.ValueOneofCase.ArrayValue => new JsonArray(value.ArrayValue.Values.Select(ToJson).ToArray()),
+        AnyValue.ValueOneofCase.KvlistValue => ToJson(value.KvlistValue.Values),
+        AnyValue.ValueOneofCase.BytesValue => JsonValue.Create(value.BytesValue.ToBase64()),
+        _ => null,
+    };
+
+    /// <summary>An id (trace or span) as lowercase hex, the way OpenTelemetry writes it; null when empty or all zeros.</summary>
+    public static string? Hex(ByteString id)
+    {
+        var bytes = id.Span;
+        return bytes.IsEmpty || !bytes.ContainsAnyExcept((byte)0) ? null : Convert.ToHexStringLower(bytes);
+    }
+
+    /// <summary>Nanoseconds since the Unix epoch as milliseconds; null for 0 (not set).</summary>
+    public static long? Milliseconds(ulong unixNanoseconds) => unixNanoseconds == 0 ? null : (long)(unixNanoseconds / 1_000_000);
+
+    private static string? TextOf(JsonNode node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? (text.Length == 0 ? null : text) : node.ToJsonString();
+}
