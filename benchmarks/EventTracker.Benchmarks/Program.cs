@@ -7,7 +7,7 @@ using EventTracker.Benchmarks;
 // goes to BenchmarkDotNet; "durability [events on disk] [seconds]" compares the durable store with memory only;
 // "access [seconds]" measures what API keys and rate limits cost single-event ingestion; "monitor-load [loads]" the
 // main-thread time the monitor.js tag adds to a page load in Chromium; "ai [events]" times insights and the feature
-// export over a full store.
+// export over a full store; "otlp [spans]" OTLP span ingestion against JSON batches of the same events.
 if (args is ["memory", ..])
 {
     MemoryFootprint.Run(Argument(1, 1_000_000));
@@ -29,6 +29,12 @@ if (args is ["access", ..])
 if (args is ["ai", ..])
 {
     await AiSurfaceBenchmark.RunAsync(Argument(1, 1_000_000));
+    return;
+}
+
+if (args is ["otlp", ..])
+{
+    await OtlpThroughput.RunAsync(Argument(1, 200_000));
     return;
 }
 
