@@ -30,7 +30,12 @@ public class EventTrackerClient
     /// <param name="baseAddress">The server, such as <c>http://localhost:3000</c>.</param>
     /// <param name="options">Client settings; <see cref="EventTrackerClientOptions.BaseAddress"/> is replaced by <paramref name="baseAddress"/>.</param>
     public EventTrackerClient(Uri baseAddress, EventTrackerClientOptions options)
-        : this(new HttpClient(EventTrackerResilience.CreateHandler(WithBaseAddress(options, baseAddress))) { Timeout = Timeout.InfiniteTimeSpan, BaseAddress = baseAddress }, options)
+        : this(WithBaseAddress(options, baseAddress))
+    {
+    }
+
+    private EventTrackerClient(EventTrackerClientOptions options)
+        : this(new HttpClient(EventTrackerResilience.CreateHandler(options)) { Timeout = Timeout.InfiniteTimeSpan, BaseAddress = options.BaseAddress }, options)
     {
     }
 
@@ -47,6 +52,7 @@ public class EventTrackerClient
         Options = options ?? new EventTrackerClientOptions();
         var baseAddress = httpClient.BaseAddress ?? Options.BaseAddress;
         _baseAddress = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+        BackOff = new RetryBackOff(Options.RetryDelay, Options.MaxReconnectDelay);
     }
 
     /// <summary>For mocking.</summary>
@@ -55,10 +61,17 @@ public class EventTrackerClient
         _http = null!;
         _baseAddress = null!;
         Options = new EventTrackerClientOptions();
+        BackOff = new RetryBackOff(Options.RetryDelay, Options.MaxReconnectDelay);
     }
 
     /// <summary>The settings this client uses.</summary>
     public EventTrackerClientOptions Options { get; }
+
+    /// <summary>The pauses between reconnects of a stream and between background retries of a batch.</summary>
+    internal RetryBackOff BackOff { get; init; }
+
+    /// <summary>The clock the pauses are waited on.</summary>
+    internal TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>
     /// Tracks one event. A client-made id goes with it as <c>Idempotency-Key</c>, so a retry after a lost response is
@@ -74,7 +87,7 @@ public class EventTrackerClient
         string eventName, AIEventPayload? payload = null, string? userId = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
-        payload = StampService(payload ?? new AIEventPayload());
+        payload = Stamped(payload);
         var request = new HttpRequestMessage(HttpMethod.Post, Url(EventTrackerRoutes.TrackPath(eventName)))
         {
             Content = JsonContent.Create(payload, EventTrackerJsonContext.Default.AIEventPayload),
@@ -90,8 +103,8 @@ public class EventTrackerClient
 
     /// <summary>
     /// Tracks several events at once: all are stored or none. A missing <see cref="BatchTrackEventRequest.BatchId"/> and
-    /// missing item <see cref="BatchTrackEventItem.EventId"/>s are filled with client-made ids before the first attempt,
-    /// so a retried batch is not stored twice.
+    /// missing item <see cref="BatchTrackEventItem.EventId"/>s are sent as client-made ids, the same on every attempt,
+    /// so a retried batch is not stored twice; <paramref name="batch"/> itself is not changed.
     /// </summary>
     /// <param name="batch">The events; at most 1,000 by default on the server.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -100,14 +113,12 @@ public class EventTrackerClient
     public virtual Task<BatchTrackEventResponse> TrackBatchAsync(BatchTrackEventRequest batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        batch.BatchId ??= "batch-" + NewId();
-        foreach (var item in batch.Events)
+        var sent = new BatchTrackEventRequest
         {
-            item.EventId ??= NewId();
-            item.Payload = StampService(item.Payload ?? new AIEventPayload());
-        }
-
-        return PostBatchAsync(ToBatchContent(JsonSerializer.SerializeToUtf8Bytes(batch, EventTrackerJsonContext.Default.BatchTrackEventRequest)), cancellationToken);
+            BatchId = batch.BatchId ?? "batch-" + NewId(),
+            Events = [.. batch.Events.Select(item => new BatchTrackEventItem { EventName = item.EventName, EventId = item.EventId ?? NewId(), Payload = Stamped(item.Payload) })],
+        };
+        return PostBatchAsync(ToBatchContent(JsonSerializer.SerializeToUtf8Bytes(sent, EventTrackerJsonContext.Default.BatchTrackEventRequest)), cancellationToken);
     }
 
     /// <summary>One page of events matching <paramref name="query"/>, newest first.</summary>
@@ -257,7 +268,7 @@ public class EventTrackerClient
                 }
             }
 
-            if (!await DelayQuietlyAsync(BackOff(failures++), cancellationToken))
+            if (!await DelayQuietlyAsync(BackOff.Next(failures++), cancellationToken))
             {
                 yield break;
             }
@@ -277,16 +288,20 @@ public class EventTrackerClient
 
     internal static string NewId() => Guid.CreateVersion7().ToString();
 
-    // The service, and the trace the call is made in (so the event lines up with its spans), unless the payload says.
-    internal AIEventPayload StampService(AIEventPayload payload)
+    // The service, and the trace the call is made in (so the event lines up with its spans), unless the payload says;
+    // on a copy, so the caller's payload is never written to.
+    private AIEventPayload Stamped(AIEventPayload? payload)
     {
-        payload.ServiceName ??= Options.ServiceName;
-        if (payload.CorrelationId is null && Activity.Current is { } activity)
+        var traceId = payload?.CorrelationId is null && Activity.Current is { } activity ? activity.TraceId.ToHexString() : null;
+        if (payload is not null && (payload.ServiceName is not null || Options.ServiceName is null) && traceId is null)
         {
-            payload.CorrelationId = activity.TraceId.ToHexString();
+            return payload;
         }
 
-        return payload;
+        var stamped = payload?.Clone() ?? new AIEventPayload();
+        stamped.ServiceName ??= Options.ServiceName;
+        stamped.CorrelationId ??= traceId;
+        return stamped;
     }
 
     internal Uri Url(string route) => new(_baseAddress, route.TrimStart('/'));
@@ -398,7 +413,7 @@ public class EventTrackerClient
 
         using (response)
         {
-            if (IsTransient(response.StatusCode))
+            if (TransientFailure.Is(response.StatusCode))
             {
                 return null;
             }
@@ -421,19 +436,11 @@ public class EventTrackerClient
         }
     }
 
-    /// <summary>The pause before attempt <paramref name="failures"/> + 1: exponential from <see cref="EventTrackerClientOptions.RetryDelay"/>, capped, with jitter.</summary>
-    internal TimeSpan BackOff(int failures)
-    {
-        var exponential = Options.RetryDelay * Math.Pow(2, Math.Min(failures, 16));
-        var capped = exponential < Options.MaxReconnectDelay ? exponential : Options.MaxReconnectDelay;
-        return capped * (0.5 + (Random.Shared.NextDouble() / 2)); // jitter: 50–100 %
-    }
-
-    private static async Task<bool> DelayQuietlyAsync(TimeSpan delay, CancellationToken cancellationToken)
+    private async Task<bool> DelayQuietlyAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Delay(delay, cancellationToken);
+            await Task.Delay(delay, Time, cancellationToken);
             return true;
         }
         catch (OperationCanceledException)
@@ -454,15 +461,14 @@ public class EventTrackerClient
         }
     }
 
-    private static bool IsTransient(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
-
+    // A copy: the caller's options are not written to.
     private static EventTrackerClientOptions WithBaseAddress(EventTrackerClientOptions options, Uri baseAddress)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(baseAddress);
-        options.BaseAddress = baseAddress;
-        return options;
+        var copy = options.Clone();
+        copy.BaseAddress = baseAddress;
+        return copy;
     }
 
     private static EventQuery Copy(EventQuery query) => new()

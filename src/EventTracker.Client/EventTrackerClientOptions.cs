@@ -27,10 +27,17 @@ public sealed class EventTrackerClientOptions
     /// <summary>How long a background batch waits to fill before it is sent. Default 1 second.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Most events waiting to be sent; beyond it <see cref="QueueFullPolicy"/> decides what is dropped. Default 10,000.</summary>
-    public int QueueCapacity { get; set; } = 10_000;
+    /// <summary>
+    /// Most memory the events waiting to be sent may hold, in bytes (estimated per event from its text and property
+    /// counts); beyond it <see cref="QueueFullPolicy"/> decides. Default 64 MiB: bursts of hundreds of thousands of
+    /// ordinary events are kept whole while the server catches up.
+    /// </summary>
+    public long MaxQueueBytes { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>What a full queue drops. Default <see cref="Client.QueueFullPolicy.DropNewest"/>.</summary>
+    /// <summary>Most events waiting to be sent, whatever their size; beyond it <see cref="QueueFullPolicy"/> decides. Default 1,000,000.</summary>
+    public int QueueCapacity { get; set; } = 1_000_000;
+
+    /// <summary>What a full queue does. Default <see cref="Client.QueueFullPolicy.DropNewest"/>.</summary>
     public QueueFullPolicy QueueFullPolicy { get; set; } = QueueFullPolicy.DropNewest;
 
     /// <summary>How long the background sender keeps retrying a batch the server cannot take before dropping it. Default 5 minutes.</summary>
@@ -56,4 +63,6 @@ public sealed class EventTrackerClientOptions
 
     /// <summary>Longest pause between reconnects of a live stream, and between background retries of a batch. Default 30 seconds.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    internal EventTrackerClientOptions Clone() => (EventTrackerClientOptions)MemberwiseClone();
 }

@@ -1,17 +1,34 @@
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Polly;
+using Polly.Telemetry;
 
 namespace EventTracker.Client;
 
 /// <summary>
 /// The client's resilience pipeline (Polly v8 through Microsoft.Extensions.Http.Resilience): a total timeout, retries
 /// with exponential back-off and jitter on network errors, 408, 429 and 5xx that honour <c>Retry-After</c>, and a
-/// per-attempt timeout. Other 4xx are not retried.
+/// per-attempt timeout. Other 4xx are not retried. A retry is logged at Debug, not as a warning per attempt: the
+/// background tracker reports an outage once when it starts and once when it ends.
 /// </summary>
 internal static class EventTrackerResilience
 {
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, EventTrackerClientOptions options)
+    private static readonly string[] QuietEvents = ["OnRetry", "ExecutionAttempt"];
+
+    /// <param name="builder">The pipeline being built.</param>
+    /// <param name="options">The client's options.</param>
+    /// <param name="loggerFactory">Where the pipeline's own telemetry goes, when it has any (with dependency injection).</param>
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, EventTrackerClientOptions options, ILoggerFactory? loggerFactory = null)
     {
+        if (loggerFactory is not null)
+        {
+            builder.ConfigureTelemetry(new TelemetryOptions
+            {
+                LoggerFactory = loggerFactory,
+                SeverityProvider = args => QuietEvents.Contains(args.Event.EventName) ? ResilienceEventSeverity.Debug : args.Event.Severity,
+            });
+        }
+
         builder.AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.TotalTimeout, Name = "EventTracker.TotalTimeout" });
         if (options.MaxRetryAttempts > 0)
         {
@@ -23,6 +40,7 @@ internal static class EventTrackerResilience
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldRetryAfterHeader = true,
+                ShouldHandle = args => new ValueTask<bool>(TransientFailure.Is(args.Outcome)),
             });
         }
 

@@ -45,8 +45,10 @@ public static class EventTrackerServiceCollectionExtensions
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline times requests; streams stay open
             })
             .RemoveAllLoggers() // not an Information line per batch: the tracker logs what goes wrong, once per outage
-            .AddResilienceHandler("EventTracker", (builder, context) =>
-                EventTrackerResilience.Configure(builder, context.ServiceProvider.GetRequiredService<IOptions<EventTrackerClientOptions>>().Value));
+            .AddResilienceHandler("EventTracker", (builder, context) => EventTrackerResilience.Configure(
+                builder,
+                context.ServiceProvider.GetRequiredService<IOptions<EventTrackerClientOptions>>().Value,
+                context.ServiceProvider.GetService<ILoggerFactory>()));
         services.AddTransient(provider => new EventTrackerClient(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
             provider.GetRequiredService<IOptions<EventTrackerClientOptions>>().Value));

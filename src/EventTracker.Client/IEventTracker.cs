@@ -21,11 +21,23 @@ public interface IEventTracker : IAsyncDisposable
     /// <summary>Raised on the background loop when a batch is given up.</summary>
     event EventHandler<EventTrackerSendFailedEventArgs>? SendFailed;
 
-    /// <summary>Queues an event and returns at once.</summary>
+    /// <summary>Queues an event and returns at once; when the queue is full, an event is dropped (and counted).</summary>
     /// <param name="eventName">The event name.</param>
-    /// <param name="payload">The event's data; do not change it after the call.</param>
+    /// <param name="payload">The event's data; do not change it after the call (the tracker never writes to it).</param>
     /// <param name="userId">The user the event belongs to.</param>
     void Track(string eventName, AIEventPayload? payload = null, string? userId = null);
+
+    /// <summary>
+    /// Queues an event; when the queue is full and the policy is <see cref="QueueFullPolicy.Wait"/>, waits for room
+    /// instead of dropping, which gives batch and AI jobs back-pressure. Completes when the event is queued, not when
+    /// it is sent (see <see cref="FlushAsync"/>).
+    /// </summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="payload">The event's data; do not change it after the call (the tracker never writes to it).</param>
+    /// <param name="userId">The user the event belongs to.</param>
+    /// <param name="cancellationToken">Stops waiting for room; the event is then not queued.</param>
+    /// <returns>A task that completes when the event is queued.</returns>
+    ValueTask TrackAsync(string eventName, AIEventPayload? payload = null, string? userId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Sends everything queued before the call, and completes when it is stored or given up.</summary>
     /// <param name="cancellationToken">Stops waiting (the events stay queued).</param>

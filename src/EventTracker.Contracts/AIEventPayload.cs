@@ -40,4 +40,16 @@ public sealed class AIEventPayload
     /// <summary>Top-level fields the schema does not name (for example a client's own <c>timestamp</c> or <c>userId</c>).</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
+
+    /// <summary>
+    /// A copy to change without touching this one: the same values, with its own <see cref="AdditionalProperties"/>
+    /// dictionary; <see cref="Metadata"/> is the same object (copy it too before changing it).
+    /// </summary>
+    /// <returns>The copy.</returns>
+    public AIEventPayload Clone()
+    {
+        var copy = (AIEventPayload)MemberwiseClone();
+        copy.AdditionalProperties = AdditionalProperties is null ? null : new Dictionary<string, JsonElement>(AdditionalProperties);
+        return copy;
+    }
 }

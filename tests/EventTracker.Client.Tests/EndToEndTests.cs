@@ -42,7 +42,7 @@ public sealed class EndToEndTests
         var client = new EventTrackerClient(server.ClientOptions.BaseAddress, new EventTrackerClientOptions { ServiceName = "e2e" });
 
         var tracked = await client.TrackAsync("user-login", new AIEventPayload { StatusCode = 200, ResponseTimeMs = 150 }, userId: "u-1");
-        var batch = new BatchTrackEventRequest { Events = [new() { EventName = "a" }, new() { EventName = "b" }] };
+        var batch = new BatchTrackEventRequest { BatchId = "named-batch", Events = [new() { EventName = "a" }, new() { EventName = "b" }] };
         var first = await client.TrackBatchAsync(batch);
         var replay = await client.TrackBatchAsync(batch);
         var page = await client.GetEventsAsync(new EventQuery { UserId = "u-1" });

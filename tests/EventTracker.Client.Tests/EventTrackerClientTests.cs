@@ -50,7 +50,7 @@ public sealed class EventTrackerClientTests : IDisposable
     }
 
     [Fact]
-    public async Task A_batch_gets_a_batch_id_and_event_ids_before_it_is_sent()
+    public async Task A_batch_is_sent_with_a_batch_id_and_event_ids_and_the_callers_batch_is_left_as_it_was()
     {
         Respond("/api/events/track/batch", "POST", 200, BatchResponse);
         var batch = new BatchTrackEventRequest
@@ -62,11 +62,43 @@ public sealed class EventTrackerClientTests : IDisposable
 
         var body = JsonNode.Parse(Assert.Single(_mock.Requests).RequestMessage.Body!)!;
         Assert.StartsWith("batch-", body["batchId"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(batch.BatchId, body["batchId"]!.GetValue<string>());
         Assert.Equal(7, Guid.Parse(body["events"]![0]!["eventId"]!.GetValue<string>()).Version);
         Assert.Equal("mine", body["events"]![1]!["eventId"]!.GetValue<string>());
         Assert.Equal("svc", body["events"]![1]!["payload"]!["serviceName"]!.GetValue<string>());
         Assert.Equal(2, response.ProcessedCount);
+        Assert.Null(batch.BatchId);
+        Assert.Null(batch.Events[0].EventId);
+        Assert.Null(batch.Events[0].Payload);
+    }
+
+    [Fact]
+    public async Task Tracking_never_writes_to_the_callers_payload_or_options()
+    {
+        Respond("/api/events/track/single", "POST", 200, TrackResponse);
+        Respond("/api/events/track/batch", "POST", 200, BatchResponse);
+        var options = new EventTrackerClientOptions { ServiceName = "svc" };
+        var client = new EventTrackerClient(_mock.BaseAddress, options);
+        var payload = new AIEventPayload { StatusCode = 200 };
+        using var activity = new System.Diagnostics.Activity("request").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+
+        await client.TrackAsync("single", payload, userId: "u-1");
+        await client.TrackBatchAsync(new BatchTrackEventRequest { Events = [new BatchTrackEventItem { EventName = "b", Payload = payload }] });
+        await using (var tracker = new BackgroundEventTracker(client))
+        {
+            tracker.Track("queued", payload, userId: "u-2");
+        }
+
+        Assert.Null(payload.ServiceName);
+        Assert.Null(payload.CorrelationId);
+        Assert.Null(payload.AdditionalProperties);
+        Assert.Equal(new EventTrackerClientOptions().BaseAddress, options.BaseAddress);
+        var sent = _mock.Requests.Select(r => JsonNode.Parse(r.RequestMessage.Body!)!).ToList();
+        Assert.Equal(3, sent.Count);
+        Assert.All(sent.Select(body => body["events"]?[0]!["payload"] ?? body), p =>
+        {
+            Assert.Equal("svc", (string?)p!["serviceName"]);
+            Assert.Equal(activity.TraceId.ToHexString(), (string?)p["correlationId"]);
+        });
     }
 
     [Theory]

@@ -72,12 +72,25 @@ public sealed class RecordingEventTracker : IEventTracker
     public void Track(string eventName, AIEventPayload? payload = null, string? userId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
-        payload ??= new AIEventPayload();
-        payload.ServiceName ??= _defaultServiceName;
+        var recorded = payload?.Clone() ?? new AIEventPayload(); // as the real tracker, never writes to the caller's payload
+        recorded.ServiceName ??= _defaultServiceName;
         lock (_gate)
         {
-            _events.Add(new TrackedEvent(eventName, payload, userId, _time.GetUtcNow()));
+            _events.Add(new TrackedEvent(eventName, recorded, userId, _time.GetUtcNow()));
         }
+    }
+
+    /// <summary>Records the event, as <see cref="Track"/>; there is never a full queue to wait for.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="payload">The event's data.</param>
+    /// <param name="userId">The user the event belongs to.</param>
+    /// <param name="cancellationToken">Not used.</param>
+    /// <returns>A completed task.</returns>
+    /// <exception cref="ArgumentException"><paramref name="eventName"/> is null or empty, as the real tracker refuses it.</exception>
+    public ValueTask TrackAsync(string eventName, AIEventPayload? payload = null, string? userId = null, CancellationToken cancellationToken = default)
+    {
+        Track(eventName, payload, userId);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>The events named <paramref name="eventName"/>, in the order tracked.</summary>

@@ -35,13 +35,11 @@ internal sealed class BatchBody
         return true;
     }
 
+    /// <summary>The event as a batch item; the caller's payload is copied, never written to.</summary>
     public static byte[] Serialize(QueuedEvent queued, string? defaultService)
     {
-        var payload = queued.Payload ?? new AIEventPayload();
-        if (payload.ServiceName is null && defaultService is not null)
-        {
-            payload.ServiceName = defaultService;
-        }
+        var payload = queued.Payload?.Clone() ?? new AIEventPayload();
+        payload.ServiceName ??= defaultService;
 
         if (queued.UserId is { } userId)
         {

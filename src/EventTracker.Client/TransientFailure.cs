@@ -1,0 +1,27 @@
+using System.Net;
+using Polly;
+using Polly.Timeout;
+
+namespace EventTracker.Client;
+
+/// <summary>
+/// The one definition of a failure worth retrying, used by the resilience pipeline, the background sender and the
+/// stream reader: a network error, a timeout, 408, 429 or a 5xx. Every other refusal is final.
+/// </summary>
+internal static class TransientFailure
+{
+    public static bool Is(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    /// <summary>Whether a call that threw <paramref name="exception"/> may succeed when tried again.</summary>
+    public static bool Is(Exception exception) => exception switch
+    {
+        EventTrackerException { StatusCode: var status } when status != 0 => Is(status),
+        HttpRequestException or TimeoutRejectedException or TaskCanceledException => true,
+        _ => false,
+    };
+
+    /// <summary>Whether the resilience pipeline retries an attempt with this outcome.</summary>
+    public static bool Is(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is { } exception ? exception is HttpRequestException or TimeoutRejectedException : Is(outcome.Result!.StatusCode);
+}
