@@ -2,7 +2,9 @@
 # Packs the NuGet packages into a temporary feed, then uses them as a user would, outside the solution:
 #  1. installs the server as a .NET tool (dotnet tool install --tool-path) and starts `eventtracker-server`;
 #  2. creates a fresh `dotnet new web` app, adds EventTracker.AspNetCore from the feed (plus the machine's normal
-#     source), builds and runs it, calls it once, and checks that its request event reached the server.
+#     source), builds and runs it, calls it once, and checks that its request event reached the server;
+#  3. checks the packages' target frameworks, and builds a net8.0 console app on EventTracker.Client from the feed and
+#     runs it (on this machine's newer runtime, DOTNET_ROLL_FORWARD=Major): its events must reach the server.
 # Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +31,11 @@ for project in Contracts Client AspNetCore Server; do
   dotnet pack "$root/src/EventTracker.$project" -c Release -o "$feed" -p:Version="$version" --nologo -v quiet
 done
 ls "$feed"
+frameworks() { unzip -l "$feed/$1.$version.nupkg" | grep -o 'lib/[^/]*/' | sort -u | tr '\n' ' '; }
+for package in EventTracker.Contracts EventTracker.Client; do
+  [[ "$(frameworks $package)" == "lib/net10.0/ lib/net8.0/ lib/netstandard2.0/ " ]] || { echo "smoke test: $package ships $(frameworks $package)" >&2; exit 1; }
+done
+[[ "$(frameworks EventTracker.AspNetCore)" == "lib/net10.0/ lib/net8.0/ " ]] || { echo "smoke test: EventTracker.AspNetCore ships $(frameworks EventTracker.AspNetCore)" >&2; exit 1; }
 
 echo "== tool: install and start eventtracker-server"
 dotnet tool install EventTracker.Server --version "$version" --tool-path "$work/tools" --add-source "$feed" >/dev/null
@@ -75,6 +82,45 @@ pids+=($!)
 wait_for "http://127.0.0.1:$app_port/hello/ready" 60
 curl -fs "http://127.0.0.1:$app_port/hello/world" >/dev/null
 
+echo "== net8.0 console: EventTracker.Client from the feed"
+mkdir "$work/net8"
+cd "$work/net8"
+cp "$work/app/nuget.config" .
+cat > Net8App.csproj <<'XML'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net8.0</TargetFramework>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <Nullable>enable</Nullable>
+  </PropertyGroup>
+</Project>
+XML
+dotnet add package EventTracker.Client --version "$version" >/dev/null
+cat > Program.cs <<'CS'
+using EventTracker.Client;
+using EventTracker.Contracts;
+
+var client = new EventTrackerClient(new Uri(args[0]), new EventTrackerClientOptions { ServiceName = "net8-app" });
+await using (var tracker = new BackgroundEventTracker(client))
+{
+    for (var i = 0; i < 250; i++)
+    {
+        tracker.Track("net8-event", new AIEventPayload { ResponseTimeMs = i });
+    }
+
+    await tracker.FlushAsync();
+    Console.WriteLine($"sent {tracker.SentCount}, dropped {tracker.DroppedCount}, failed {tracker.FailedCount}");
+}
+
+var stored = await client.GetEventsAsync(new EventQuery { ServiceName = "net8-app", Limit = 1 });
+Console.WriteLine($"stored {stored.Filtered} on {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+return stored.Filtered == 250 ? 0 : 1;
+CS
+dotnet build -c Release --nologo -v quiet
+DOTNET_ROLL_FORWARD=Major dotnet bin/Release/net8.0/Net8App.dll "http://localhost:$server_port" | tee "$work/net8.log"
+grep -F "stored 250" "$work/net8.log" >/dev/null
+
 for _ in $(seq 1 30); do
   if contains "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1000" '"path":"/hello/world"'; then
     contains "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1" '"route":"/hello/{name}"'
@@ -82,7 +128,7 @@ for _ in $(seq 1 30); do
       echo "smoke test: the tool kept no event log in eventtracker-data under its working directory" >&2
       exit 1
     fi
-    echo "smoke test: packages install, the tool starts, the app's request event arrived and is in the tool's data directory"
+    echo "smoke test: packages install (netstandard2.0, net8.0, net10.0), the tool starts, the app's request event and the net8.0 app's events arrived and are in the tool's data directory"
     exit 0
   fi
   sleep 1

@@ -81,7 +81,11 @@ public sealed class BackgroundEventTracker : IEventTracker
     /// <returns>A task that completes when the loop has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
+#if NETSTANDARD2_0
+        using var timeout = _time.CreateCancellationTokenSource(_options.TotalTimeout);
+#else
         using var timeout = new CancellationTokenSource(_options.TotalTimeout, _time);
+#endif
         await StopAsync(timeout.Token).ConfigureAwait(false);
     }
 

@@ -51,7 +51,7 @@ public class EventTrackerClient
         _http = httpClient;
         Options = options ?? new EventTrackerClientOptions();
         var baseAddress = httpClient.BaseAddress ?? Options.BaseAddress;
-        _baseAddress = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+        _baseAddress = new Uri(baseAddress.AbsoluteUri.TrimEnd('/') + "/");
         BackOff = new RetryBackOff(Options.RetryDelay, Options.MaxReconnectDelay);
     }
 

@@ -52,6 +52,10 @@ internal static class EventTrackerResilience
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         Configure(builder, options);
+#if NETSTANDARD2_0
+        return new ResilienceHandler(builder.Build()) { InnerHandler = new HttpClientHandler() };
+#else
         return new ResilienceHandler(builder.Build()) { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
+#endif
     }
 }

@@ -50,12 +50,12 @@ public sealed class EventTrackerWebSocket : IAsyncDisposable
         while (_socket.State == WebSocketState.Open)
         {
             message.SetLength(0);
-            ValueWebSocketReceiveResult result;
+            WebSocketReceiveResult result;
             do
             {
                 try
                 {
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                    result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer), cancellationToken);
                 }
                 catch (Exception e) when (e is OperationCanceledException or WebSocketException)
                 {
@@ -154,7 +154,7 @@ public sealed class EventTrackerWebSocket : IAsyncDisposable
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
-            await _socket.SendAsync(buffer.ToArray(), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            await _socket.SendAsync(new ArraySegment<byte>(buffer.ToArray()), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
         }
         finally
         {

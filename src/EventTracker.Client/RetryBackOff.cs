@@ -15,18 +15,18 @@ internal sealed class RetryBackOff
 
     /// <param name="first">The first pause.</param>
     /// <param name="max">The longest pause.</param>
-    /// <param name="randomizer">A number in [0, 1); <see cref="Random.Shared"/> when null.</param>
+    /// <param name="randomizer">A number in [0, 1); the shared <see cref="Random"/> when null.</param>
     public RetryBackOff(TimeSpan first, TimeSpan max, Func<double>? randomizer = null)
     {
         _first = first;
         _max = max;
-        _randomizer = randomizer ?? Random.Shared.NextDouble;
+        _randomizer = randomizer ?? (() => Random.Shared.NextDouble());
     }
 
     public TimeSpan Next(int failures)
     {
-        var exponential = _first * Math.Pow(2, Math.Min(failures, MaxDoublings));
-        var capped = exponential < _max ? exponential : _max;
-        return capped * (0.5 + (_randomizer() / 2));
+        var exponential = _first.Ticks * Math.Pow(2, Math.Min(failures, MaxDoublings));
+        var capped = Math.Min(exponential, _max.Ticks);
+        return TimeSpan.FromTicks((long)(capped * (0.5 + (_randomizer() / 2))));
     }
 }

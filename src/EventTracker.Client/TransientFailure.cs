@@ -10,8 +10,10 @@ namespace EventTracker.Client;
 /// </summary>
 internal static class TransientFailure
 {
+    private const int TooManyRequests = 429; // no HttpStatusCode member on .NET Standard 2.0
+
     public static bool Is(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+        status is HttpStatusCode.RequestTimeout || (int)status == TooManyRequests || (int)status >= 500;
 
     /// <summary>Whether a call that threw <paramref name="exception"/> may succeed when tried again.</summary>
     public static bool Is(Exception exception) => exception switch

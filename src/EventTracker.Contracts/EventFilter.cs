@@ -35,7 +35,7 @@ public class EventFilter
             [("serviceName", ServiceName), ("eventName", EventName), ("type", Type), ("userId", UserId), ("correlationId", CorrelationId), ("sessionId", SessionId)];
         foreach (var (name, value) in fields)
         {
-            if (!string.IsNullOrEmpty(value))
+            if (value is { Length: > 0 })
             {
                 yield return new KeyValuePair<string, string>(name, value);
             }

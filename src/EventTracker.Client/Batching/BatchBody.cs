@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EventTracker.Contracts;
@@ -63,7 +62,7 @@ internal sealed class BatchBody
     public byte[] ToArray(long sentAt)
     {
         using var body = new MemoryStream(_bytes + 96);
-        body.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"batchId\":\"{BatchId}\",\"sentAt\":{sentAt},\"events\":[")));
+        body.Write(Encoding.UTF8.GetBytes(FormattableString.Invariant($"{{\"batchId\":\"{BatchId}\",\"sentAt\":{sentAt},\"events\":[")));
         for (var i = 0; i < _events.Count; i++)
         {
             if (i > 0)

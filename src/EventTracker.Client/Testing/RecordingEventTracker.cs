@@ -90,7 +90,7 @@ public sealed class RecordingEventTracker : IEventTracker
     public ValueTask TrackAsync(string eventName, AIEventPayload? payload = null, string? userId = null, CancellationToken cancellationToken = default)
     {
         Track(eventName, payload, userId);
-        return ValueTask.CompletedTask;
+        return default; // a completed task
     }
 
     /// <summary>The events named <paramref name="eventName"/>, in the order tracked.</summary>
@@ -131,6 +131,6 @@ public sealed class RecordingEventTracker : IEventTracker
     public ValueTask DisposeAsync()
     {
         Disposed = true;
-        return ValueTask.CompletedTask;
+        return default; // a completed task
     }
 }
