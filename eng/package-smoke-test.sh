@@ -25,7 +25,7 @@ wait_for() { # url, seconds
 }
 
 # A version of its own, so the NuGet cache never serves an older build of the same number.
-version="0.1.0-smoke.$(date +%s)"
+version="0.2.0-smoke.$(date +%s)"
 feed="$work/feed"
 for project in Contracts Client AspNetCore Server; do
   dotnet pack "$root/src/EventTracker.$project" -c Release -o "$feed" -p:Version="$version" --nologo -v quiet
