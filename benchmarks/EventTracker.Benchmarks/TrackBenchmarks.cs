@@ -13,6 +13,8 @@ namespace EventTracker.Benchmarks;
 /// events, well under the queue's capacity, so the measured path is the normal one, not the drop path.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [InvocationCount(100_000)]
 public class TrackBenchmarks

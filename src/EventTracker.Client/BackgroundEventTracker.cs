@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using EventTracker.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +23,8 @@ public sealed class BackgroundEventTracker : IEventTracker
 
     private readonly EventTrackerClientOptions _options;
     private readonly TimeProvider _time;
-    private readonly DeliveryCounters _counters = new();
+    private readonly Meter? _ownMeter;
+    private readonly DeliveryCounters _counters;
     private readonly EventQueue _queue;
     private readonly BatchWorker _worker;
 
@@ -30,9 +32,13 @@ public sealed class BackgroundEventTracker : IEventTracker
     /// <param name="client">The client that sends the batches.</param>
     /// <param name="logger">Where sending problems are logged.</param>
     /// <param name="timeProvider">The clock for flush intervals and retry back-off; the system clock when null.</param>
-    public BackgroundEventTracker(EventTrackerClient client, ILogger<BackgroundEventTracker>? logger = null, TimeProvider? timeProvider = null)
+    /// <param name="meterFactory">Creates the <see cref="MeterName"/> meter (dependency injection passes the host's); a meter of the tracker's own when null.</param>
+    public BackgroundEventTracker(
+        EventTrackerClient client, ILogger<BackgroundEventTracker>? logger = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
+        _ownMeter = meterFactory is null ? new Meter(MeterName) : null;
+        _counters = new DeliveryCounters(meterFactory?.Create(MeterName) ?? _ownMeter!);
         _options = client.Options;
         _time = timeProvider ?? TimeProvider.System;
         _queue = new EventQueue(_options, _counters);
@@ -100,6 +106,7 @@ public sealed class BackgroundEventTracker : IEventTracker
         {
             await _worker.StopAsync(cancellationToken).ConfigureAwait(false);
             _worker.Dispose();
+            _ownMeter?.Dispose();
         }
     }
 

@@ -55,7 +55,8 @@ public static class EventTrackerServiceCollectionExtensions
         services.AddSingleton<IEventTracker>(provider => new BackgroundEventTracker(
             provider.GetRequiredService<EventTrackerClient>(),
             provider.GetService<ILogger<BackgroundEventTracker>>(),
-            provider.GetService<TimeProvider>()));
+            provider.GetService<TimeProvider>(),
+            provider.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddHostedService<EventTrackerFlushService>();
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using EventTracker.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -186,17 +187,22 @@ public sealed class BackgroundEventTrackerTests : IDisposable
         _mock.Server.Reset();
         RespondToBatches(200, delay: TimeSpan.FromMilliseconds(300));
         var droppedByMetric = 0L;
+        await using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = metrics.GetRequiredService<IMeterFactory>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == BackgroundEventTracker.MeterName && instrument.Name == "eventtracker.client.events.dropped")
+            // This tracker's meter only: trackers of tests running alongside publish under the same name.
+            if (instrument.Meter.Scope == meterFactory && instrument.Meter.Name == BackgroundEventTracker.MeterName
+                && instrument.Name == "eventtracker.client.events.dropped")
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref droppedByMetric, value));
         listener.Start();
-        await using var tracker = Tracker(o => { o.QueueCapacity = 10; o.MaxBatchSize = 5; o.QueueFullPolicy = policy; });
+        await using var tracker = new BackgroundEventTracker(
+            _mock.Client(o => { o.QueueCapacity = 10; o.MaxBatchSize = 5; o.QueueFullPolicy = policy; }), meterFactory: meterFactory);
 
         for (var i = 0; i < 100; i++)
         {
@@ -284,6 +290,29 @@ public sealed class BackgroundEventTrackerTests : IDisposable
         Assert.Equal("u-1", events[0]!["payload"]!["userId"]!.GetValue<string>());
         Assert.Equal("default-svc", events[0]!["payload"]!["serviceName"]!.GetValue<string>());
         Assert.Equal("own", events[1]!["payload"]!["serviceName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_payloads_own_time_and_fields_are_kept_and_the_tracked_user_replaces_its_user_id_once()
+    {
+        await using var tracker = Tracker(o => o.ServiceName = "default-svc");
+        var payload = System.Text.Json.JsonSerializer.Deserialize(
+            """{"serviceName":"own","timestamp":1700000000000,"userId":"payload-user","plan":"pro","metadata":{"a":1}}""",
+            EventTrackerJsonContext.Default.AIEventPayload)!;
+
+        tracker.Track("own-fields", payload, userId: "tracked-user");
+        await tracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var body = Assert.Single(_mock.Requests).RequestMessage.Body!;
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(body, "\"userId\""));
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(body, "\"timestamp\""));
+        var sent = JsonNode.Parse(body)!["events"]![0]!["payload"]!;
+        Assert.Equal("tracked-user", (string?)sent["userId"]);
+        Assert.Equal(1700000000000, (long?)sent["timestamp"]);
+        Assert.Equal("own", (string?)sent["serviceName"]);
+        Assert.Equal("pro", (string?)sent["plan"]);
+        Assert.Equal(1, (int?)sent["metadata"]!["a"]);
+        Assert.Equal("payload-user", payload.AdditionalProperties!["userId"].GetString()); // the caller's payload is as it was
     }
 
     private BackgroundEventTracker Tracker(Action<EventTrackerClientOptions>? configure = null, TimeProvider? time = null) =>

@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using EventTracker.Contracts;
 
 namespace EventTracker.Client;
 
@@ -32,30 +30,6 @@ internal sealed class BatchBody
         _events.Add(serializedEvent);
         _bytes += serializedEvent.Length + 1;
         return true;
-    }
-
-    /// <summary>The event as a batch item; the caller's payload is copied, never written to.</summary>
-    public static byte[] Serialize(QueuedEvent queued, string? defaultService)
-    {
-        var payload = queued.Payload?.Clone() ?? new AIEventPayload();
-        payload.ServiceName ??= defaultService;
-
-        if (queued.UserId is { } userId)
-        {
-            payload.AdditionalProperties ??= [];
-            payload.AdditionalProperties["userId"] = JsonSerializer.SerializeToElement(userId, EventTrackerJsonContext.Default.String);
-        }
-
-        // When it happened, not when the batch went out; and in the trace it happened in, unless the caller said otherwise.
-        payload.AdditionalProperties ??= [];
-        payload.AdditionalProperties.TryAdd("timestamp", JsonSerializer.SerializeToElement(queued.TrackedAt, EventTrackerJsonContext.Default.Int64));
-        if (payload.CorrelationId is null && queued.TraceId != default)
-        {
-            payload.CorrelationId = queued.TraceId.ToHexString();
-        }
-
-        var item = new BatchTrackEventItem { EventName = queued.Name, EventId = EventTrackerClient.NewId(), Payload = payload };
-        return JsonSerializer.SerializeToUtf8Bytes(item, EventTrackerJsonContext.Default.BatchTrackEventItem);
     }
 
     /// <summary>The body of one attempt: <paramref name="sentAt"/> (ms) lets the server correct the events' times when this clock is off.</summary>

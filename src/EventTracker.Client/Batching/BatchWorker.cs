@@ -16,6 +16,7 @@ internal sealed partial class BatchWorker : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Action<EventTrackerSendFailedEventArgs> _reportGivenUp;
+    private readonly BatchItemWriter _items;
     private readonly CancellationTokenSource _abort = new();
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private byte[]? _carriedOver;
@@ -35,6 +36,7 @@ internal sealed partial class BatchWorker : IDisposable
         TimeProvider time)
     {
         _reportGivenUp = reportGivenUp;
+        _items = new BatchItemWriter(client.Options.ServiceName);
         _client = client;
         _options = client.Options;
         _queue = queue;
@@ -75,8 +77,12 @@ internal sealed partial class BatchWorker : IDisposable
         }
     }
 
-    /// <summary>Releases the loop's cancellation; after <see cref="StopAsync"/>.</summary>
-    public void Dispose() => _abort.Dispose();
+    /// <summary>Releases the loop's cancellation and buffers; after <see cref="StopAsync"/>.</summary>
+    public void Dispose()
+    {
+        _abort.Dispose();
+        _items.Dispose();
+    }
 
     private async Task RunAsync()
     {
@@ -112,11 +118,13 @@ internal sealed partial class BatchWorker : IDisposable
         }
 
         var deadline = _time.GetUtcNow() + _options.FlushInterval;
+        var taken = 0L;
         while (batch.Count < _options.MaxBatchSize)
         {
             if (_queue.TryTake(out var queued))
             {
-                var serialized = BatchBody.Serialize(queued, _options.ServiceName);
+                taken += queued.Size;
+                var serialized = _items.Write(queued);
                 if (!batch.TryAdd(serialized))
                 {
                     _carriedOver = serialized;
@@ -125,6 +133,10 @@ internal sealed partial class BatchWorker : IDisposable
 
                 continue;
             }
+
+            // Nothing to take now: give back the room of what was taken, for adders waiting while this batch fills.
+            _queue.Release(taken);
+            taken = 0;
 
             // Renew the wake-up signal before checking for flushes, so a flush after the check wakes the wait below.
             var wake = RenewWake();
@@ -139,6 +151,7 @@ internal sealed partial class BatchWorker : IDisposable
             await stopWaiting.CancelAsync().ConfigureAwait(false); // release the timer and the read registration that did not fire
         }
 
+        _queue.Release(taken);
         return batch;
     }
 

@@ -8,10 +8,9 @@ namespace EventTracker.Client;
 /// </summary>
 internal sealed class DeliveryCounters
 {
-    private static readonly Meter Meter = new(BackgroundEventTracker.MeterName);
-    private static readonly Counter<long> SentCounter = Meter.CreateCounter<long>("eventtracker.client.events.sent", "{event}", "Events the server stored.");
-    private static readonly Counter<long> DroppedCounter = Meter.CreateCounter<long>("eventtracker.client.events.dropped", "{event}", "Events dropped because the queue was full or the tracker stopped.");
-    private static readonly Counter<long> FailedCounter = Meter.CreateCounter<long>("eventtracker.client.events.failed", "{event}", "Events given up after failed sends.");
+    private readonly Counter<long> _sentCounter;
+    private readonly Counter<long> _droppedCounter;
+    private readonly Counter<long> _failedCounter;
 
     private readonly Lock _flushLock = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _flushWaiters = [];
@@ -20,6 +19,14 @@ internal sealed class DeliveryCounters
     private long _dropped;
     private long _sent;
     private long _failed;
+
+    /// <param name="meter">Where the counts are published.</param>
+    public DeliveryCounters(Meter meter)
+    {
+        _sentCounter = meter.CreateCounter<long>("eventtracker.client.events.sent", "{event}", "Events the server stored.");
+        _droppedCounter = meter.CreateCounter<long>("eventtracker.client.events.dropped", "{event}", "Events dropped because the queue was full or the tracker stopped.");
+        _failedCounter = meter.CreateCounter<long>("eventtracker.client.events.failed", "{event}", "Events given up after failed sends.");
+    }
 
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
@@ -45,7 +52,7 @@ internal sealed class DeliveryCounters
     public void CountDropped(long count, bool wereAccepted)
     {
         Interlocked.Add(ref _dropped, count);
-        DroppedCounter.Add(count);
+        _droppedCounter.Add(count);
         if (wereAccepted)
         {
             Interlocked.Add(ref _finished, count);
@@ -55,14 +62,14 @@ internal sealed class DeliveryCounters
     public void CountSent(int count)
     {
         Interlocked.Add(ref _sent, count);
-        SentCounter.Add(count);
+        _sentCounter.Add(count);
         Interlocked.Add(ref _finished, count);
     }
 
     public void CountFailed(int count)
     {
         Interlocked.Add(ref _failed, count);
-        FailedCounter.Add(count);
+        _failedCounter.Add(count);
         Interlocked.Add(ref _finished, count);
     }
 

@@ -42,8 +42,9 @@ internal sealed class EventQueue
 
         if (_policy == QueueFullPolicy.DropOldest && !_completed)
         {
-            while (TryTake(out _))
+            while (TryTake(out var oldest))
             {
+                Release(oldest.Size);
                 _counters.CountDropped(1, wereAccepted: true);
                 if (TryWrite(queued))
                 {
@@ -84,17 +85,17 @@ internal sealed class EventQueue
         }
     }
 
-    /// <summary>Takes the oldest event, making room for others.</summary>
-    public bool TryTake(out QueuedEvent queued)
-    {
-        if (!_channel.Reader.TryRead(out queued))
-        {
-            return false;
-        }
+    /// <summary>Takes the oldest event; its room is made when the taker calls <see cref="Release"/>.</summary>
+    public bool TryTake(out QueuedEvent queued) => _channel.Reader.TryRead(out queued);
 
-        Interlocked.Add(ref _bytes, -queued.Size);
+    /// <summary>
+    /// Gives back the room of events taken. The sending loop does it once per batch rather than per event, so the
+    /// byte count is not written from both sides of the queue for every event.
+    /// </summary>
+    public void Release(long bytes)
+    {
+        Interlocked.Add(ref _bytes, -bytes);
         _room.TrySetResult();
-        return true;
     }
 
     /// <summary>Waits until there is an event to take; false when the queue is drained.</summary>
