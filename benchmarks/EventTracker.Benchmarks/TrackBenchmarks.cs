@@ -8,9 +8,15 @@ namespace EventTracker.Benchmarks;
 
 /// <summary>
 /// The cost to the caller of <see cref="IEventTracker.Track"/>, against the baseline of writing the same struct to a
-/// bare bounded channel drained by a reader loop. The tracker's loop drains concurrently (serializing each event)
-/// into a handler that answers every batch at once; each iteration starts from an empty queue and tracks 100,000
-/// events, well under the queue's capacity, so the measured path is the normal one, not the drop path.
+/// bare bounded channel; each iteration starts from empty queues and tracks 100,000 events, well under the queue's
+/// limits, so the measured path is the normal one, not the drop path. Two settings:
+/// <list type="bullet">
+/// <item><c>LoopDrainsAlongside = false</c>: the caller's own work only. The sending loop is held in a send (the server
+/// answers only between iterations) and nobody reads the channel during an iteration.</item>
+/// <item><c>LoopDrainsAlongside = true</c>: the loop drains concurrently (serializing each event) into a server that
+/// answers at once, and a reader loop drains the channel; on a machine with few cores this includes what the loop's
+/// work costs the caller.</item>
+/// </list>
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -20,35 +26,62 @@ namespace EventTracker.Benchmarks;
 public class TrackBenchmarks
 {
     private readonly AIEventPayload _payload = new() { ServiceName = "web-analytics", StatusCode = 200 };
+    private readonly HeldServer _server = new();
     private Channel<(string, AIEventPayload?, string?)> _channel = null!;
     private BackgroundEventTracker _tracker = null!;
+
+    /// <summary>Whether the sending loop (and a reader of the baseline's channel) run during the measurement.</summary>
+    [Params(false, true)]
+    public bool LoopDrainsAlongside { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
         _channel = Channel.CreateBounded<(string, AIEventPayload?, string?)>(
-            new BoundedChannelOptions(1 << 20) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-        _ = Task.Run(async () =>
+            new BoundedChannelOptions(1 << 22) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        if (LoopDrainsAlongside)
         {
-            // Drained by a reader loop, as the tracker's queue is.
-            while (await _channel.Reader.WaitToReadAsync())
+            _ = Task.Run(async () =>
             {
-                while (_channel.Reader.TryRead(out _))
+                while (await _channel.Reader.WaitToReadAsync())
                 {
+                    while (_channel.Reader.TryRead(out _))
+                    {
+                    }
                 }
-            }
-        });
-        var http = new HttpClient(new AcceptEverything()) { BaseAddress = new Uri("http://127.0.0.1:9") };
-        _tracker = new BackgroundEventTracker(new EventTrackerClient(http, new EventTrackerClientOptions { QueueCapacity = 1 << 20, MaxBatchSize = 1000 }));
+            });
+        }
+
+        // Held: one event per batch, so the loop takes one and then waits in its send for the rest of the iteration.
+        var http = new HttpClient(_server) { BaseAddress = new Uri("http://127.0.0.1:9") };
+        _tracker = new BackgroundEventTracker(new EventTrackerClient(http, new EventTrackerClientOptions
+        {
+            QueueCapacity = 1 << 22,
+            MaxBatchSize = LoopDrainsAlongside ? 1000 : 1,
+            MaxRetryAttempts = 0,
+        }));
     }
 
     [IterationSetup]
-    public void StartFromAnEmptyQueue() => _tracker.FlushAsync().GetAwaiter().GetResult();
+    public void StartFromEmptyQueues()
+    {
+        while (_channel.Reader.TryRead(out _))
+        {
+        }
+
+        _server.Answer();
+        _tracker.FlushAsync().GetAwaiter().GetResult();
+        if (!LoopDrainsAlongside)
+        {
+            _server.Hold();
+        }
+    }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _channel.Writer.TryComplete();
+        _server.Answer();
         _tracker.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Console.WriteLine($"// tracker: sent {_tracker.SentCount:N0}, dropped {_tracker.DroppedCount:N0}");
     }
@@ -59,14 +92,23 @@ public class TrackBenchmarks
     [Benchmark]
     public void Track() => _tracker.Track("page-view", _payload);
 
-    /// <summary>Answers every batch with 200, standing in for a server that is never the bottleneck.</summary>
-    private sealed class AcceptEverything : HttpMessageHandler
+    /// <summary>Answers every batch with 200 while open; while held, a request waits until it is opened again.</summary>
+    private sealed class HeldServer : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+        private volatile TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Answer() => _open.TrySetResult();
+
+        public void Hold() => _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            await _open.Task.WaitAsync(cancellationToken);
+            return new HttpResponseMessage(HttpStatusCode.OK)
             {
                 Content = new StringContent("""{"success":true,"processedCount":0,"suggestions":[],"batchId":"b","timestamp":"2025-08-27T00:00:00.000Z"}""",
                     System.Text.Encoding.UTF8, "application/json"),
-            });
+            };
+        }
     }
 }
