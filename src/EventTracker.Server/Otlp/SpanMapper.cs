@@ -47,7 +47,11 @@ internal static class SpanMapper
         var metadata = OtlpValues.ToJson(attributes, MappedAttributes);
         var traceId = OtlpValues.Hex(span.TraceId);
         var spanId = OtlpValues.Hex(span.SpanId);
-        metadata["span_id"] = spanId;
+        if (spanId is not null)
+        {
+            metadata["span_id"] = spanId;
+        }
+
         if (OtlpValues.Hex(span.ParentSpanId) is { } parent)
         {
             metadata["parent_span_id"] = parent;

@@ -250,6 +250,42 @@ public sealed class OtlpHttpTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(30, HttpStatusCode.OK)] // 90 message levels: within the decoder's limit, and shallower than JSON allows
+    [InlineData(40, HttpStatusCode.BadRequest)] // 120 message levels: past the decoder's limit of 100
+    public async Task Nested_attributes_are_kept_to_the_decoders_depth_limit_and_refused_past_it(int levels, HttpStatusCode status)
+    {
+        var deep = new AnyValue { StringValue = "bottom" };
+        for (var i = 0; i < levels; i++)
+        {
+            var list = new KeyValueList();
+            list.Values.Add(new KeyValue { Key = "level", Value = deep });
+            deep = new AnyValue { KvlistValue = list };
+        }
+
+        var nested = Span("nested");
+        nested.Attributes.Add(new KeyValue { Key = "deep", Value = deep });
+
+        using var response = await PostAsync("/v1/traces", Traces(nested).ToByteArray(), Protobuf);
+
+        Assert.Equal(status, response.StatusCode);
+        var stored = (await _client.GetEventsAsync("?serviceName=otlp-test")).Events;
+        if (status == HttpStatusCode.OK)
+        {
+            var node = Assert.Single(stored).Payload.Metadata!["deep"];
+            for (var i = 0; i < levels; i++)
+            {
+                node = node!["level"];
+            }
+
+            Assert.Equal("bottom", (string?)node);
+        }
+        else
+        {
+            Assert.Empty(stored);
+        }
+    }
+
     [Fact]
     public async Task The_export_endpoints_take_only_post()
     {
