@@ -4,7 +4,9 @@
 #  2. creates a fresh `dotnet new web` app, adds EventTracker.AspNetCore from the feed (plus the machine's normal
 #     source), builds and runs it, calls it once, and checks that its request event reached the server;
 #  3. checks the packages' target frameworks, and builds a net8.0 console app on EventTracker.Client from the feed and
-#     runs it (on this machine's newer runtime, DOTNET_ROLL_FORWARD=Major): its events must reach the server.
+#     runs it (on this machine's newer runtime, DOTNET_ROLL_FORWARD=Major): its events must reach the server;
+#  4. builds a console app for net48 and netcoreapp3.1, which take the netstandard2.0 build, and runs the latter the
+#     same way (.NET Framework itself cannot run here; its build shows the package installs and compiles there).
 # Loopback only; everything it starts is stopped on exit.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -121,6 +123,54 @@ dotnet build -c Release --nologo -v quiet
 DOTNET_ROLL_FORWARD=Major dotnet bin/Release/net8.0/Net8App.dll "http://localhost:$server_port" | tee "$work/net8.log"
 grep -F "stored 250" "$work/net8.log" >/dev/null
 
+echo "== net48 and netcoreapp3.1 console: the netstandard2.0 build of EventTracker.Client"
+mkdir "$work/standard"
+cd "$work/standard"
+cp "$work/app/nuget.config" .
+cat > StandardApp.csproj <<'XML'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFrameworks>net48;netcoreapp3.1</TargetFrameworks>
+    <LangVersion>latest</LangVersion>
+    <Nullable>enable</Nullable>
+    <UseAppHost>false</UseAppHost>
+    <CheckEolTargetFramework>false</CheckEolTargetFramework>
+    <SuppressTfmSupportBuildWarnings>true</SuppressTfmSupportBuildWarnings>
+  </PropertyGroup>
+</Project>
+XML
+dotnet add package EventTracker.Client --version "$version" >/dev/null
+cat > Program.cs <<'CS'
+using System;
+using System.Threading.Tasks;
+using EventTracker.Client;
+using EventTracker.Contracts;
+
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        var client = new EventTrackerClient(new Uri(args[0]), new EventTrackerClientOptions { ServiceName = "standard-app" });
+        var tracker = new BackgroundEventTracker(client);
+        for (var i = 0; i < 120; i++)
+        {
+            tracker.Track("standard-event", new AIEventPayload { ResponseTimeMs = i });
+        }
+
+        await tracker.FlushAsync();
+        await tracker.DisposeAsync();
+        var stored = await client.GetEventsAsync(new EventQuery { ServiceName = "standard-app", Limit = 1 });
+        Console.WriteLine($"sent {tracker.SentCount}, stored {stored.Filtered} on {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+        return stored.Filtered == 120 ? 0 : 1;
+    }
+}
+CS
+dotnet build -c Release --nologo -v quiet
+[[ -f bin/Release/net48/StandardApp.exe && -f bin/Release/net48/EventTracker.Client.dll ]] || { echo "smoke test: the net48 app did not build" >&2; exit 1; }
+DOTNET_ROLL_FORWARD=Major dotnet bin/Release/netcoreapp3.1/StandardApp.dll "http://localhost:$server_port" | tee "$work/standard.log"
+grep -F "stored 120" "$work/standard.log" >/dev/null
+
 for _ in $(seq 1 30); do
   if contains "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1000" '"path":"/hello/world"'; then
     contains "http://localhost:$server_port/api/events?serviceName=smoke-app&limit=1" '"route":"/hello/{name}"'
@@ -128,7 +178,7 @@ for _ in $(seq 1 30); do
       echo "smoke test: the tool kept no event log in eventtracker-data under its working directory" >&2
       exit 1
     fi
-    echo "smoke test: packages install (netstandard2.0, net8.0, net10.0), the tool starts, the app's request event and the net8.0 app's events arrived and are in the tool's data directory"
+    echo "smoke test: packages install (netstandard2.0, net8.0, net10.0), the tool starts, the app's request event and the net8.0 and netstandard2.0 apps' events arrived and are in the tool's data directory"
     exit 0
   fi
   sleep 1
