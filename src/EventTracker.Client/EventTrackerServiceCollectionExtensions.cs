@@ -51,7 +51,10 @@ public static class EventTrackerServiceCollectionExtensions
                 context.ServiceProvider.GetService<ILoggerFactory>()));
         services.AddTransient(provider => new EventTrackerClient(
             provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName),
-            provider.GetRequiredService<IOptions<EventTrackerClientOptions>>().Value));
+            provider.GetRequiredService<IOptions<EventTrackerClientOptions>>().Value)
+        {
+            Time = provider.GetService<TimeProvider>() ?? TimeProvider.System, // the host's clock, as the tracker's
+        });
         services.AddSingleton<IEventTracker>(provider => new BackgroundEventTracker(
             provider.GetRequiredService<EventTrackerClient>(),
             provider.GetService<ILogger<BackgroundEventTracker>>(),
