@@ -5,8 +5,9 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace EventTracker.Client.Tests;
 
 /// <summary>
-/// Every C# block of the README, compiled as the <c>Program.cs</c> of a new web project (its implicit usings, our
-/// packages and the ones the README names), so a snippet cannot drift from the API it shows.
+/// Every C# block of the README and of each package's README (what NuGet shows), compiled as the <c>Program.cs</c> of
+/// a new web project (its implicit usings, our packages and the ones the README names), so a snippet cannot drift
+/// from the API it shows.
 /// </summary>
 public sealed partial class ReadmeSnippetTests
 {
@@ -30,15 +31,20 @@ public sealed partial class ReadmeSnippetTests
         global using Microsoft.Extensions.Logging;
         """;
 
-    public static TheoryData<int, string> Snippets
+    public static TheoryData<string, int, string> Snippets
     {
         get
         {
-            var data = new TheoryData<int, string>();
-            var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-            foreach (Match block in CSharpBlock().Matches(readme))
+            var data = new TheoryData<string, int, string>();
+            var root = RepositoryRoot();
+            var readmes = Directory.GetFiles(Path.Combine(root, "src"), "README.md", SearchOption.AllDirectories).Prepend(Path.Combine(root, "README.md"));
+            foreach (var path in readmes)
             {
-                data.Add(readme[..block.Index].Count(c => c == '\n') + 1, block.Groups["code"].Value);
+                var readme = File.ReadAllText(path);
+                foreach (Match block in CSharpBlock().Matches(readme))
+                {
+                    data.Add(Path.GetRelativePath(root, path), readme[..block.Index].Count(c => c == '\n') + 1, block.Groups["code"].Value);
+                }
             }
 
             return data;
@@ -46,14 +52,15 @@ public sealed partial class ReadmeSnippetTests
     }
 
     [Fact]
-    public void The_readme_has_csharp_blocks_to_check()
+    public void The_readmes_have_csharp_blocks_to_check()
     {
-        Assert.True(Snippets.Count >= 4);
+        Assert.True(Snippets.Count(snippet => (string)snippet[0] == "README.md") >= 4);
+        Assert.Contains(Snippets, snippet => (string)snippet[0] == Path.Combine("src", "EventTracker.Client", "README.md"));
     }
 
     [Theory]
     [MemberData(nameof(Snippets))]
-    public void Each_csharp_block_of_the_readme_builds_as_a_program(int line, string code)
+    public void Each_csharp_block_of_a_readme_builds_as_a_program(string readme, int line, string code)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var compilation = CSharpCompilation.Create(
@@ -64,7 +71,7 @@ public sealed partial class ReadmeSnippetTests
 
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
 
-        Assert.True(errors.Count == 0, $"README.md line {line}:\n{string.Join("\n", errors)}");
+        Assert.True(errors.Count == 0, $"{readme} line {line}:\n{string.Join("\n", errors)}");
     }
 
     // The framework and every assembly this test runs with: the packages above and ours.
