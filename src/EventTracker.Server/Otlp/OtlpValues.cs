@@ -9,37 +9,16 @@ namespace EventTracker.Server.Otlp;
 internal static class OtlpValues
 {
     /// <summary>The value of the attribute named <paramref name="key"/> as text, or null when absent or empty.</summary>
-    public static string? Text(RepeatedField<KeyValue> attributes, string key)
-    {
-        foreach (var attribute in attributes)
-        {
-            if (attribute.Key == key)
-            {
-                return attribute.Value is { } value && ToJson(value) is { } node ? TextOf(node) : null;
-            }
-        }
-
-        return null;
-    }
+    public static string? Text(RepeatedField<KeyValue> attributes, string key) =>
+        Find(attributes, key) is { } value && ToJson(value) is { } node ? TextOf(node) : null;
 
     /// <summary>The value of the attribute named <paramref name="key"/> as a whole number, or null when absent or not one.</summary>
-    public static long? Integer(RepeatedField<KeyValue> attributes, string key)
+    public static long? Integer(RepeatedField<KeyValue> attributes, string key) => Find(attributes, key) switch
     {
-        foreach (var attribute in attributes)
-        {
-            if (attribute.Key == key)
-            {
-                return attribute.Value?.ValueCase switch
-                {
-                    AnyValue.ValueOneofCase.IntValue => attribute.Value.IntValue,
-                    AnyValue.ValueOneofCase.StringValue when long.TryParse(attribute.Value.StringValue, out var parsed) => parsed,
-                    _ => null,
-                };
-            }
-        }
-
-        return null;
-    }
+        { ValueCase: AnyValue.ValueOneofCase.IntValue } value => value.IntValue,
+        { ValueCase: AnyValue.ValueOneofCase.StringValue } value when long.TryParse(value.StringValue, out var parsed) => parsed,
+        _ => null,
+    };
 
     /// <summary>The attributes as a JSON object, leaving out the keys in <paramref name="except"/>; a later duplicate key wins.</summary>
     public static JsonObject ToJson(RepeatedField<KeyValue> attributes, params ReadOnlySpan<string> except)
@@ -83,6 +62,20 @@ internal static class OtlpValues
 
     /// <summary>Nanoseconds since the Unix epoch as milliseconds; null for 0 (not set).</summary>
     public static long? Milliseconds(ulong unixNanoseconds) => unixNanoseconds == 0 ? null : (long)(unixNanoseconds / 1_000_000);
+
+    // The value of the first attribute of that name.
+    private static AnyValue? Find(RepeatedField<KeyValue> attributes, string key)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (attribute.Key == key)
+            {
+                return attribute.Value;
+            }
+        }
+
+        return null;
+    }
 
     private static string? TextOf(JsonNode node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) ? (text.Length == 0 ? null : text) : node.ToJsonString();
