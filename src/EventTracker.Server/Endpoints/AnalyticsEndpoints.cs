@@ -11,8 +11,6 @@ internal static class AnalyticsEndpoints
 {
     private const int DefaultSuggestions = 10;
     private const int MaxSuggestions = 100;
-    private const int DefaultInsights = 20;
-    private const int MaxInsights = 200;
 
     public static void MapAnalyticsEndpoints(this IEndpointRouteBuilder app)
     {
@@ -69,7 +67,7 @@ internal static class AnalyticsEndpoints
         var serviceName = query.String("serviceName");
         var type = query.String("type");
         var (from, to) = query.TimeRange();
-        var limit = query.Limit("limit", DefaultInsights, 1, MaxInsights);
+        var limit = query.Limit("limit", InsightEngine.DefaultQueryLimit, 1, InsightEngine.MaxQueryLimit);
         if (type is not null && !InsightTypes.All.Contains(type, StringComparer.Ordinal))
         {
             query.Errors.Add("type", $"Must be one of: {string.Join(", ", InsightTypes.All)}.");

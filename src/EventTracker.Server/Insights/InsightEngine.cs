@@ -13,6 +13,12 @@ namespace EventTracker.Server.Insights;
 /// </summary>
 internal sealed class InsightEngine
 {
+    /// <summary>Insights one query returns unless it asks for fewer.</summary>
+    public const int DefaultQueryLimit = 20;
+
+    /// <summary>The most insights one query returns.</summary>
+    public const int MaxQueryLimit = 200;
+
     private readonly AnalyticsProjection _projection;
     private readonly EventBroadcaster _broadcaster;
     private readonly TimeProvider _time;

@@ -24,19 +24,20 @@ internal sealed class EventTools
     }
 
     [McpServerTool(Name = "query_events", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Events matching a filter in a time range, newest first, as compact rows (at most 200), with how many "
-        + "events match in all. Use get_statistics or list_services for totals; use this to look at examples.")]
+    [Description("Events matching a filter in a time range, newest first, as compact rows, with how many events match "
+        + "in all (filtered) and how many are held (total), as GET /api/events answers. At most 200 rows a page (the REST "
+        + "API allows 1000); a larger limit is lowered to 200. Use get_statistics or list_services for totals; use this to look at examples.")]
     public EventPage QueryEvents(
         [Description("Conditions that must all hold: serviceName, eventName, type (part of the event name), userId, correlationId, sessionId.")] EventFilter? filter = null,
         [Description("Start of the range: ISO 8601, epoch milliseconds, or a span back from now such as 15m, 24h, 7d.")] string? from = null,
         [Description("End of the range, in the same forms as from.")] string? to = null,
-        [Description("Rows to return, 1 to 200.")] int limit = 50,
+        [Description("Rows to return, default 50; above 200 is lowered to 200.")] int limit = 50,
         [Description("nextCursor of a previous answer, for the next older page.")] string? cursor = null)
     {
         var now = _time.GetUtcNow();
         var checkedFilter = ToolArguments.Filter(filter);
         var (start, end) = ToolArguments.Range(from, to, now);
-        ToolArguments.Limit(limit, "limit", MaxRows);
+        limit = ToolArguments.Limit(limit, "limit", MaxRows);
         EventPosition? before = null;
         if (!string.IsNullOrEmpty(cursor))
         {
@@ -77,8 +78,8 @@ internal sealed class EventTools
     }
 }
 
-/// <summary>A page of <c>query_events</c>.</summary>
-internal sealed record EventPage(long Matching, long HeldInAll, IReadOnlyList<EventRow> Events, string? NextCursor);
+/// <summary>A page of <c>query_events</c>, with the names of <see cref="EventsResponse"/>.</summary>
+internal sealed record EventPage(long Filtered, long Total, IReadOnlyList<EventRow> Events, string? NextCursor);
 
 /// <summary>One step of a correlation timeline.</summary>
 internal sealed record TimelineStep(int Step, long SinceStartMs, long GapMs, EventRow Event);

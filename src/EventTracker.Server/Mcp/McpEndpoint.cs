@@ -22,9 +22,9 @@ internal static class McpEndpoint
             })
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.Stateless)
             .WithRequestFilters(filters => filters.AddCallToolFilter(ArgumentShapeFilter.Wrap))
-            .WithTools<EventTools>()
-            .WithTools<ServiceTools>()
-            .WithPrompts<AnalysisPromptsMcp>();
+            .WithEventTrackerTools<EventTools>()
+            .WithEventTrackerTools<ServiceTools>()
+            .WithPrompts<AnalysisPromptsMcp>(McpJson.Options);
         return services;
     }
 

@@ -33,7 +33,7 @@ internal sealed class ServiceTools
         [Description("Only about this service.")] string? serviceName = null,
         [Description("Only of this type: performance, reliability, traffic, security, user-experience.")] string? type = null,
         [Description("Only insights seen since: ISO 8601, epoch milliseconds, or a span back from now such as 24h.")] string? from = null,
-        [Description("Insights to return, 1 to 50.")] int limit = 10)
+        [Description("Insights to return, default 10; above 200 is lowered to 200, as in GET /api/events/insights.")] int limit = 10)
     {
         var service = string.IsNullOrEmpty(serviceName) ? null : ToolArguments.Identifier(serviceName, "serviceName");
         if (type is not null && !InsightTypes.All.Contains(type, StringComparer.Ordinal))
@@ -42,7 +42,7 @@ internal sealed class ServiceTools
         }
 
         var (start, _) = ToolArguments.Range(from, null, _time.GetUtcNow());
-        return _insights.Query(service, type, start, null, ToolArguments.Limit(limit, "limit", 50));
+        return _insights.Query(service, type, start, null, ToolArguments.Limit(limit, "limit", InsightEngine.MaxQueryLimit));
     }
 
     [McpServerTool(Name = "get_statistics", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
@@ -106,9 +106,9 @@ internal sealed class ServiceTools
 /// <summary>The answer of <c>list_services</c>.</summary>
 internal sealed record ServiceList(IReadOnlyList<ServiceSummary> Services);
 
-/// <summary>A service in one line.</summary>
+/// <summary>A service in one line: <see cref="ServiceStats"/> without its top events.</summary>
 internal sealed record ServiceSummary(
-    string ServiceName, long Events, double? ErrorRatePercent, double? AvgMs, double? P50Ms, double? P95Ms, double? P99Ms, DateTimeOffset LastSeen)
+    string ServiceName, long EventCount, double? ErrorRate, double? AvgResponseTime, double? P50ResponseTime, double? P95ResponseTime, double? P99ResponseTime, DateTimeOffset LastSeen)
 {
     public static ServiceSummary From(ServiceStats s) =>
         new(s.ServiceName, s.EventCount, s.ErrorRate, s.AvgResponseTime, s.P50ResponseTime, s.P95ResponseTime, s.P99ResponseTime, s.LastSeen);

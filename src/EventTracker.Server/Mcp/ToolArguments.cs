@@ -56,8 +56,9 @@ internal static class ToolArguments
             : span;
     }
 
+    /// <summary>A page size, read as the REST API reads one: negative is an error, anything else is brought into 1 … <paramref name="max"/>.</summary>
     public static int Limit(int value, string name, int max) =>
-        value is < 1 || value > max ? throw new McpException($"Argument '{name}': must be between 1 and {max}.") : value;
+        value < 0 ? throw new McpException($"Argument '{name}': must not be negative.") : Math.Clamp(value, 1, max);
 
     /// <summary>A required identifier such as a service name or a correlation id.</summary>
     public static string Identifier(string? value, string name)
