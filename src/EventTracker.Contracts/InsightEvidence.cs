@@ -15,13 +15,13 @@ public sealed class InsightEvidence
     /// <summary>The measure in the window.</summary>
     public double Current { get; init; }
 
-    /// <summary>The baseline's mean, when compared with one.</summary>
+    /// <summary>The baseline's centre, when compared with one: the median of its windows, so a few anomalous windows do not move it.</summary>
     public double? BaselineMean { get; init; }
 
-    /// <summary>The baseline's standard deviation (with its floor), when compared with one.</summary>
+    /// <summary>The baseline's spread, when compared with one: the median absolute deviation of its windows scaled to a standard deviation (1.4826 × MAD), no smaller than its floor.</summary>
     public double? BaselineStdDev { get; init; }
 
-    /// <summary>How many standard deviations the window is from the baseline.</summary>
+    /// <summary>How many of those deviations the window is from the baseline's centre.</summary>
     public double? ZScore { get; init; }
 
     /// <summary>The threshold in standard deviations (or the count) it crossed.</summary>

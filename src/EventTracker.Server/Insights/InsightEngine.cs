@@ -28,6 +28,7 @@ internal sealed class InsightEngine
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Episode> _open = new(StringComparer.Ordinal);
     private readonly LinkedList<AIInsight> _history = new();
+    private IReadOnlyList<BaselineStatus> _baselines = [];
     private long _episodes;
 
     public InsightEngine(AnalyticsProjection projection, EventBroadcaster broadcaster, TimeProvider time, IOptions<InsightOptions> options)
@@ -36,19 +37,27 @@ internal sealed class InsightEngine
         _broadcaster = broadcaster;
         _time = time;
         _options = options.Value;
-        _anomalies = new AnomalyDetector(_options);
+        _anomalies = new AnomalyDetector(_options, projection.BucketWidth);
         _patterns = new PatternDetector(_options);
     }
 
-    /// <summary>Runs the detectors now, updating episodes and pushing new ones to the streams.</summary>
+    /// <summary>
+    /// Runs the detectors now, updating episodes and pushing new ones to the streams. One evaluation at a time, each
+    /// reading the clock inside: one that read the projection earlier never commits after one that read it later,
+    /// which would close an episode the later one found and reopen it under a new id.
+    /// </summary>
     public DateTimeOffset Evaluate()
     {
-        var now = _time.GetUtcNow();
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var found = _anomalies.Detect(_projection, nowMs).Concat(_patterns.Detect(_projection, nowMs)).ToList();
         var raised = new List<AIInsight>();
+        DateTimeOffset now;
         lock (_gate)
         {
+            now = _time.GetUtcNow();
+            var nowMs = now.ToUnixTimeMilliseconds();
+            var openPlans = _open.Where(e => e.Value.Detection.Plan is not null).ToDictionary(e => e.Key, e => e.Value.Detection.Plan!.Value, StringComparer.Ordinal);
+            var baselines = new List<BaselineStatus>();
+            var found = _anomalies.Detect(_projection, nowMs, openPlans, baselines).Concat(_patterns.Detect(_projection, nowMs)).ToList();
+            _baselines = baselines;
             var stillOpen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var detection in found)
             {
@@ -102,7 +111,12 @@ internal sealed class InsightEngine
                 .ThenByDescending(i => i.DetectedAt)
                 .Take(limit)
                 .ToList();
-            return new InsightsResponse { Insights = insights, EvaluatedAt = evaluatedAt };
+            return new InsightsResponse
+            {
+                Insights = insights,
+                EvaluatedAt = evaluatedAt,
+                Baselines = _baselines.Where(b => serviceName is null || b.ServiceName == serviceName).OrderBy(b => b.ServiceName, StringComparer.Ordinal).ToList(),
+            };
         }
     }
 

@@ -8,7 +8,7 @@ public sealed class InsightOptions
     /// <summary>The configuration section these options bind to.</summary>
     public const string Section = "EventTracker:Insights";
 
-    /// <summary>The recent window each service is judged over. Default 5 minutes.</summary>
+    /// <summary>The recent window each service is judged over once its history is long enough; narrower (down to a rollup bucket) before. Default 5 minutes.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -16,9 +16,12 @@ public sealed class InsightOptions
     [Range(3, 1000)]
     public int BaselineWindows { get; set; } = 12;
 
-    /// <summary>Fewest baseline windows with events before a baseline is trusted. Default 6.</summary>
+    /// <summary>
+    /// Fewest baseline windows with events before a baseline is trusted. Default 3: with one-minute windows while
+    /// history is short, a service is judged once it has four minutes of history.
+    /// </summary>
     [Range(2, 1000)]
-    public int MinBaselineWindows { get; set; } = 6;
+    public int MinBaselineWindows { get; set; } = 3;
 
     /// <summary>Standard deviations above the baseline that make response times anomalous (the guide's 2.0).</summary>
     [Range(0.5, 20)]
