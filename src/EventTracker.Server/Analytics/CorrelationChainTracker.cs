@@ -5,8 +5,11 @@ namespace EventTracker.Server.Analytics;
 /// <summary>
 /// Follows correlation chains that start (<c>api-request-start</c>, <c>checkout-started</c>, …) until an event
 /// with the same correlation id finishes them (<c>-success</c>, <c>-sent</c>, <c>-completed</c>, an error, …),
-/// so chains that never finish can be reported. Holds at most a configured number of open chains;
-/// the oldest beyond that are forgotten.
+/// so chains that never finish can be reported. Whichever of start and end arrives first closes the chain: senders
+/// that fire each event on its own task deliver ends before starts, so an end with no open chain is remembered (at
+/// most as many as chains are followed, for <see cref="EarlyEndWindow"/> of event time) and closes the start that
+/// follows. Open chains are indexed by start time, per service, so counting those started before a time walks only
+/// those. Holds at most a configured number of open chains; the oldest beyond that are forgotten.
 /// </summary>
 internal sealed class CorrelationChainTracker
 {
@@ -14,11 +17,17 @@ internal sealed class CorrelationChainTracker
     internal static readonly string[] EndSuffixes =
         ["-success", "-succeeded", "-sent", "-complete", "-completed", "-end", "-ended", "-finished", "-done", "-created", "-response"];
 
+    /// <summary>How far apart in event time an end that arrived first and its start may be and still close the chain.</summary>
+    internal static readonly long EarlyEndWindow = (long)TimeSpan.FromMinutes(10).TotalMilliseconds;
+
     private readonly int _capacity;
     private readonly Dictionary<string, EventRecord> _open = new(StringComparer.Ordinal);
+    private readonly SortedSet<EventRecord> _byStart = new(StartOrder.Instance);
+    private readonly Dictionary<string, SortedSet<EventRecord>> _byService = new(StringComparer.Ordinal);
 
-    // Chain starts in arrival order; entries whose chain has finished are skipped and compacted lazily.
-    private readonly Queue<EventRecord> _starts = new();
+    // Ends that found no open chain, by correlation id, with the order they came in for forgetting the oldest.
+    private readonly Dictionary<string, long> _earlyEnds = new(StringComparer.Ordinal);
+    private readonly Queue<(string CorrelationId, long Timestamp)> _earlyEndOrder = new();
 
     public CorrelationChainTracker(int capacity) => _capacity = capacity;
 
@@ -35,16 +44,28 @@ internal sealed class CorrelationChainTracker
 
         if (IsStart(record.Name))
         {
+            if (_earlyEnds.Remove(correlationId, out var ended) && Math.Abs(ended - record.Timestamp) <= EarlyEndWindow)
+            {
+                return;
+            }
+
             if (_open.TryAdd(correlationId, record))
             {
-                _starts.Enqueue(record);
+                _byStart.Add(record);
+                ServiceStarts(record).Add(record);
                 ForgetBeyondCapacity();
             }
         }
         else if (IsEnd(record.Name))
         {
-            _open.Remove(correlationId);
-            CompactIfMostlyStale();
+            if (_open.Remove(correlationId, out var start))
+            {
+                Unindex(start);
+            }
+            else
+            {
+                RememberEarlyEnd(correlationId, record.Timestamp);
+            }
         }
     }
 
@@ -54,6 +75,7 @@ internal sealed class CorrelationChainTracker
         if (record.CorrelationId is { } id && _open.TryGetValue(id, out var start) && ReferenceEquals(start, record))
         {
             _open.Remove(id);
+            Unindex(start);
         }
     }
 
@@ -61,51 +83,81 @@ internal sealed class CorrelationChainTracker
     public Dictionary<string, ChainCount> OpenChainsStartedBefore(long startedBefore)
     {
         var result = new Dictionary<string, ChainCount>(StringComparer.Ordinal);
-        foreach (var start in _starts)
+        foreach (var (service, starts) in _byService)
         {
-            // Starts are in arrival order, and events may arrive out of time order: look at every one.
-            if (start.Timestamp > startedBefore || !IsOpen(start))
+            var earliest = starts.Min!;
+            if (earliest.Timestamp > startedBefore)
             {
                 continue;
             }
 
-            var service = start.ServiceName ?? RollupSet.UnknownService;
-            result[service] = result.TryGetValue(service, out var count)
-                ? count with { Count = count.Count + 1, EarliestStart = Math.Min(count.EarliestStart, start.Timestamp) }
-                : new ChainCount(1, start.Name, start.Timestamp);
+            var count = starts.GetViewBetween(earliest, Bound(startedBefore)).Count;
+            result[service] = new ChainCount(count, earliest.Name, earliest.Timestamp);
         }
 
         return result;
     }
 
-    private bool IsOpen(EventRecord start) =>
-        _open.TryGetValue(start.CorrelationId!, out var open) && ReferenceEquals(open, start);
+    private SortedSet<EventRecord> ServiceStarts(EventRecord start)
+    {
+        var service = start.ServiceName ?? RollupSet.UnknownService;
+        if (!_byService.TryGetValue(service, out var starts))
+        {
+            starts = new SortedSet<EventRecord>(StartOrder.Instance);
+            _byService.Add(service, starts);
+        }
+
+        return starts;
+    }
+
+    private void Unindex(EventRecord start)
+    {
+        _byStart.Remove(start);
+        var starts = ServiceStarts(start);
+        starts.Remove(start);
+        if (starts.Count == 0)
+        {
+            _byService.Remove(start.ServiceName ?? RollupSet.UnknownService);
+        }
+    }
 
     private void ForgetBeyondCapacity()
     {
-        while (_open.Count > _capacity && _starts.TryDequeue(out var oldest))
+        while (_open.Count > _capacity)
         {
-            if (IsOpen(oldest))
+            var oldest = _byStart.Min!;
+            _open.Remove(oldest.CorrelationId!);
+            Unindex(oldest);
+        }
+    }
+
+    private void RememberEarlyEnd(string correlationId, long timestamp)
+    {
+        _earlyEnds[correlationId] = timestamp;
+        _earlyEndOrder.Enqueue((correlationId, timestamp));
+        while (_earlyEnds.Count > _capacity && _earlyEndOrder.TryDequeue(out var oldest))
+        {
+            if (_earlyEnds.TryGetValue(oldest.CorrelationId, out var kept) && kept == oldest.Timestamp)
             {
-                _open.Remove(oldest.CorrelationId!);
+                _earlyEnds.Remove(oldest.CorrelationId);
+            }
+        }
+
+        // Entries whose end was since matched or replaced linger in the queue; drop them once they are most of it.
+        if (_earlyEndOrder.Count > 1024 && _earlyEndOrder.Count > 2 * _earlyEnds.Count)
+        {
+            var live = _earlyEndOrder.Where(e => _earlyEnds.TryGetValue(e.CorrelationId, out var kept) && kept == e.Timestamp).ToList();
+            _earlyEndOrder.Clear();
+            foreach (var entry in live)
+            {
+                _earlyEndOrder.Enqueue(entry);
             }
         }
     }
 
-    private void CompactIfMostlyStale()
-    {
-        if (_starts.Count < 1024 || _starts.Count < 2 * _open.Count)
-        {
-            return;
-        }
-
-        var live = _starts.Where(IsOpen).ToList();
-        _starts.Clear();
-        foreach (var start in live)
-        {
-            _starts.Enqueue(start);
-        }
-    }
+    // The last possible start at or before a time, as an upper bound for a view of the index.
+    private static EventRecord Bound(long timestamp) =>
+        new() { Timestamp = timestamp, Sequence = long.MaxValue, ReceivedAt = timestamp, Name = string.Empty, PayloadJson = [] };
 
     private static bool EndsWithAny(string name, string[] suffixes)
     {
@@ -118,5 +170,14 @@ internal sealed class CorrelationChainTracker
         }
 
         return false;
+    }
+
+    /// <summary>Orders chain starts by event time, then by sequence (unique).</summary>
+    private sealed class StartOrder : IComparer<EventRecord>
+    {
+        public static readonly StartOrder Instance = new();
+
+        public int Compare(EventRecord? x, EventRecord? y) =>
+            (x!.Timestamp, x.Sequence).CompareTo((y!.Timestamp, y.Sequence));
     }
 }
