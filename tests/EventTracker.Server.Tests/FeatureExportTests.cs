@@ -36,14 +36,82 @@ public sealed class FeatureExportTests : IDisposable
         var done = all[2];
         Assert.Equal((10, 6, true, false), (done.GetProperty("hour_of_day").GetInt32(), done.GetProperty("day_of_week").GetInt32(),
             done.GetProperty("is_weekend").GetBoolean(), done.GetProperty("is_business_hours").GetBoolean()));
-        Assert.Equal(3, done.GetProperty("events_per_session").GetInt64());
+        Assert.Equal(2, done.GetProperty("events_per_session").GetInt64()); // the session's events before this one
         Assert.Equal(2, done.GetProperty("session_duration").GetDouble());
         Assert.Equal(30, done.GetProperty("time_since_last_event").GetDouble());
-        Assert.Equal(2, done.GetProperty("correlation_chain_length").GetInt64());
+        Assert.Equal(1, done.GetProperty("correlation_chain_length").GetInt64());
         Assert.True(done.GetProperty("is_error").GetBoolean());
         Assert.Equal("shop", done.GetProperty("service_name").GetString());
         Assert.Equal(JsonValueKind.Null, all[3].GetProperty("session_id").ValueKind);
-        Assert.Equal(1, all[0].GetProperty("events_per_session").GetInt64());
+        Assert.Equal(0, all[0].GetProperty("events_per_session").GetInt64());
+    }
+
+    [Fact]
+    public async Task Every_history_column_is_computed_from_the_events_strictly_before_the_row()
+    {
+        // (seconds after the start, name, response time, status); the second event comes 3 s after the first, in the same minute.
+        (int At, string Name, double Ms, int Status)[] events =
+        [
+            (0, "api-call", 777, 500), (3, "api-call", 100, 200), (3, "api-login", 20, 401), (40, "api-call", 300, 200), (3_000, "api-call", 50, 200), (3_610, "api-call", 400, 503),
+        ];
+        var start = Time.GetUtcNow().AddHours(-2).ToUnixTimeMilliseconds();
+        var items = events.Select(e =>
+            $$$"""{"eventName":"{{{e.Name}}}","payload":{"serviceName":"orders","sessionId":"s","userId":"u","correlationId":"c","responseTimeMs":{{{e.Ms}}},"statusCode":{{{e.Status}}},"timestamp":{{{start + (e.At * 1000L)}}}}}""");
+        await _client.TrackBatchAsync($$"""{"events":[{{string.Join(",", items)}}]}""");
+
+        var rows = await NdjsonAsync("?serviceName=orders");
+
+        Assert.Equal(events.Length, rows.Count);
+        for (var i = 0; i < events.Length; i++)
+        {
+            var row = rows[i];
+            var earlier = events.Take(i).ToList();
+            var hour = earlier.Where(e => e.At >= events[i].At - 3_600).ToList();
+            var errors = hour.Count(e => e.Status >= 400);
+            Assert.Equal(hour.Count, row.GetProperty("request_volume").GetInt64());
+            Assert.Equal(errors, row.GetProperty("error_count_last_hour").GetInt64());
+            Assert.Equal(hour.Count(e => e.Name == events[i].Name), row.GetProperty("event_frequency").GetInt64());
+            Assert.Equal(earlier.Count, row.GetProperty("events_per_session").GetInt64());
+            Assert.Equal(earlier.Count, row.GetProperty("correlation_chain_length").GetInt64());
+            Assert.Equal(Math.Round(events[i].At / 60.0, 3), row.GetProperty("session_duration").GetDouble());
+            Assert.Equal(Math.Round(events[i].At / 86_400.0, 3), row.GetProperty("user_tenure_days").GetDouble());
+            if (earlier.Count > 0)
+            {
+                Assert.Equal(events[i].At - earlier[^1].At, row.GetProperty("time_since_last_event").GetDouble());
+            }
+
+            if (hour.Count == 0)
+            {
+                Assert.Equal(JsonValueKind.Null, row.GetProperty("avg_response_time").ValueKind);
+                Assert.Equal(JsonValueKind.Null, row.GetProperty("error_rate").ValueKind);
+                Assert.Equal(JsonValueKind.Null, row.GetProperty("response_time_percentile").ValueKind);
+                continue;
+            }
+
+            Assert.Equal(Math.Round(hour.Average(e => e.Ms), 2), row.GetProperty("avg_response_time").GetDouble());
+            Assert.Equal(Math.Round(100.0 * errors / hour.Count, 2), row.GetProperty("error_rate").GetDouble());
+            Assert.Equal(Math.Round(100 - Math.Round(100.0 * errors / hour.Count, 2), 2), row.GetProperty("success_rate").GetDouble());
+            Assert.Equal(Math.Round(100.0 * hour.Count(e => e.Ms <= events[i].Ms) / hour.Count, 2), row.GetProperty("response_time_percentile").GetDouble());
+        }
+
+        // The issue's example: the first event's row knows nothing of itself or of the event 3 s later.
+        Assert.Equal(0, rows[0].GetProperty("request_volume").GetInt64());
+        Assert.Equal(1, rows[1].GetProperty("error_count_last_hour").GetInt64());
+        Assert.Equal(2, rows[5].GetProperty("request_volume").GetInt64()); // the first three left the hour before it (at 0 s and 3 s)
+    }
+
+    [Fact]
+    public async Task A_range_that_starts_later_still_sees_the_hour_before_its_first_row()
+    {
+        await _client.TrackAsync("api-call", """{"serviceName":"orders","responseTimeMs":100,"statusCode":500}""");
+        Time.Advance(TimeSpan.FromMinutes(30));
+        var from = Time.GetUtcNow();
+        await _client.TrackAsync("api-call", """{"serviceName":"orders","responseTimeMs":100}""");
+
+        var rows = await NdjsonAsync("?from=" + from.ToUnixTimeMilliseconds());
+
+        var row = Assert.Single(rows);
+        Assert.Equal((1L, 1L), (row.GetProperty("request_volume").GetInt64(), row.GetProperty("error_count_last_hour").GetInt64()));
     }
 
     [Fact]
@@ -62,7 +130,9 @@ public sealed class FeatureExportTests : IDisposable
         Assert.Equal(25_000, rows.Count);
         var ids = rows.Select(r => long.Parse(r.GetProperty("event_id").GetString()!["evt-".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(ids.Order(), ids);
-        Assert.All(rows, r => Assert.InRange(r.GetProperty("response_time_percentile").GetDouble(), 0, 100));
+        // The first event of each service has no earlier one to rank against.
+        Assert.Equal(3, rows.Count(r => r.GetProperty("response_time_percentile").ValueKind == JsonValueKind.Null));
+        Assert.All(rows.Skip(3), r => Assert.InRange(r.GetProperty("response_time_percentile").GetDouble(), 0, 100));
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("event_id,timestamp,hour_of_day,", lines[0], StringComparison.Ordinal);
         Assert.Equal(8325 + 1, lines.Length);

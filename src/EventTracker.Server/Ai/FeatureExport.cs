@@ -7,8 +7,9 @@ namespace EventTracker.Server.Ai;
 
 /// <summary>
 /// The guide's <c>MLFeatureSet</c> as one row per held event, oldest first, for training: the columns our events can
-/// support (temporal, user and session, service, sequence, performance), computed from the analytics projection and
-/// from what the export has seen so far — never from data we do not have (the business columns and <c>user_role</c>
+/// support (temporal, user and session, service, sequence, performance), each computed only from the events strictly
+/// before the row's (by event time, ties by sequence), as feature stores build training data, so a model never learns
+/// from the answer — never from data we do not have (the business columns and <c>user_role</c>
 /// are left out; the README lists them). Memory stays flat however many rows: the store is read in slices of at most
 /// <see cref="SliceEvents"/> events, and the per-session, per-user and per-flow state is bounded.
 /// </summary>
@@ -27,16 +28,10 @@ internal sealed class FeatureExport
     private const int SliceEvents = 10_000;
     private const int PageSize = 1_000;
     private const int MaxTracked = 100_000;
-    private const long HourMs = 3_600_000;
 
     private readonly IEventStore _store;
-    private readonly AnalyticsProjection _projection;
 
-    public FeatureExport(IEventStore store, AnalyticsProjection projection)
-    {
-        _store = store;
-        _projection = projection;
-    }
+    public FeatureExport(IEventStore store) => _store = store;
 
     /// <summary>The rows of the events of <paramref name="serviceName"/> (all when null) in [<paramref name="from"/> (the earliest held when null), <paramref name="to"/>], oldest first.</summary>
     public IEnumerable<object?[]> Rows(string? serviceName, long? from, long to, CancellationToken cancellationToken)
@@ -44,12 +39,19 @@ internal sealed class FeatureExport
         var state = new ExportState();
         var filter = new EventFilter { ServiceName = serviceName };
         var start = from ?? _store.Query(filter, null, to, 1, null).EarliestTimestamp ?? to;
-        foreach (var slice in Slices(filter, start, to))
+
+        // The hour before the first row is read as well, for the history columns of the first rows; its events get no row.
+        foreach (var slice in Slices(filter, start - ServiceHour.HourMs, to))
         {
             cancellationToken.ThrowIfCancellationRequested();
             foreach (var record in slice)
             {
-                yield return Row(record, state);
+                if (record.Timestamp >= start)
+                {
+                    yield return Row(record, state);
+                }
+
+                state.Observe(record);
             }
         }
     }
@@ -90,51 +92,39 @@ internal sealed class FeatureExport
         }
     }
 
-    private object?[] Row(EventRecord e, ExportState state)
+    // Every history column is read before the event itself is observed: a row knows only what happened before it.
+    private static object?[] Row(EventRecord e, ExportState state)
     {
         var time = DateTimeOffset.FromUnixTimeMilliseconds(e.Timestamp);
         var service = e.ServiceName ?? RollupSet.UnknownService;
-        var hour = state.ServiceHour(_projection, service, e.Timestamp);
-        var nameCount = hour?.Names.GetValueOrDefault(e.Name)?.Count ?? 0;
-        var errorRate = hour is { Count: > 0 } ? Math.Round(100.0 * hour.Errors / hour.Count, 2) : (double?)null;
-
-        double? sessionMinutes = null, sinceLast = null;
-        long? eventsInSession = null;
-        if (e.SessionId is { } session)
-        {
-            var seen = state.Sessions.Touch(session, e.Timestamp);
-            sessionMinutes = Math.Round((e.Timestamp - seen.First) / 60_000.0, 3);
-            eventsInSession = seen.Count;
-            sinceLast = seen.Count > 1 ? (e.Timestamp - seen.Previous) / 1000.0 : null;
-        }
-
-        double? tenure = null;
-        if (e.UserId is { } user)
-        {
-            var seen = state.Users.Touch(user, e.Timestamp);
-            tenure = Math.Round((e.Timestamp - seen.First) / 86_400_000.0, 3);
-            sinceLast ??= seen.Count > 1 ? (e.Timestamp - seen.Previous) / 1000.0 : null;
-        }
-
-        long? chainLength = e.CorrelationId is { } chain ? state.Chains.Touch(chain, e.Timestamp).Count : null;
+        var hour = state.ServiceHour(service, e.Timestamp);
+        var errorRate = hour.Count > 0 ? Math.Round(100.0 * hour.Errors / hour.Count, 2) : (double?)null;
+        var session = e.SessionId is { } sessionId ? state.Sessions.Get(sessionId) : null;
+        var user = e.UserId is { } userId ? state.Users.Get(userId) : null;
+        var last = session?.Last ?? user?.Last;
         return
         [
             EventIds.Format(e.Sequence), time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
             time.Hour, (int)time.DayOfWeek, time.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday,
             time.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && time.Hour is >= 9 and < 17,
-            e.UserId, e.SessionId, sessionMinutes, eventsInSession, tenure,
-            service, hour?.AverageResponseTime is { } avg ? Math.Round(avg, 2) : null, errorRate, hour?.Count ?? 0,
-            e.Name, nameCount, chainLength, sinceLast,
+            e.UserId, e.SessionId,
+            e.SessionId is null ? null : Math.Round((e.Timestamp - (session?.First ?? e.Timestamp)) / 60_000.0, 3),
+            e.SessionId is null ? null : session?.Count ?? 0,
+            e.UserId is null ? null : Math.Round((e.Timestamp - (user?.First ?? e.Timestamp)) / 86_400_000.0, 3),
+            service, hour.AverageResponseTime is { } avg ? Math.Round(avg, 2) : null, errorRate, hour.Count,
+            e.Name, hour.Names.GetValueOrDefault(e.Name),
+            e.CorrelationId is { } chain ? state.Chains.Get(chain)?.Count ?? 0 : null,
+            last is { } previous ? (e.Timestamp - previous) / 1000.0 : null,
             e.ResponseTimeMs, e.StatusCode, e.IsError,
-            e.ResponseTimeMs is { } ms ? hour?.ResponseTimes.Rank(ms) : null,
-            hour?.Errors ?? 0, errorRate is { } rate ? Math.Round(100 - rate, 2) : null,
+            e.ResponseTimeMs is { } ms ? hour.ResponseTimes.Rank(ms) : null,
+            hour.Errors, errorRate is { } rate ? Math.Round(100 - rate, 2) : null,
         ];
     }
 
-    /// <summary>What the export remembers while it runs: bounded, so memory stays flat.</summary>
+    /// <summary>What the export remembers of the events before the current row: bounded, so memory stays flat.</summary>
     private sealed class ExportState
     {
-        private readonly Dictionary<(string Service, long Minute), ServiceRollup?> _hours = [];
+        private readonly Dictionary<string, ServiceHour> _services = new(StringComparer.Ordinal);
 
         public Seen Sessions { get; } = new();
 
@@ -142,51 +132,64 @@ internal sealed class FeatureExport
 
         public Seen Chains { get; } = new();
 
-        /// <summary>The service's rollup of the hour before <paramref name="timestamp"/> (to the minute), from the projection.</summary>
-        public ServiceRollup? ServiceHour(AnalyticsProjection projection, string service, long timestamp)
+        /// <summary>The service's events of the hour before <paramref name="timestamp"/>.</summary>
+        public ServiceHour ServiceHour(string service, long timestamp)
         {
-            var minute = timestamp - (timestamp % 60_000);
-            if (!_hours.TryGetValue((service, minute), out var rollup))
+            if (!_services.TryGetValue(service, out var hour))
             {
-                if (_hours.Count > 1_000)
-                {
-                    _hours.Clear();
-                }
-
-                rollup = projection.Summarize(minute - HourMs, minute, service).Services.GetValueOrDefault(service);
-                _hours[(service, minute)] = rollup;
+                hour = new ServiceHour();
+                _services.Add(service, hour);
             }
 
-            return rollup;
+            hour.MoveTo(timestamp);
+            return hour;
+        }
+
+        public void Observe(EventRecord e)
+        {
+            ServiceHour(e.ServiceName ?? RollupSet.UnknownService, e.Timestamp).Add(e);
+            if (e.SessionId is { } session)
+            {
+                Sessions.Touch(session, e.Timestamp);
+            }
+
+            if (e.UserId is { } user)
+            {
+                Users.Touch(user, e.Timestamp);
+            }
+
+            if (e.CorrelationId is { } chain)
+            {
+                Chains.Touch(chain, e.Timestamp);
+            }
         }
     }
 
-    /// <summary>First time, previous time and count per key, for at most <see cref="MaxTracked"/> keys (the first seen forgotten first).</summary>
+    /// <summary>First time, last time and count per key, for at most <see cref="MaxTracked"/> keys (the first seen forgotten first).</summary>
     private sealed class Seen
     {
         private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
         private readonly Queue<string> _order = new();
 
-        public Entry Touch(string key, long timestamp)
+        public Entry? Get(string key) => _entries.TryGetValue(key, out var entry) ? entry : null;
+
+        public void Touch(string key, long timestamp)
         {
             if (_entries.TryGetValue(key, out var entry))
             {
-                entry = entry with { Previous = entry.Last, Last = timestamp, Count = entry.Count + 1 };
-            }
-            else
-            {
-                entry = new Entry(timestamp, timestamp, timestamp, 1);
-                _order.Enqueue(key);
-                if (_entries.Count >= MaxTracked && _order.TryDequeue(out var oldest))
-                {
-                    _entries.Remove(oldest);
-                }
+                _entries[key] = entry with { Last = timestamp, Count = entry.Count + 1 };
+                return;
             }
 
-            _entries[key] = entry;
-            return entry;
+            _order.Enqueue(key);
+            if (_entries.Count >= MaxTracked && _order.TryDequeue(out var oldest))
+            {
+                _entries.Remove(oldest);
+            }
+
+            _entries[key] = new Entry(timestamp, timestamp, 1);
         }
 
-        internal readonly record struct Entry(long First, long Previous, long Last, long Count);
+        internal readonly record struct Entry(long First, long Last, long Count);
     }
 }
