@@ -1,4 +1,5 @@
 using EventTracker.Contracts;
+using EventTracker.Server.Alerts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Streams;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ internal sealed class InsightEngine
 {
     private readonly AnalyticsProjection _projection;
     private readonly EventBroadcaster _broadcaster;
+    private readonly IInsightAlerts _alerts;
     private readonly TimeProvider _time;
     private readonly InsightOptions _options;
     private readonly AnomalyDetector _anomalies;
@@ -24,10 +26,11 @@ internal sealed class InsightEngine
     private readonly LinkedList<AIInsight> _history = new();
     private long _episodes;
 
-    public InsightEngine(AnalyticsProjection projection, EventBroadcaster broadcaster, TimeProvider time, IOptions<InsightOptions> options)
+    public InsightEngine(AnalyticsProjection projection, EventBroadcaster broadcaster, TimeProvider time, IOptions<InsightOptions> options, IInsightAlerts alerts)
     {
         _projection = projection;
         _broadcaster = broadcaster;
+        _alerts = alerts;
         _time = time;
         _options = options.Value;
         _anomalies = new AnomalyDetector(_options);
@@ -41,6 +44,7 @@ internal sealed class InsightEngine
         var nowMs = now.ToUnixTimeMilliseconds();
         var found = _anomalies.Detect(_projection, nowMs).Concat(_patterns.Detect(_projection, nowMs)).ToList();
         var raised = new List<AIInsight>();
+        var closed = new List<AIInsight>();
         lock (_gate)
         {
             var stillOpen = new HashSet<string>(StringComparer.Ordinal);
@@ -68,6 +72,7 @@ internal sealed class InsightEngine
             {
                 var (detection, entry) = _open[key];
                 entry.Value = ToInsight(detection, entry.Value.Id, entry.Value.DetectedAt, entry.Value.LastSeenAt, open: false);
+                closed.Add(entry.Value);
                 _open.Remove(key);
             }
         }
@@ -77,6 +82,7 @@ internal sealed class InsightEngine
             _broadcaster.PublishAbout(insight.ServiceName, Envelope.Serialize(StreamMessageTypes.Insight, insight, EventTrackerJsonContext.Default.AIInsight));
         }
 
+        _alerts.Publish(raised, closed);
         return now;
     }
 
