@@ -41,13 +41,14 @@ internal sealed partial class AlertSender : BackgroundService
         }
 
         var client = _clients.CreateClient(HttpClientName);
+        AlertDelivery? sending = null;
         try
         {
             while (await _dispatcher.Reader.WaitToReadAsync(stoppingToken))
             {
-                while (_dispatcher.Reader.TryRead(out var delivery))
+                while (_dispatcher.Reader.TryRead(out sending))
                 {
-                    await DeliverAsync(client, delivery, stoppingToken);
+                    await DeliverAsync(client, sending, stoppingToken);
                 }
 
                 _dispatcher.Drained();
@@ -55,7 +56,14 @@ internal sealed partial class AlertSender : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            if (_dispatcher.DropQueued() is > 0 and var dropped)
+            var dropped = _dispatcher.DropQueued();
+            if (sending is not null)
+            {
+                _metrics.Dropped(sending.Webhook); // cut off mid-attempt: neither delivered nor given up
+                dropped++;
+            }
+
+            if (dropped > 0)
             {
                 Log.DroppedAtShutdown(_logger, dropped);
             }
