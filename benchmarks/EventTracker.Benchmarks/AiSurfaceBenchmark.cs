@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using EventTracker.Contracts;
 using EventTracker.Server.Ai;
+using EventTracker.Server.Alerts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Insights;
 using EventTracker.Server.Storage;
@@ -33,7 +35,7 @@ internal static class AiSurfaceBenchmark
             await store.AppendBatchAsync($"fill-{i}", batch);
         }
 
-        var insights = new InsightEngine(projection, broadcaster, time, Options.Create(new InsightOptions()));
+        var insights = new InsightEngine(projection, broadcaster, time, Options.Create(new InsightOptions()), new NoAlerts());
         var timings = new List<double>();
         for (var i = 0; i < 200; i++)
         {
@@ -49,7 +51,7 @@ internal static class AiSurfaceBenchmark
         GC.Collect();
         var before = ProcessMemory.ResidentBytes();
         var peak = before;
-        var export = new FeatureExport(store, projection);
+        var export = new FeatureExport(store);
         var rows = 0L;
         var quarters = new List<long>();
         var started2 = Stopwatch.StartNew();
@@ -76,6 +78,14 @@ internal static class AiSurfaceBenchmark
 
                 yield return row;
             }
+        }
+    }
+
+    /// <summary>No webhooks: what the server does per evaluation when none are configured (nothing).</summary>
+    private sealed class NoAlerts : IInsightAlerts
+    {
+        public void Publish(IReadOnlyList<AIInsight> opened, IReadOnlyList<AIInsight> closed)
+        {
         }
     }
 }

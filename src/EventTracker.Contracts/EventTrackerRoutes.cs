@@ -54,6 +54,12 @@ public static class EventTrackerRoutes
     /// <summary>The MCP server (Streamable HTTP) for AI agents.</summary>
     public const string Mcp = "/mcp";
 
+    /// <summary>The alert webhooks and how their messages went: <c>GET</c> (admin).</summary>
+    public const string Alerts = "/api/alerts";
+
+    /// <summary>Sends an <c>alert.test</c> message to every webhook, or the one named by <c>name</c>: <c>POST</c> (admin).</summary>
+    public const string AlertsTest = "/api/alerts/test";
+
     /// <summary>The path of the track endpoint for one event name, escaped.</summary>
     /// <param name="eventName">The event name.</param>
     /// <returns>The relative path, such as <c>/api/events/track/user-login</c>.</returns>

@@ -1,5 +1,6 @@
 using EventTracker.Contracts;
 using EventTracker.Server.Access;
+using EventTracker.Server.Alerts;
 using EventTracker.Server.Ai;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Endpoints;
@@ -48,6 +49,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<EventQueryService>();
     builder.Services.AddSingleton<AnalysisPrompts>();
     builder.Services.AddSingleton<FeatureExport>();
+    builder.Services.AddAlerts();
     builder.Services.AddSingleton<InsightEngine>();
     builder.Services.AddHostedService<InsightMonitor>();
     builder.Services.AddSingleton<SuggestionEngine>();
@@ -98,6 +100,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.MapAnalyticsEndpoints();
     app.MapStreamEndpoints();
     app.MapAiEndpoints();
+    app.MapAlertEndpoints();
     app.MapEventTrackerMcp();
     app.MapOpenApi();
     app.MapHealthChecks(EventTrackerRoutes.Health);

@@ -28,6 +28,13 @@ internal static class Problems
     public static ProblemHttpResult Forbidden(string field, string message) =>
         Problem(StatusCodes.Status403Forbidden, "The API key does not allow this.", field, message);
 
+    public static ProblemHttpResult NotFound(string field, string message) =>
+        Problem(StatusCodes.Status404NotFound, "Not found.", field, message);
+
+    /// <summary>409: the request is fine, but the server's configuration or state does not allow it.</summary>
+    public static ProblemHttpResult Conflict(string field, string message) =>
+        Problem(StatusCodes.Status409Conflict, "The server is not set up for this.", field, message);
+
     /// <summary>429 with <c>Retry-After</c> (whole seconds): this sender or this server has had enough for now.</summary>
     public static ProblemHttpResult TooManyRequests(HttpResponse response, string field, string message, TimeSpan retryAfter)
     {

@@ -1,4 +1,5 @@
 using EventTracker.Contracts;
+using EventTracker.Server.Alerts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Streams;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ internal sealed class InsightEngine
 
     private readonly AnalyticsProjection _projection;
     private readonly EventBroadcaster _broadcaster;
+    private readonly IInsightAlerts _alerts;
     private readonly TimeProvider _time;
     private readonly InsightOptions _options;
     private readonly AnomalyDetector _anomalies;
@@ -31,10 +33,11 @@ internal sealed class InsightEngine
     private IReadOnlyList<BaselineStatus> _baselines = [];
     private long _episodes;
 
-    public InsightEngine(AnalyticsProjection projection, EventBroadcaster broadcaster, TimeProvider time, IOptions<InsightOptions> options)
+    public InsightEngine(AnalyticsProjection projection, EventBroadcaster broadcaster, TimeProvider time, IOptions<InsightOptions> options, IInsightAlerts alerts)
     {
         _projection = projection;
         _broadcaster = broadcaster;
+        _alerts = alerts;
         _time = time;
         _options = options.Value;
         _anomalies = new AnomalyDetector(_options, projection.BucketWidth);
@@ -42,13 +45,15 @@ internal sealed class InsightEngine
     }
 
     /// <summary>
-    /// Runs the detectors now, updating episodes and pushing new ones to the streams. One evaluation at a time, each
+    /// Runs the detectors now, updating episodes, pushing new ones to the streams and handing openings and closes to
+    /// the alerts. One evaluation at a time, each
     /// reading the clock inside: one that read the projection earlier never commits after one that read it later,
     /// which would close an episode the later one found and reopen it under a new id.
     /// </summary>
     public DateTimeOffset Evaluate()
     {
         var raised = new List<AIInsight>();
+        var closed = new List<AIInsight>();
         DateTimeOffset now;
         lock (_gate)
         {
@@ -83,13 +88,17 @@ internal sealed class InsightEngine
             {
                 var (detection, entry) = _open[key];
                 entry.Value = ToInsight(detection, entry.Value.Id, entry.Value.DetectedAt, entry.Value.LastSeenAt, open: false);
+                closed.Add(entry.Value);
                 _open.Remove(key);
             }
-        }
 
-        foreach (var insight in raised)
-        {
-            _broadcaster.PublishAbout(insight.ServiceName, Envelope.Serialize(StreamMessageTypes.Insight, insight, EventTrackerJsonContext.Default.AIInsight));
+            // Still in order: an episode's opening is published before a later evaluation can publish its close.
+            foreach (var insight in raised)
+            {
+                _broadcaster.PublishAbout(insight.ServiceName, Envelope.Serialize(StreamMessageTypes.Insight, insight, EventTrackerJsonContext.Default.AIInsight));
+            }
+
+            _alerts.Publish(raised, closed);
         }
 
         return now;

@@ -36,6 +36,8 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
         { "GET", "/api/events/stream", Scopes.Read },
         { "WS", "/api/events/ws", Scopes.Read },
         { "MCP", "/mcp", Scopes.Read },
+        { "GET", "/api/alerts", Scopes.Admin },
+        { "POST", "/api/alerts/test", Scopes.Admin },
         { "GET", "/api/monitor.js", "public" },
         { "GET", "/healthz", "public" },
         { "GET", "/", "public" },
@@ -55,6 +57,7 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
                 : HttpStatusCode.Forbidden;
 
             var actual = method == "WS" ? await WebSocketStatusAsync(path, key) : await StatusAsync(method, path, key);
+            actual = (int)actual is >= 200 and < 300 ? HttpStatusCode.OK : actual; // a test alert is 202 Accepted
 
             Assert.True(expected == actual, $"{method} {path} with {name} key: expected {(int)expected}, got {(int)actual}");
         }
@@ -284,6 +287,10 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
                 ["EventTracker:Auth:Keys:3:Key"] = PageKey,
                 ["EventTracker:Auth:Keys:3:Scopes:0"] = Scopes.Ingest,
                 ["EventTracker:Auth:Keys:3:AllowedOrigins:0"] = "https://shop.example",
+                // So that POST /api/alerts/test has a webhook to queue for: nothing listens there, one attempt fails.
+                ["EventTracker:Alerts:Webhooks:0:Name"] = "nowhere",
+                ["EventTracker:Alerts:Webhooks:0:Url"] = $"http://127.0.0.1:{Alerts.WebhookReceiver.ClosedPort()}/hook",
+                ["EventTracker:Alerts:MaxAttempts"] = "1",
             },
             kestrel: true);
 
