@@ -18,9 +18,15 @@ using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
 Console.WriteLine($"Watching {server} for insights and response-time anomalies (|z| > {Threshold}). Ctrl+C to stop.");
-foreach (var open in (await client.GetInsightsAsync(cancellationToken: stop.Token)).Insights.Where(i => i.Open))
+var current = await client.GetInsightsAsync(cancellationToken: stop.Token);
+foreach (var open in current.Insights.Where(i => i.Open))
 {
     Print("OPEN", open);
+}
+
+foreach (var warming in current.Baselines.Where(b => b.WarmingUp))
+{
+    Console.WriteLine($"{warming.ServiceName}: {warming.Description}");
 }
 
 await foreach (var message in client.StreamAsync(cancellationToken: stop.Token))
@@ -63,8 +69,10 @@ static void Print(string label, AIInsight insight)
     var evidence = insight.Evidence;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{label} {insight.Type} insight (priority {insight.Priority:0.00}, confidence {insight.Confidence:0.00}): {insight.Title}"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"    {evidence.Metric} = {evidence.Current} against {evidence.BaselineMean?.ToString(CultureInfo.InvariantCulture) ?? "-"} (z {evidence.ZScore?.ToString(CultureInfo.InvariantCulture) ?? "-"}, n = {evidence.SampleSize})"));
+    // Anomalies compare with a baseline; patterns (unfinished flows, funnels, sessions acting for many users) meet a threshold.
+    Console.WriteLine(evidence is { BaselineMean: { } centre, ZScore: { } z }
+        ? string.Create(CultureInfo.InvariantCulture, $"    {evidence.Metric} = {evidence.Current} against a baseline of {centre} (z {z}, n = {evidence.SampleSize})")
+        : string.Create(CultureInfo.InvariantCulture, $"    {evidence.Metric} = {evidence.Current}, threshold {evidence.Threshold} (n = {evidence.SampleSize})"));
     foreach (var recommendation in insight.Recommendations.Take(2))
     {
         Console.WriteLine("    - " + recommendation);
