@@ -22,7 +22,7 @@ internal sealed class QueryString
     public QueryString Add(string name, int? value) => Add(name, value?.ToString(CultureInfo.InvariantCulture));
 
     public QueryString Add(string name, DateTimeOffset? value) =>
-        Add(name, value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        Add(name, value is { } time ? UtcIsoDateTimeConverter.Format(time) : null);
 
     public QueryString Add(EventFilter? filter)
     {

@@ -18,6 +18,12 @@ public sealed class UtcIsoDateTimeConverter : JsonConverter<DateTimeOffset>
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        writer.WriteStringValue(Format(value));
     }
+
+    /// <summary>A time as the API writes it: ISO 8601 in UTC with milliseconds and a <c>Z</c> (<c>2025-08-27T10:30:45.123Z</c>).</summary>
+    /// <param name="value">The time.</param>
+    /// <returns>The time's text.</returns>
+    public static string Format(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

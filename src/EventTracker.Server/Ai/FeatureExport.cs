@@ -1,4 +1,3 @@
-using System.Globalization;
 using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Storage;
@@ -104,7 +103,7 @@ internal sealed class FeatureExport
         var last = session?.Last ?? user?.Last;
         return
         [
-            EventIds.Format(e.Sequence), time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            EventIds.Format(e.Sequence), UtcIsoDateTimeConverter.Format(time),
             time.Hour, (int)time.DayOfWeek, time.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday,
             time.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && time.Hour is >= 9 and < 17,
             e.UserId, e.SessionId,

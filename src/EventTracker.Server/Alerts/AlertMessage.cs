@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using EventTracker.Contracts;
 
@@ -21,10 +20,6 @@ internal static class AlertMessage
             writer.WriteEndObject();
         });
 
-    /// <summary>A time as every time the server writes: <c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
-    public static string Time(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
     private static byte[] Write(string type, DateTimeOffset timestamp, string text, Action<Utf8JsonWriter> data)
     {
         using var buffer = new MemoryStream();
@@ -32,7 +27,7 @@ internal static class AlertMessage
         {
             writer.WriteStartObject();
             writer.WriteString("type", type);
-            writer.WriteString("timestamp", Time(timestamp));
+            writer.WriteString("timestamp", UtcIsoDateTimeConverter.Format(timestamp));
             writer.WritePropertyName("data");
             data(writer);
             writer.WriteString("text", text);

@@ -152,8 +152,8 @@ internal static class EventValidation
     }
 
     private static string Format(long milliseconds) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(milliseconds, DateTimeOffset.MinValue.ToUnixTimeMilliseconds(), DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()))
-            .ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        UtcIsoDateTimeConverter.Format(DateTimeOffset.FromUnixTimeMilliseconds(
+            Math.Clamp(milliseconds, DateTimeOffset.MinValue.ToUnixTimeMilliseconds(), DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())));
 
     private static void ValidateText(string? value, string field, ValidationErrors errors)
     {
