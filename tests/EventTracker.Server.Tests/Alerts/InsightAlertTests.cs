@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using EventTracker.Contracts;
+using EventTracker.Server.Tests.Insights;
 using Microsoft.Extensions.Time.Testing;
 
 using static EventTracker.Server.Tests.Alerts.AlertSettings;
@@ -27,8 +28,8 @@ public sealed class InsightAlertTests : IAsyncLifetime
             Hook("unsigned", _receiver.Url("/unsigned")));
         var (client, traffic) = Drive(server);
         await traffic.SteadyHourAsync();
-        await traffic.MinuteAsync(("checkout", 1.0, 0.3), ("catalog", 1.0, 0.01));
-        await traffic.MinuteAsync(("checkout", 1.0, 0.3), ("catalog", 1.0, 0.01));
+        await traffic.MinuteAsync(("checkout", 1.0, 0.3, 1.0), ("catalog", 1.0, 0.01, 1.0));
+        await traffic.MinuteAsync(("checkout", 1.0, 0.3, 1.0), ("catalog", 1.0, 0.01, 1.0));
 
         var insight = Assert.Single((await traffic.InsightsAsync()).Insights);
         var whsec = Assert.Single(await _receiver.WaitForDeliveredAsync("/whsec", 1));
@@ -63,25 +64,25 @@ public sealed class InsightAlertTests : IAsyncLifetime
         await using var server = Server(Hook("ops", _receiver.Url("/ops")));
         var (client, traffic) = Drive(server);
         await traffic.SteadyHourAsync();
-        await traffic.MinuteAsync(("checkout", 1.0, 0.3), ("catalog", 1.0, 0.01));
-        await traffic.MinuteAsync(("checkout", 1.0, 0.3), ("catalog", 1.0, 0.01));
+        await traffic.MinuteAsync(("checkout", 1.0, 0.3, 1.0), ("catalog", 1.0, 0.01, 1.0));
+        await traffic.MinuteAsync(("checkout", 1.0, 0.3, 1.0), ("catalog", 1.0, 0.01, 1.0));
         var first = Assert.Single((await traffic.InsightsAsync()).Insights);
         await _receiver.WaitForDeliveredAsync("/ops", 1);
         for (var minute = 0; minute < 3; minute++)
         {
-            await traffic.MinuteAsync(("checkout", 1.0, 0.3), ("catalog", 1.0, 0.01));
+            await traffic.MinuteAsync(("checkout", 1.0, 0.3, 1.0), ("catalog", 1.0, 0.01, 1.0));
             Assert.True(Assert.Single((await traffic.InsightsAsync()).Insights).Open);
         }
 
         for (var minute = 0; minute < 6; minute++)
         {
-            await traffic.MinuteAsync(("checkout", 1.0, 0.01), ("catalog", 1.0, 0.01));
+            await traffic.MinuteAsync(("checkout", 1.0, 0.01, 1.0), ("catalog", 1.0, 0.01, 1.0));
             await traffic.InsightsAsync();
         }
 
         var over = Assert.Single((await traffic.InsightsAsync()).Insights);
         Assert.False(over.Open);
-        await traffic.MinuteAsync(("checkout", 1.0, 0.01), ("catalog", 1.0, 0.01));
+        await traffic.MinuteAsync(("checkout", 1.0, 0.01, 1.0), ("catalog", 1.0, 0.01, 1.0));
         await traffic.InsightsAsync();
 
         // Messages go out in order, so once a test message sent now arrives, anything queued before it has arrived too.
@@ -107,7 +108,7 @@ public sealed class InsightAlertTests : IAsyncLifetime
         await traffic.SteadyHourAsync();
         for (var minute = 0; minute < 5; minute++)
         {
-            await traffic.MinuteAsync(("checkout", 4.0, 0.01), ("catalog", 1.0, 0.01));
+            await traffic.MinuteAsync(("checkout", 4.0, 0.01, 1.0), ("catalog", 1.0, 0.01, 1.0));
         }
 
         var insight = Assert.Single((await traffic.InsightsAsync()).Insights);
@@ -130,9 +131,9 @@ public sealed class InsightAlertTests : IAsyncLifetime
     private static TestServerFactory Server(params AlertSettings.Webhook[] webhooks) =>
         new(With(webhooks), new FakeTimeProvider(Start));
 
-    private static (HttpClient Client, InsightTraffic Traffic) Drive(TestServerFactory server)
+    private static (HttpClient Client, SimulatedTraffic Traffic) Drive(TestServerFactory server)
     {
         var client = server.CreateClient();
-        return (client, new InsightTraffic(client, server.Time!));
+        return (client, new SimulatedTraffic(client, server.Time!));
     }
 }

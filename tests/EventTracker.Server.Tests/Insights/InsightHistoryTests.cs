@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using EventTracker.Contracts;
 using EventTracker.Server.Insights;
 using Microsoft.Extensions.DependencyInjection;
@@ -134,6 +133,5 @@ public sealed class InsightHistoryTests : IDisposable
         Assert.True(episode.Open);
     }
 
-    private async Task<InsightsResponse> InsightsAsync(string query = "") =>
-        (await _client.GetFromJsonAsync(EventTrackerRoutes.Insights + query, EventTrackerJsonContext.Default.InsightsResponse))!;
+    private Task<InsightsResponse> InsightsAsync(string query = "") => _traffic.InsightsAsync(query);
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using EventTracker.Contracts;
 using Microsoft.Extensions.Time.Testing;
@@ -198,16 +197,9 @@ public sealed class InsightTests : IDisposable
         Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private async Task SteadyHourAsync()
-    {
-        for (var minute = 0; minute < 60; minute++)
-        {
-            await MinuteAsync(("checkout", 1.0, 0.01, 1.0), ("catalog", 1.0, 0.01, 1.0));
-        }
-    }
+    private Task SteadyHourAsync() => _traffic.SteadyHourAsync();
 
     private Task MinuteAsync(params (string Service, double Slower, double Errors, double Volume)[] services) => _traffic.MinuteAsync(services);
 
-    private async Task<InsightsResponse> InsightsAsync(string query = "") =>
-        (await _client.GetFromJsonAsync(EventTrackerRoutes.Insights + query, EventTrackerJsonContext.Default.InsightsResponse))!;
+    private Task<InsightsResponse> InsightsAsync(string query = "") => _traffic.InsightsAsync(query);
 }

@@ -1,8 +1,13 @@
+using System.Net.Http.Json;
+using EventTracker.Contracts;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EventTracker.Server.Tests.Insights;
 
-/// <summary>Noisy minutes of API traffic on a fake clock, per service: response times, error share and volume as factors of a steady normal.</summary>
+/// <summary>
+/// Noisy minutes of API traffic on a fake clock, per service: response times, error share and volume as factors of a
+/// steady normal; and the insights the server finds in it. Shared by the insight and alert tests.
+/// </summary>
 internal sealed class SimulatedTraffic
 {
     private readonly HttpClient _client;
@@ -38,4 +43,17 @@ internal sealed class SimulatedTraffic
 
         _time.Advance(TimeSpan.FromMinutes(1));
     }
+
+    /// <summary>An hour of steady checkout and catalog traffic (1 % errors).</summary>
+    public async Task SteadyHourAsync()
+    {
+        for (var minute = 0; minute < 60; minute++)
+        {
+            await MinuteAsync(("checkout", 1.0, 0.01, 1.0), ("catalog", 1.0, 0.01, 1.0));
+        }
+    }
+
+    /// <summary><c>GET /api/events/insights</c>, which evaluates first.</summary>
+    public async Task<InsightsResponse> InsightsAsync(string query = "") =>
+        (await _client.GetFromJsonAsync(EventTrackerRoutes.Insights + query, EventTrackerJsonContext.Default.InsightsResponse))!;
 }
