@@ -45,12 +45,13 @@ internal sealed class FeatureExport
             cancellationToken.ThrowIfCancellationRequested();
             foreach (var record in slice)
             {
+                var hour = state.ServiceHour(record.ServiceName ?? RollupSet.UnknownService, record.Timestamp);
                 if (record.Timestamp >= start)
                 {
-                    yield return Row(record, state);
+                    yield return Row(record, hour, state);
                 }
 
-                state.Observe(record);
+                state.Observe(record, hour);
             }
         }
     }
@@ -92,11 +93,9 @@ internal sealed class FeatureExport
     }
 
     // Every history column is read before the event itself is observed: a row knows only what happened before it.
-    private static object?[] Row(EventRecord e, ExportState state)
+    private static object?[] Row(EventRecord e, ServiceHour hour, ExportState state)
     {
         var time = DateTimeOffset.FromUnixTimeMilliseconds(e.Timestamp);
-        var service = e.ServiceName ?? RollupSet.UnknownService;
-        var hour = state.ServiceHour(service, e.Timestamp);
         var errorRate = hour.Count > 0 ? Math.Round(100.0 * hour.Errors / hour.Count, 2) : (double?)null;
         var session = e.SessionId is { } sessionId ? state.Sessions.Get(sessionId) : null;
         var user = e.UserId is { } userId ? state.Users.Get(userId) : null;
@@ -110,7 +109,7 @@ internal sealed class FeatureExport
             e.SessionId is null ? null : Math.Round((e.Timestamp - (session?.First ?? e.Timestamp)) / 60_000.0, 3),
             e.SessionId is null ? null : session?.Count ?? 0,
             e.UserId is null ? null : Math.Round((e.Timestamp - (user?.First ?? e.Timestamp)) / 86_400_000.0, 3),
-            service, hour.AverageResponseTime is { } avg ? Math.Round(avg, 2) : null, errorRate, hour.Count,
+            e.ServiceName ?? RollupSet.UnknownService, hour.AverageResponseTime is { } avg ? Math.Round(avg, 2) : null, errorRate, hour.Count,
             e.Name, hour.Names.GetValueOrDefault(e.Name),
             e.CorrelationId is { } chain ? state.Chains.Get(chain)?.Count ?? 0 : null,
             last is { } previous ? (e.Timestamp - previous) / 1000.0 : null,
@@ -144,9 +143,10 @@ internal sealed class FeatureExport
             return hour;
         }
 
-        public void Observe(EventRecord e)
+        /// <summary>Remembers <paramref name="e"/>, once its row (if it has one) is written; <paramref name="hour"/> is its service's.</summary>
+        public void Observe(EventRecord e, ServiceHour hour)
         {
-            ServiceHour(e.ServiceName ?? RollupSet.UnknownService, e.Timestamp).Add(e);
+            hour.Add(e);
             if (e.SessionId is { } session)
             {
                 Sessions.Touch(session, e.Timestamp);
