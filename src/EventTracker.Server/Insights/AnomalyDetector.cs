@@ -25,12 +25,12 @@ internal sealed class AnomalyDetector
 
     /// <param name="projection">The analytics to read.</param>
     /// <param name="now">The time of the evaluation.</param>
-    /// <param name="openPlans">The plans of the open anomaly episodes, by detection key.</param>
+    /// <param name="open">What the open anomaly episodes were last found as, by detection key: each is judged by its own plan.</param>
     /// <param name="baselines">Receives each service's baseline status.</param>
-    public IEnumerable<Detection> Detect(AnalyticsProjection projection, long now, IReadOnlyDictionary<string, BaselinePlan> openPlans, List<BaselineStatus> baselines)
+    public IEnumerable<Detection> Detect(AnalyticsProjection projection, long now, IReadOnlyDictionary<string, Detection> open, List<BaselineStatus> baselines)
     {
         var history = RollupHistory.Read(projection, _planner.SpanStart(now), now);
-        var services = history.Services.Concat(openPlans.Keys.Select(ServiceOf)).Distinct(StringComparer.Ordinal).ToList();
+        var services = history.Services.Concat(open.Values.Select(d => d.ServiceName!)).Distinct(StringComparer.Ordinal).ToList();
         var found = new List<Detection>();
         foreach (var service in services)
         {
@@ -39,7 +39,7 @@ internal sealed class AnomalyDetector
             var contexts = new Dictionary<BaselinePlan, Context>();
             Context For(string key, string? alternativeKey = null)
             {
-                var chosen = openPlans.TryGetValue(key, out var open) || (alternativeKey is not null && openPlans.TryGetValue(alternativeKey, out open)) ? open : plan;
+                var chosen = open.TryGetValue(key, out var episode) || (alternativeKey is not null && open.TryGetValue(alternativeKey, out episode)) ? episode.Plan!.Value : plan;
                 if (!contexts.TryGetValue(chosen, out var context))
                 {
                     context = Build(projection, history, service, chosen, now);
@@ -68,8 +68,6 @@ internal sealed class AnomalyDetector
     private static string TrafficKey(string direction, string service) => $"traffic/{direction}/{service}";
 
     private static string SecurityKey(string service) => $"security/failedLogins/{service}";
-
-    private static string ServiceOf(string key) => key.Split('/', 3)[2];
 
     private Context Build(AnalyticsProjection projection, RollupHistory history, string service, BaselinePlan plan, long now)
     {

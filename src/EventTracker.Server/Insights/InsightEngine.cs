@@ -59,9 +59,9 @@ internal sealed class InsightEngine
         {
             now = _time.GetUtcNow();
             var nowMs = now.ToUnixTimeMilliseconds();
-            var openPlans = _open.Where(e => e.Value.Detection.Plan is not null).ToDictionary(e => e.Key, e => e.Value.Detection.Plan!.Value, StringComparer.Ordinal);
+            var openAnomalies = _open.Where(e => e.Value.Detection.Plan is not null).ToDictionary(e => e.Key, e => e.Value.Detection, StringComparer.Ordinal);
             var baselines = new List<BaselineStatus>();
-            var found = _anomalies.Detect(_projection, nowMs, openPlans, baselines).Concat(_patterns.Detect(_projection, nowMs)).ToList();
+            var found = _anomalies.Detect(_projection, nowMs, openAnomalies, baselines).Concat(_patterns.Detect(_projection, nowMs)).ToList();
             _baselines = baselines;
             var stillOpen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var detection in found)
