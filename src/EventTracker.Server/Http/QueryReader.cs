@@ -70,13 +70,13 @@ internal sealed class QueryReader
             return defaultValue;
         }
 
-        if (number < 0)
+        if (PageLimit.Read(number, min, max) is { } limit)
         {
-            Errors.Add(name, "Must not be negative.");
-            return defaultValue;
+            return limit;
         }
 
-        return (int)Math.Clamp(number, min, max);
+        Errors.Add(name, PageLimit.Negative);
+        return defaultValue;
     }
 
     /// <summary>A time: ISO 8601, epoch milliseconds, or a relative span such as <c>24h</c>.</summary>

@@ -58,7 +58,7 @@ internal static class ToolArguments
 
     /// <summary>A page size, read as the REST API reads one: negative is an error, anything else is brought into 1 … <paramref name="max"/>.</summary>
     public static int Limit(int value, string name, int max) =>
-        value < 0 ? throw new McpException($"Argument '{name}': must not be negative.") : Math.Clamp(value, 1, max);
+        PageLimit.Read(value, 1, max) ?? throw new McpException($"Argument '{name}': {PageLimit.Negative}");
 
     /// <summary>A required identifier such as a service name or a correlation id.</summary>
     public static string Identifier(string? value, string name)
