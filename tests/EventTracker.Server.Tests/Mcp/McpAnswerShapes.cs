@@ -35,11 +35,28 @@ internal static class McpAnswerShapes
     /// <summary>Three steady services for 15 minutes, then checkout eight times slower failing 30 % for 5 minutes; two chains; a new gateway service.</summary>
     public static async Task SeedAsync(HttpClient http, FakeTimeProvider time)
     {
+        await CheckoutDegradesAsync(http, time, steadyMinutes: 15, degradedMinutes: 5);
+
+        await http.TrackAsync("api-request-start", """{"serviceName":"gateway","correlationId":"req-failing"}""");
+        time.Advance(TimeSpan.FromMilliseconds(40));
+        await http.TrackAsync("payment-authorize", """{"serviceName":"payments","correlationId":"req-failing","statusCode":502,"responseTimeMs":35}""");
+        await http.TrackAsync("api-error", """{"serviceName":"gateway","correlationId":"req-failing","statusCode":502}""");
+        await http.TrackAsync("api-request-start", """{"serviceName":"gateway","correlationId":"req-fine"}""");
+        time.Advance(TimeSpan.FromMilliseconds(25));
+        await http.TrackAsync("api-request-success", """{"serviceName":"gateway","correlationId":"req-fine","statusCode":200,"responseTimeMs":25}""");
+    }
+
+    /// <summary>
+    /// Checkout, catalog and search steady for <paramref name="steadyMinutes"/> (20 events a minute each, about 80 ms),
+    /// then checkout eight times slower and failing 30 % of the time for <paramref name="degradedMinutes"/>.
+    /// </summary>
+    public static async Task CheckoutDegradesAsync(HttpClient http, FakeTimeProvider time, int steadyMinutes, int degradedMinutes)
+    {
         string[] services = ["checkout", "catalog", "search"];
         var random = new Random(4);
-        for (var minute = 0; minute < 20; minute++)
+        for (var minute = 0; minute < steadyMinutes + degradedMinutes; minute++)
         {
-            var degraded = minute >= 15;
+            var degraded = minute >= steadyMinutes;
             var events = services.SelectMany(service => Enumerable.Range(0, 20).Select(i =>
             {
                 var slow = degraded && service == "checkout";
@@ -50,13 +67,5 @@ internal static class McpAnswerShapes
             await http.TrackBatchAsync($$"""{"events":[{{string.Join(",", events)}}]}""");
             time.Advance(TimeSpan.FromMinutes(1));
         }
-
-        await http.TrackAsync("api-request-start", """{"serviceName":"gateway","correlationId":"req-failing"}""");
-        time.Advance(TimeSpan.FromMilliseconds(40));
-        await http.TrackAsync("payment-authorize", """{"serviceName":"payments","correlationId":"req-failing","statusCode":502,"responseTimeMs":35}""");
-        await http.TrackAsync("api-error", """{"serviceName":"gateway","correlationId":"req-failing","statusCode":502}""");
-        await http.TrackAsync("api-request-start", """{"serviceName":"gateway","correlationId":"req-fine"}""");
-        time.Advance(TimeSpan.FromMilliseconds(25));
-        await http.TrackAsync("api-request-success", """{"serviceName":"gateway","correlationId":"req-fine","statusCode":200,"responseTimeMs":25}""");
     }
 }

@@ -71,22 +71,8 @@ public sealed class McpTests : IAsyncLifetime
     [Fact]
     public async Task Service_health_names_the_degraded_service_with_its_numbers_and_nothing_about_the_healthy_ones()
     {
-        string[] services = ["checkout", "catalog", "search"];
-        var random = new Random(4);
-        for (var minute = 0; minute < 65; minute++)
-        {
-            // Three steady services for an hour; then checkout is eight times slower and fails 30 % of the time.
-            var degraded = minute >= 60;
-            var events = services.SelectMany(service => Enumerable.Range(0, 20).Select(i =>
-            {
-                var slow = degraded && service == "checkout";
-                var ms = (slow ? 8 : 1) * (80 + random.Next(-15, 16));
-                var status = slow && i % 10 < 3 ? 503 : 200;
-                return $$$"""{"eventName":"api-request","payload":{"serviceName":"{{{service}}}","responseTimeMs":{{{ms}}},"statusCode":{{{status}}}}}""";
-            }));
-            await _http.TrackBatchAsync($$"""{"events":[{{string.Join(",", events)}}]}""");
-            Time.Advance(TimeSpan.FromMinutes(1));
-        }
+        // Three steady services for an hour; then checkout is eight times slower and fails 30 % of the time.
+        await McpAnswerShapes.CheckoutDegradesAsync(_http, Time, steadyMinutes: 60, degradedMinutes: 5);
 
         var checkout = await CallAsync("get_service_health", new() { ["serviceName"] = "checkout", ["window"] = "5m" });
         var catalog = await CallAsync("get_service_health", new() { ["serviceName"] = "catalog", ["window"] = "5m" });
