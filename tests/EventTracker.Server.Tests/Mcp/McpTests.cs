@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -18,11 +17,7 @@ public sealed class McpTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _http = _factory.CreateClient();
-        var transport = new HttpClientTransport(
-            new HttpClientTransportOptions { Endpoint = new Uri(_http.BaseAddress!, "/mcp"), TransportMode = HttpTransportMode.StreamableHttp },
-            _http,
-            NullLoggerFactory.Instance);
-        _mcp = await McpClient.CreateAsync(transport);
+        _mcp = await McpConnection.ConnectAsync(_http);
     }
 
     public async Task DisposeAsync()

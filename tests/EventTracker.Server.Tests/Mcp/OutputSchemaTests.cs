@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Json.Schema;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ModelContextProtocol.Client;
 
@@ -16,11 +15,7 @@ public sealed class OutputSchemaTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _http = _factory.CreateClient();
-        var transport = new HttpClientTransport(
-            new HttpClientTransportOptions { Endpoint = new Uri(_http.BaseAddress!, "/mcp"), TransportMode = HttpTransportMode.StreamableHttp },
-            _http,
-            NullLoggerFactory.Instance);
-        _mcp = await McpClient.CreateAsync(transport);
+        _mcp = await McpConnection.ConnectAsync(_http);
         await McpAnswerShapes.SeedAsync(_http, _factory.Time!);
     }
 
