@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Diagnostics;
 using EventTracker.Contracts;
 using EventTracker.Server.Ai;
@@ -23,8 +24,8 @@ internal static class AiSurfaceBenchmark
         var time = TimeProvider.System;
         var storeOptions = Options.Create(new EventStoreOptions { Capacity = count, DataDirectory = string.Empty });
         using var store = new InMemoryEventStore(storeOptions, time);
-        using var projection = new AnalyticsProjection(store, storeOptions, Options.Create(new SuggestionOptions()));
-        using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()));
+        using var projection = new AnalyticsProjection(store, storeOptions, Options.Create(new SuggestionOptions()), TimeProvider.System, NullLogger<AnalyticsProjection>.Instance);
+        using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()), TimeProvider.System, NullLogger<EventBroadcaster>.Instance);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var spacing = TimeSpan.FromHours(24).TotalMilliseconds / count;
         for (var i = 0; i < count; i += 1000)
@@ -32,7 +33,7 @@ internal static class AiSurfaceBenchmark
             var batch = Enumerable.Range(i, Math.Min(1000, count - i))
                 .Select(j => SeedLikeEvents.Create(j) with { OccurredAt = now - (long)((count - j) * spacing) })
                 .ToList();
-            await store.AppendBatchAsync($"fill-{i}", batch);
+            await store.AppendBatchAsync($"fill-{i}", batch, CancellationToken.None);
         }
 
         var insights = new InsightEngine(projection, broadcaster, time, Options.Create(new InsightOptions()), new NoAlerts());
@@ -40,7 +41,7 @@ internal static class AiSurfaceBenchmark
         for (var i = 0; i < 200; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            insights.Query(null, null, null, null, 20);
+            await insights.QueryAsync(null, null, null, null, 20, CancellationToken.None);
             timings.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
@@ -55,15 +56,15 @@ internal static class AiSurfaceBenchmark
         var rows = 0L;
         var quarters = new List<long>();
         var started2 = Stopwatch.StartNew();
-        await FeatureWriter.WriteNdjsonAsync(Stream.Null, Counted(export.Rows(null, null, now, CancellationToken.None)), CancellationToken.None);
+        await FeatureWriter.WriteNdjsonAsync(Stream.Null, Counted(export.RowsAsync(null, null, now, CancellationToken.None)), CancellationToken.None);
         started2.Stop();
         Console.WriteLine($"feature export:              {rows:N0} rows in {started2.Elapsed.TotalSeconds:0.0} s ({rows / started2.Elapsed.TotalSeconds:N0} rows/s)");
         Console.WriteLine($"RSS before / peak during:    {before / 1048576.0:N0} MiB / {peak / 1048576.0:N0} MiB (+{(peak - before) / 1048576.0:N0} MiB)");
         Console.WriteLine($"managed heap during export:  {string.Join(" / ", quarters.Select(q => $"{q / 1048576.0:N0}"))} MiB after each quarter of the rows (after a full collection)");
 
-        IEnumerable<object?[]> Counted(IEnumerable<object?[]> source)
+        async IAsyncEnumerable<object?[]> Counted(IAsyncEnumerable<object?[]> source)
         {
-            foreach (var row in source)
+            await foreach (var row in source)
             {
                 if (++rows % 50_000 == 0)
                 {

@@ -70,7 +70,7 @@ internal static class DurabilityBenchmark
                 for (var start = 0; start < count; start += 1000)
                 {
                     var batch = Enumerable.Range(start, Math.Min(1000, count - start)).Select(i => Encoded(codec, i)).ToList();
-                    await store.AppendBatchAsync("b" + start, batch);
+                    await store.AppendBatchAsync("b" + start, batch, CancellationToken.None);
                 }
             }
 
@@ -101,8 +101,8 @@ internal static class DurabilityBenchmark
         var options = Options.Create(new EventStoreOptions { Capacity = capacity, DataDirectory = directory });
         var clock = Stopwatch.StartNew();
         using var store = new DurableEventStore(options, TimeProvider.System, NullLogger<DurableEventStore>.Instance);
-        using var projection = new AnalyticsProjection(store, options, Options.Create(new SuggestionOptions()));
-        using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()));
+        using var projection = new AnalyticsProjection(store, options, Options.Create(new SuggestionOptions()), TimeProvider.System, NullLogger<AnalyticsProjection>.Instance);
+        using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()), TimeProvider.System, NullLogger<EventBroadcaster>.Instance);
         var ready = clock.Elapsed;
         var held = ProcessMemory.ResidentBytes();
         Console.WriteLine($"restart over {capacity:N0} events:   ready in {ready.TotalSeconds:N2} s ({store.Count:N0} held, {projection.Summarize(null, null).Count:N0} in analytics)");

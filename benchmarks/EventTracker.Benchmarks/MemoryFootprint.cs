@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Diagnostics;
 using System.Text;
 using EventTracker.Contracts;
@@ -20,11 +21,12 @@ internal static class MemoryFootprint
     {
         var baseline = ProcessMemory.ResidentBytes();
         using var store = new InMemoryEventStore(Options.Create(new EventStoreOptions { Capacity = count }), TimeProvider.System);
-        using var projection = new AnalyticsProjection(store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()));
-        using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()));
+        using var projection = new AnalyticsProjection(store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()), TimeProvider.System, NullLogger<AnalyticsProjection>.Instance);
+        using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()), TimeProvider.System, NullLogger<EventBroadcaster>.Instance);
         var ingestor = new EventIngestor(
             store,
             new SuggestionEngine(store, projection, TimeProvider.System, Options.Create(new SuggestionOptions())),
+            projection,
             new PayloadCodec(),
             TimeProvider.System,
             Options.Create(new IngestionOptions()),
@@ -35,7 +37,7 @@ internal static class MemoryFootprint
             var newEvent = SeedLikeEvents.Create(i);
             var errors = new EventTracker.Server.Validation.ValidationErrors();
             var payload = EventRequestParser.ParsePayload(newEvent.PayloadJson, EventTimeWindow.Unbounded, errors)!;
-            ingestor.TrackAsync(newEvent.Name, payload, new TrackHeaders(newEvent.UserId, null, null, null)).GetAwaiter().GetResult();
+            ingestor.TrackAsync(newEvent.Name, payload, new TrackHeaders(newEvent.UserId, null, null, null), CancellationToken.None).GetAwaiter().GetResult();
         }
 
         stopwatch.Stop();

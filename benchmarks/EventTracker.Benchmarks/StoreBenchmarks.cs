@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using BenchmarkDotNet.Attributes;
 using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
@@ -27,10 +28,10 @@ public class StoreBenchmarks
         _store = new InMemoryEventStore(Options.Create(new EventStoreOptions { Capacity = Held }), TimeProvider.System);
         for (var i = 0; i < Held; i++)
         {
-            _store.AppendAsync(SeedLikeEvents.Create(i)).AsTask().GetAwaiter().GetResult();
+            _store.AppendAsync(SeedLikeEvents.Create(i), CancellationToken.None).AsTask().GetAwaiter().GetResult();
         }
 
-        _projection = new AnalyticsProjection(_store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()));
+        _projection = new AnalyticsProjection(_store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()), TimeProvider.System, NullLogger<AnalyticsProjection>.Instance);
         _analytics = new ServiceAnalytics(_projection, _store);
         _incoming = Enumerable.Range(Held, 4096).Select(SeedLikeEvents.Create).ToArray();
     }
@@ -43,26 +44,26 @@ public class StoreBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public int Unfiltered_page_of_100() => _store.Query(new EventFilter(), null, null, 100, null).Events.Count;
+    public async Task<int> Unfiltered_page_of_100() => (await _store.QueryAsync(new EventFilter(), null, null, 100, null, CancellationToken.None)).Events.Count;
 
     [Benchmark]
-    public async Task<long> Append_at_capacity() => (await _store.AppendAsync(_incoming[_next++ & 4095])).Record.Sequence;
+    public async Task<long> Append_at_capacity() => (await _store.AppendAsync(_incoming[_next++ & 4095], CancellationToken.None)).Record.Sequence;
 
     [Benchmark]
-    public int By_service_page_of_100() => _store.Query(new EventFilter { ServiceName = "payment-service" }, null, null, 100, null).Events.Count;
+    public async Task<int> By_service_page_of_100() => (await _store.QueryAsync(new EventFilter { ServiceName = "payment-service" }, null, null, 100, null, CancellationToken.None)).Events.Count;
 
     [Benchmark]
-    public int By_user_all_matches_counted() => _store.Query(new EventFilter { UserId = "user-4242" }, null, null, 100, null).Events.Count;
+    public async Task<int> By_user_all_matches_counted() => (await _store.QueryAsync(new EventFilter { UserId = "user-4242" }, null, null, 100, null, CancellationToken.None)).Events.Count;
 
     [Benchmark]
-    public int By_correlation_id() => _store.Query(new EventFilter { CorrelationId = "req-123456" }, null, null, 100, null).Events.Count;
+    public async Task<int> By_correlation_id() => (await _store.QueryAsync(new EventFilter { CorrelationId = "req-123456" }, null, null, 100, null, CancellationToken.None)).Events.Count;
 
     [Benchmark]
-    public int By_service_and_event_name() => _store.Query(new EventFilter { ServiceName = "payment-service", EventName = "event-3" }, null, null, 100, null).Events.Count;
+    public async Task<int> By_service_and_event_name() => (await _store.QueryAsync(new EventFilter { ServiceName = "payment-service", EventName = "event-3" }, null, null, 100, null, CancellationToken.None)).Events.Count;
 
     [Benchmark]
-    public EventStatistics Statistics() => _analytics.GetStatistics(null, null);
+    public async Task<EventStatistics> Statistics() => await _analytics.GetStatisticsAsync(null, null, CancellationToken.None);
 
     [Benchmark]
-    public ServicesResponse Services_last_hour() => _analytics.GetServices(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), null, null);
+    public async Task<ServicesResponse> Services_last_hour() => await _analytics.GetServicesAsync(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), null, null, CancellationToken.None);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Tests.Storage;
@@ -18,7 +19,7 @@ public sealed class AnalyticsProjectionTests : IDisposable
     {
         var options = Options.Create(new EventStoreOptions { Capacity = 4 });
         _store = new InMemoryEventStore(options, _time);
-        _projection = new AnalyticsProjection(_store, options, Options.Create(new SuggestionOptions()));
+        _projection = new AnalyticsProjection(_store, options, Options.Create(new SuggestionOptions()), _time, NullLogger<AnalyticsProjection>.Instance);
     }
 
     public void Dispose()
@@ -31,9 +32,11 @@ public sealed class AnalyticsProjectionTests : IDisposable
     public async Task Backfilled_events_land_in_the_buckets_and_days_of_when_they_happened()
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _store.AppendAsync(Event("live", now));
-        await _store.AppendAsync(Event("yesterday", now - (24 * Hour)));
-        await _store.AppendAsync(Event("two-hours-ago", now - (2 * Hour)));
+        await _store.AppendAsync(Event("live", now), CancellationToken.None);
+        await _store.AppendAsync(Event("yesterday", now - (24 * Hour)), CancellationToken.None);
+        await _store.AppendAsync(Event("two-hours-ago", now - (2 * Hour)), CancellationToken.None);
+
+        await _projection.CatchUpAsync(CancellationToken.None);
 
         Assert.Equal(1, _projection.Summarize(now - (3 * Hour), now - Hour).Count);
         Assert.Equal(2, _projection.Summarize(now - (3 * Hour), null).Count);
@@ -45,11 +48,13 @@ public sealed class AnalyticsProjectionTests : IDisposable
     public async Task Evicting_an_out_of_order_event_takes_it_out_of_its_own_bucket()
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _store.AppendAsync(Event("yesterday", now - (24 * Hour)));
+        await _store.AppendAsync(Event("yesterday", now - (24 * Hour)), CancellationToken.None);
         for (var i = 0; i < 4; i++)
         {
-            await _store.AppendAsync(Event("live", now));
+            await _store.AppendAsync(Event("live", now), CancellationToken.None);
         }
+
+        await _projection.CatchUpAsync(CancellationToken.None);
 
         Assert.Equal(4, _projection.Summarize(null, null).Count);
         Assert.Equal(0, _projection.Summarize(null, now - Hour).Count);
@@ -60,10 +65,12 @@ public sealed class AnalyticsProjectionTests : IDisposable
     public async Task Subscribing_late_rebuilds_the_analytics_from_what_the_store_holds()
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _store.AppendAsync(Event("a", now - Hour));
-        await _store.AppendAsync(Event("b", now));
+        await _store.AppendAsync(Event("a", now - Hour), CancellationToken.None);
+        await _store.AppendAsync(Event("b", now), CancellationToken.None);
 
-        using var rebuilt = new AnalyticsProjection(_store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()));
+        using var rebuilt = new AnalyticsProjection(_store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()), _time, NullLogger<AnalyticsProjection>.Instance);
+
+        await rebuilt.CatchUpAsync(CancellationToken.None);
 
         Assert.Equal(2, rebuilt.Summarize(null, null).Count);
         Assert.Equal(1, rebuilt.Summarize(null, now - 1).Count);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json;
 using EventTracker.Contracts;
 using EventTracker.Server.Storage;
@@ -16,7 +17,7 @@ public sealed class EventBroadcasterTests : IDisposable
     public EventBroadcasterTests()
     {
         _store = new InMemoryEventStore(Options.Create(new EventStoreOptions()), _time);
-        _broadcaster = new EventBroadcaster(_store, Options.Create(new StreamOptions { RingBufferSize = 5, SubscriberQueueSize = 3 }));
+        _broadcaster = new EventBroadcaster(_store, Options.Create(new StreamOptions { RingBufferSize = 5, SubscriberQueueSize = 3 }), _time, NullLogger<EventBroadcaster>.Instance);
     }
 
     public void Dispose()
@@ -28,7 +29,7 @@ public sealed class EventBroadcasterTests : IDisposable
     [Fact]
     public async Task Resuming_from_beyond_the_ring_reports_what_cannot_be_replayed_then_replays_the_rest()
     {
-        using var first = _broadcaster.TrySubscribe(new EventFilter(), null)!;
+        using var first = (await _broadcaster.TrySubscribeAsync(new EventFilter(), null, CancellationToken.None))!;
         await PublishAsync("e0");
         var e0 = (await ReadAsync(first, 1))[0];
         for (var i = 1; i <= 7; i++)
@@ -36,7 +37,7 @@ public sealed class EventBroadcasterTests : IDisposable
             await PublishAsync("e" + i);
         }
 
-        using var resumed = _broadcaster.TrySubscribe(new EventFilter(), e0.Id)!;
+        using var resumed = (await _broadcaster.TrySubscribeAsync(new EventFilter(), e0.Id, CancellationToken.None))!;
         var messages = await ReadAsync(resumed, 4);
 
         // e1..e7 came after e0: the ring still holds e3..e7 (e1, e2 are gone) and a queue of 3 keeps e5..e7.
@@ -49,29 +50,35 @@ public sealed class EventBroadcasterTests : IDisposable
     }
 
     [Fact]
-    public void Unsubscribed_readers_no_longer_count_and_the_limit_applies()
+    public async Task Unsubscribed_readers_no_longer_count_and_the_limit_applies()
     {
-        using var broadcaster = new EventBroadcaster(_store, Options.Create(new StreamOptions { MaxConnections = 1 }));
-        var first = broadcaster.TrySubscribe(new EventFilter(), null);
+        using var broadcaster = new EventBroadcaster(_store, Options.Create(new StreamOptions { MaxConnections = 1 }), _time, NullLogger<EventBroadcaster>.Instance);
+        var first = await broadcaster.TrySubscribeAsync(new EventFilter(), null, CancellationToken.None);
 
         Assert.NotNull(first);
-        Assert.Null(broadcaster.TrySubscribe(new EventFilter(), null));
+        Assert.Null(await broadcaster.TrySubscribeAsync(new EventFilter(), null, CancellationToken.None));
         first.Dispose();
         Assert.Equal(0, broadcaster.SubscriberCount);
-        using var again = broadcaster.TrySubscribe(new EventFilter(), null);
+        using var again = await broadcaster.TrySubscribeAsync(new EventFilter(), null, CancellationToken.None);
         Assert.NotNull(again);
     }
 
     [Fact]
     public async Task Readers_that_stop_reading_hold_no_more_than_the_total_budget_and_give_it_back_when_they_go()
     {
-        using var broadcaster = new EventBroadcaster(_store, Options.Create(new StreamOptions { SubscriberQueueSize = 1000, MaxQueuedMessagesTotal = 100 }));
-        var idle = Enumerable.Range(0, 5).Select(_ => broadcaster.TrySubscribe(new EventFilter(), null)!).ToList();
+        using var broadcaster = new EventBroadcaster(_store, Options.Create(new StreamOptions { SubscriberQueueSize = 1000, MaxQueuedMessagesTotal = 100 }), _time, NullLogger<EventBroadcaster>.Instance);
+        var idle = new List<StreamSubscription>();
+        for (var i = 0; i < 5; i++)
+        {
+            idle.Add((await broadcaster.TrySubscribeAsync(new EventFilter(), null, CancellationToken.None))!);
+        }
 
         for (var i = 0; i < 1000; i++)
         {
             await PublishAsync("e" + i);
         }
+
+        await broadcaster.CatchUpAsync(CancellationToken.None);
 
         Assert.InRange(broadcaster.QueuedMessages, 1, 100);
         Assert.Equal(5 * 1000, broadcaster.QueuedMessages + broadcaster.DroppedMessages);
@@ -84,7 +91,7 @@ public sealed class EventBroadcasterTests : IDisposable
     }
 
     private async Task PublishAsync(string name) =>
-        await _store.AppendAsync(new NewEvent(name, null, null, null, null, null, null, null, "{}"u8.ToArray()));
+        await _store.AppendAsync(new NewEvent(name, null, null, null, null, null, null, null, "{}"u8.ToArray()), CancellationToken.None);
 
     private static async Task<List<BroadcastMessage>> ReadAsync(StreamSubscription subscription, int count)
     {

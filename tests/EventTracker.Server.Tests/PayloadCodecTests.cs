@@ -24,7 +24,7 @@ public class PayloadCodecTests
         foreach (var json in payloads)
         {
             var payload = JsonSerializer.Deserialize(json, EventTrackerJsonContext.Default.AIEventPayload)!;
-            var record = (await store.AppendAsync(codec.ToNewEvent("e", payload, null, null))).Record;
+            var record = (await store.AppendAsync(codec.ToNewEvent("e", payload, null, null), CancellationToken.None)).Record;
 
             var decoded = JsonSerializer.Serialize(PayloadCodec.Decode(record), EventTrackerJsonContext.Default.AIEventPayload);
 

@@ -34,12 +34,12 @@ internal sealed class AnalysisPrompts
     }
 
     /// <summary>The prompt of <paramref name="kind"/> (one of <see cref="Kinds"/>) for the scope, with the values used.</summary>
-    public AnalysisPromptResponse Build(string kind, string? serviceName, long? from, long? to)
+    public async ValueTask<AnalysisPromptResponse> BuildAsync(string kind, string? serviceName, long? from, long? to, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var start = from ?? now.AddHours(-24).ToUnixTimeMilliseconds();
         var end = to ?? now.ToUnixTimeMilliseconds();
-        var services = _analytics.GetServices(start, end, serviceName);
+        var services = await _analytics.GetServicesAsync(start, end, serviceName, cancellationToken);
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["timeRange"] = $"{Iso(start)} to {Iso(end)}" + (from is null && to is null ? " (the last 24 hours)" : string.Empty),
@@ -47,9 +47,9 @@ internal sealed class AnalysisPrompts
         var template = kind switch
         {
             "performance" => Performance(services, values),
-            "user-behavior" => UserBehavior(services, serviceName, start, end, values),
-            "business" => Business(services, serviceName, start, end, values),
-            "security" => Security(serviceName, start, end, values),
+            "user-behavior" => UserBehavior(services, await ReadPeopleAsync(serviceName, start, end, cancellationToken), values),
+            "business" => Business(services, await ReadPeopleAsync(serviceName, start, end, cancellationToken), values),
+            "security" => Security(serviceName, start, end, await FindingsAsync(serviceName, cancellationToken), values),
             _ => throw new ArgumentException($"Unknown prompt kind '{kind}'.", nameof(kind)),
         };
         return new AnalysisPromptResponse
@@ -71,9 +71,8 @@ internal sealed class AnalysisPrompts
         return PromptTemplates.Performance;
     }
 
-    private string UserBehavior(ServicesResponse services, string? serviceName, long start, long end, Dictionary<string, string> values)
+    private static string UserBehavior(ServicesResponse services, People people, Dictionary<string, string> values)
     {
-        var people = ReadPeople(serviceName, start, end);
         values["eventNames"] = List(TopNames(services).Select(n => n.EventName), "no events in this range");
         values["userRole"] = "all users (events carry no role)";
         values["sessionDuration"] = people.Sessions == 0
@@ -85,9 +84,8 @@ internal sealed class AnalysisPrompts
         return PromptTemplates.UserBehavior;
     }
 
-    private string Business(ServicesResponse services, string? serviceName, long start, long end, Dictionary<string, string> values)
+    private static string Business(ServicesResponse services, People people, Dictionary<string, string> values)
     {
-        var people = ReadPeople(serviceName, start, end);
         values["eventTypes"] = List(TopNames(services).Select(n => $"{n.EventName} ({n.Count})"), "no events in this range");
         values["serviceStats"] = List(services.Services.Take(10).Select(s =>
             $"{s.ServiceName}: {s.EventCount} events, {Number(s.ErrorRate ?? 0)} % errors" + (s.P95ResponseTime is { } p95 ? $", p95 {Number(p95)} ms" : string.Empty)), "no services");
@@ -96,15 +94,17 @@ internal sealed class AnalysisPrompts
         return PromptTemplates.Business;
     }
 
-    private string Security(string? serviceName, long start, long end, Dictionary<string, string> values)
+    private async ValueTask<List<string>> FindingsAsync(string? serviceName, CancellationToken cancellationToken) =>
+        (serviceName is null ? (await _suggestions.QueryAsync(null, null, null, 10, cancellationToken)).Suggestions : _suggestions.ForService(serviceName))
+            .Select(s => s.Description ?? s.Title).ToList();
+
+    private string Security(string? serviceName, long start, long end, List<string> findings, Dictionary<string, string> values)
     {
         var rollups = serviceName is null ? _projection.Summarize(start, end) : _projection.Summarize(start, end, serviceName);
         var names = rollups.Services.Values.SelectMany(s => s.Names).GroupBy(n => n.Key, StringComparer.Ordinal)
             .Select(g => (Name: g.Key, Count: g.Sum(n => n.Value.Count), Errors: g.Sum(n => n.Value.Errors))).ToList();
         var logins = rollups.Services.Values.Select(s => s.LoginCounts()).ToList();
         values["failedLogins"] = $"{logins.Sum(l => l.Failed)} of {logins.Sum(l => l.Logins)} login events";
-        var findings = (serviceName is null ? _suggestions.Query(null, null, null, 10).Suggestions : _suggestions.ForService(serviceName))
-            .Select(s => s.Description ?? s.Title).ToList();
         values["anomalousEvents"] = List(findings, "none found by the rules (error spikes, failed-login bursts, slow or failing services, unfinished flows)");
         values["errorEvents"] = List(
             names.Where(n => n.Errors > 0).OrderByDescending(n => n.Errors).Take(10).Select(n => $"{n.Name} ({n.Errors} errors)"),
@@ -117,7 +117,7 @@ internal sealed class AnalysisPrompts
             .Select(g => new EventCount { EventName = g.Key, Count = g.Sum(e => e.Count) })
             .OrderByDescending(e => e.Count).ThenBy(e => e.EventName, StringComparer.Ordinal).Take(10);
 
-    private People ReadPeople(string? serviceName, long start, long end)
+    private async ValueTask<People> ReadPeopleAsync(string? serviceName, long start, long end, CancellationToken cancellationToken)
     {
         var filter = new EventFilter { ServiceName = serviceName };
         var sessions = new Dictionary<string, (long First, long Last)>(StringComparer.Ordinal);
@@ -127,7 +127,7 @@ internal sealed class AnalysisPrompts
         EventPosition? before = null;
         do
         {
-            var page = _store.Query(filter, start, end, 1000, before);
+            var page = await _store.QueryAsync(filter, start, end, 1000, before, cancellationToken);
             inScope = page.Filtered;
             foreach (var e in page.Events)
             {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Storage;
@@ -33,16 +34,15 @@ internal sealed class FeatureExport
     public FeatureExport(IEventStore store) => _store = store;
 
     /// <summary>The rows of the events of <paramref name="serviceName"/> (all when null) in [<paramref name="from"/> (the earliest held when null), <paramref name="to"/>], oldest first.</summary>
-    public IEnumerable<object?[]> Rows(string? serviceName, long? from, long to, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<object?[]> RowsAsync(string? serviceName, long? from, long to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var state = new ExportState();
         var filter = new EventFilter { ServiceName = serviceName };
-        var start = from ?? _store.Query(filter, null, to, 1, null).EarliestTimestamp ?? to;
+        var start = from ?? (await _store.QueryAsync(filter, null, to, 1, null, cancellationToken)).EarliestTimestamp ?? to;
 
         // The hour before the first row is read as well, for the history columns of the first rows; its events get no row.
-        foreach (var slice in Slices(filter, start - ServiceHour.HourMs, to))
+        await foreach (var slice in SlicesAsync(filter, start - ServiceHour.HourMs, to, cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
             foreach (var record in slice)
             {
                 var hour = state.ServiceHour(record.ServiceName ?? RollupSet.UnknownService, record.Timestamp);
@@ -57,13 +57,13 @@ internal sealed class FeatureExport
     }
 
     // Time slices small enough to hold, read newest first as the store pages and given back oldest first.
-    private IEnumerable<List<EventRecord>> Slices(EventFilter filter, long from, long to)
+    private async IAsyncEnumerable<List<EventRecord>> SlicesAsync(EventFilter filter, long from, long to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pending = new Stack<(long From, long To)>();
         pending.Push((from, to));
         while (pending.TryPop(out var range))
         {
-            var count = _store.Query(filter, range.From, range.To, 1, null).Filtered;
+            var count = (await _store.QueryAsync(filter, range.From, range.To, 1, null, cancellationToken)).Filtered;
             if (count == 0)
             {
                 continue;
@@ -81,7 +81,7 @@ internal sealed class FeatureExport
             EventPosition? before = null;
             do
             {
-                var page = _store.Query(filter, range.From, range.To, PageSize, before);
+                var page = await _store.QueryAsync(filter, range.From, range.To, PageSize, before, cancellationToken);
                 events.AddRange(page.Events);
                 before = page.NextBefore;
             }

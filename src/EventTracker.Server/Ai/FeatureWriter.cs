@@ -9,13 +9,13 @@ internal static class FeatureWriter
 {
     private const int FlushEvery = 1_000;
 
-    public static async Task WriteNdjsonAsync(Stream body, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    public static async Task WriteNdjsonAsync(Stream body, IAsyncEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
         var names = FeatureExport.Columns.Select(c => JsonEncodedText.Encode(c)).ToArray();
         using var buffer = new MemoryStream();
         await using var writer = new Utf8JsonWriter(buffer);
         var written = 0;
-        foreach (var row in rows)
+        await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             writer.WriteStartObject();
             for (var i = 0; i < row.Length; i++)
@@ -37,12 +37,12 @@ internal static class FeatureWriter
         await DrainAsync(buffer, body, cancellationToken);
     }
 
-    public static async Task WriteCsvAsync(Stream body, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    public static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
         var line = new StringBuilder();
         var text = new StringBuilder(string.Join(",", FeatureExport.Columns)).Append('\n');
         var written = 0;
-        foreach (var row in rows)
+        await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             line.Clear();
             for (var i = 0; i < row.Length; i++)

@@ -5,25 +5,30 @@ namespace EventTracker.Server.Analytics;
 
 /// <summary>
 /// What analytics know about the held events — rollups per time bucket and open correlation chains — kept current
-/// from the store's change feed. Subscribing replays the events the store already holds, so after a restart the
-/// projection is rebuilt from the store before it answers anything.
+/// by following the store's change feed from the start, so after a restart it is rebuilt from what the store holds.
+/// Readers call <see cref="FeedFollower.CatchUpAsync(CancellationToken)"/> first, so an answer includes every event stored before it was asked.
 /// </summary>
-internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
+internal sealed class AnalyticsProjection : FeedFollower
 {
     private readonly Lock _gate = new();
-    private readonly RollupTimeline _timeline;
-    private readonly CorrelationChainTracker _chains;
-    private readonly SourceFanOut _sources = new();
-    private readonly IDisposable _subscription;
+    private readonly TimeSpan _bucketWidth;
+    private readonly TimeSpan[] _windows;
+    private readonly int _maxOpenChains;
+    private RollupTimeline _timeline;
+    private CorrelationChainTracker _chains;
+    private SourceFanOut _sources = new();
 
-    public AnalyticsProjection(IEventStore store, IOptions<EventStoreOptions> options, IOptions<SuggestionOptions> suggestions)
+    public AnalyticsProjection(
+        IEventStore store, IOptions<EventStoreOptions> options, IOptions<SuggestionOptions> suggestions, TimeProvider time, ILogger<AnalyticsProjection> logger)
+        : base(store, time, logger)
     {
         var rules = suggestions.Value;
-        _timeline = new RollupTimeline(
-            options.Value.RollupBucketWidth,
-            [rules.Window, rules.SpikeWindow, rules.SpikeWindow + rules.SpikeBaseline, rules.FailedLoginWindow]);
-        _chains = new CorrelationChainTracker(options.Value.MaxOpenChains);
-        _subscription = store.Subscribe(this);
+        _windows = [rules.Window, rules.SpikeWindow, rules.SpikeWindow + rules.SpikeBaseline, rules.FailedLoginWindow];
+        _maxOpenChains = options.Value.MaxOpenChains;
+        _bucketWidth = options.Value.RollupBucketWidth;
+        _timeline = new RollupTimeline(_bucketWidth, _windows);
+        _chains = new CorrelationChainTracker(_maxOpenChains);
+        Start(FeedPosition.Start);
     }
 
     /// <summary>Rollups of the events in [<paramref name="from"/>, <paramref name="to"/>]: exact over all held events, otherwise to bucket resolution.</summary>
@@ -66,7 +71,7 @@ internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
     }
 
     /// <summary>The width of the rollup buckets in milliseconds: the finest resolution of any series.</summary>
-    public long BucketWidth => _timeline.BucketWidth;
+    public long BucketWidth => (long)_bucketWidth.TotalMilliseconds;
 
     /// <summary>Rollups per slot of <paramref name="width"/> milliseconds over [<paramref name="from"/>, <paramref name="to"/>], empty slots included.</summary>
     public List<(long Start, RollupSet Rollups)> Series(long from, long to, long width, string? serviceName)
@@ -104,29 +109,30 @@ internal sealed class AnalyticsProjection : IEventStoreObserver, IDisposable
         }
     }
 
-    public void OnSubscribed(IReadOnlyList<EventRecord> held, long nextSequence) => OnAppended(held);
-
-    public void OnAppended(IReadOnlyList<EventRecord> records)
+    protected override void Apply(IReadOnlyList<StoreChange> changes)
     {
         lock (_gate)
         {
-            foreach (var record in records)
+            foreach (var change in changes)
             {
-                _timeline.Add(record);
-                _chains.Observe(record);
-                _sources.Observe(record);
+                switch (change.Kind)
+                {
+                    case StoreChangeKind.Appended:
+                        _timeline.Add(change.Record!);
+                        _chains.Observe(change.Record!);
+                        _sources.Observe(change.Record!);
+                        break;
+                    case StoreChangeKind.Removed:
+                        _timeline.Remove(change.Record!);
+                        _chains.Evicted(change.Record!);
+                        break;
+                    default:
+                        _timeline = new RollupTimeline(_bucketWidth, _windows);
+                        _chains = new CorrelationChainTracker(_maxOpenChains);
+                        _sources = new SourceFanOut();
+                        break;
+                }
             }
         }
     }
-
-    public void OnEvicted(EventRecord record)
-    {
-        lock (_gate)
-        {
-            _timeline.Remove(record);
-            _chains.Evicted(record);
-        }
-    }
-
-    public void Dispose() => _subscription.Dispose();
 }

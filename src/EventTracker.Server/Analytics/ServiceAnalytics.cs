@@ -19,8 +19,9 @@ internal sealed class ServiceAnalytics
         _store = store;
     }
 
-    public ServicesResponse GetServices(long? from, long? to, string? serviceName)
+    public async ValueTask<ServicesResponse> GetServicesAsync(long? from, long? to, string? serviceName, CancellationToken cancellationToken)
     {
+        await _projection.CatchUpAsync(cancellationToken);
         var rollups = _projection.Summarize(from, to);
         var services = rollups.Services.Values
             .Where(s => serviceName is null || s.ServiceName == serviceName)
@@ -40,8 +41,9 @@ internal sealed class ServiceAnalytics
         };
     }
 
-    public EventStatistics GetStatistics(long? from, long? to)
+    public async ValueTask<EventStatistics> GetStatisticsAsync(long? from, long? to, CancellationToken cancellationToken)
     {
+        await _projection.CatchUpAsync(cancellationToken);
         var rollups = _projection.Summarize(from, to);
         var names = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var service in rollups.Services.Values)
@@ -71,8 +73,9 @@ internal sealed class ServiceAnalytics
     /// History of <paramref name="serviceName"/> (all services when null) over [<paramref name="from"/>,
     /// <paramref name="to"/>] in at most <see cref="MaxPoints"/> buckets of a round width chosen from the range.
     /// </summary>
-    public TimeSeriesResponse GetTimeSeries(long from, long to, string? serviceName)
+    public async ValueTask<TimeSeriesResponse> GetTimeSeriesAsync(long from, long to, string? serviceName, CancellationToken cancellationToken)
     {
+        await _projection.CatchUpAsync(cancellationToken);
         var width = SeriesWidth(to - from, _projection.BucketWidth);
         var slots = _projection.Series(from, to, width, serviceName);
         return new TimeSeriesResponse

@@ -43,9 +43,10 @@ internal sealed class SuggestionEngine
         return findings.Select(f => f.Suggestion).ToList();
     }
 
-    /// <summary>Answers <c>GET /api/events/suggestions</c>.</summary>
-    public SuggestionsResponse Query(string? serviceName, string? eventName, string? userId, int limit)
+    /// <summary>Answers <c>GET /api/events/suggestions</c>, over every event stored before it was asked.</summary>
+    public async ValueTask<SuggestionsResponse> QueryAsync(string? serviceName, string? eventName, string? userId, int limit, CancellationToken cancellationToken)
     {
+        await _projection.CatchUpAsync(cancellationToken);
         var now = Now();
         IEnumerable<ServiceRollup> scope = _projection.Window(_options.Window, now, serviceName).Services.Values;
         if (eventName is not null)
@@ -55,7 +56,7 @@ internal sealed class SuggestionEngine
 
         if (userId is not null)
         {
-            var userServices = _store.Query(new EventFilter { UserId = userId }, WindowStart(now), null, 1, null).Services;
+            var userServices = (await _store.QueryAsync(new EventFilter { UserId = userId }, WindowStart(now), null, 1, null, cancellationToken)).Services;
             scope = scope.Where(s => userServices.Contains(s.ServiceName));
         }
 

@@ -50,7 +50,7 @@ internal static class AiEndpoints
             return;
         }
 
-        var rows = export.Rows(serviceName, from, to ?? time.GetUtcNow().ToUnixTimeMilliseconds(), context.RequestAborted);
+        var rows = export.RowsAsync(serviceName, from, to ?? time.GetUtcNow().ToUnixTimeMilliseconds(), context.RequestAborted);
         context.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : NdjsonType;
         if (format == "csv")
         {
@@ -62,7 +62,7 @@ internal static class AiEndpoints
         }
     }
 
-    private static IResult GetPrompt(string kind, HttpRequest request, AnalysisPrompts prompts, TimeProvider time)
+    private static async Task<IResult> GetPrompt(string kind, HttpRequest request, AnalysisPrompts prompts, TimeProvider time)
     {
         var query = new QueryReader(request, time.GetUtcNow());
         var serviceName = query.String("serviceName");
@@ -74,6 +74,6 @@ internal static class AiEndpoints
 
         return query.Errors.Any
             ? Problems.BadRequest(query.Errors)
-            : TypedResults.Json(prompts.Build(kind, serviceName, from, to), EventTrackerJsonContext.Default.AnalysisPromptResponse);
+            : TypedResults.Json(await prompts.BuildAsync(kind, serviceName, from, to, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.AnalysisPromptResponse);
     }
 }

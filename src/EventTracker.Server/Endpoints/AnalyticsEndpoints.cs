@@ -42,26 +42,26 @@ internal static class AnalyticsEndpoints
             .ProducesValidationProblem();
     }
 
-    private static IResult GetServices(HttpRequest request, ServiceAnalytics analytics, TimeProvider time)
+    private static async Task<IResult> GetServices(HttpRequest request, ServiceAnalytics analytics, TimeProvider time)
     {
         var query = new QueryReader(request, time.GetUtcNow());
         var (from, to) = query.TimeRange();
         var serviceName = query.String("serviceName");
         return query.Errors.Any
             ? Problems.BadRequest(query.Errors)
-            : TypedResults.Json(analytics.GetServices(from, to, serviceName), EventTrackerJsonContext.Default.ServicesResponse);
+            : TypedResults.Json(await analytics.GetServicesAsync(from, to, serviceName, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.ServicesResponse);
     }
 
-    private static IResult GetStatistics(HttpRequest request, ServiceAnalytics analytics, TimeProvider time)
+    private static async Task<IResult> GetStatistics(HttpRequest request, ServiceAnalytics analytics, TimeProvider time)
     {
         var query = new QueryReader(request, time.GetUtcNow());
         var (from, to) = query.TimeRange();
         return query.Errors.Any
             ? Problems.BadRequest(query.Errors)
-            : TypedResults.Json(analytics.GetStatistics(from, to), EventTrackerJsonContext.Default.EventStatistics);
+            : TypedResults.Json(await analytics.GetStatisticsAsync(from, to, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.EventStatistics);
     }
 
-    private static IResult GetInsights(HttpRequest request, InsightEngine insights, TimeProvider time)
+    private static async Task<IResult> GetInsights(HttpRequest request, InsightEngine insights, TimeProvider time)
     {
         var query = new QueryReader(request, time.GetUtcNow());
         var serviceName = query.String("serviceName");
@@ -75,10 +75,10 @@ internal static class AnalyticsEndpoints
 
         return query.Errors.Any
             ? Problems.BadRequest(query.Errors)
-            : TypedResults.Json(insights.Query(serviceName, type, from, to, limit), EventTrackerJsonContext.Default.InsightsResponse);
+            : TypedResults.Json(await insights.QueryAsync(serviceName, type, from, to, limit, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.InsightsResponse);
     }
 
-    private static IResult GetTimeSeries(HttpRequest request, ServiceAnalytics analytics, TimeProvider time)
+    private static async Task<IResult> GetTimeSeries(HttpRequest request, ServiceAnalytics analytics, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var query = new QueryReader(request, now);
@@ -90,10 +90,10 @@ internal static class AnalyticsEndpoints
             ? Problems.BadRequest(query.Errors)
             : start > end
                 ? Problems.BadRequest("from", "Must not be later than to, or than now when to is not given.")
-                : TypedResults.Json(analytics.GetTimeSeries(start, end, serviceName), EventTrackerJsonContext.Default.TimeSeriesResponse);
+                : TypedResults.Json(await analytics.GetTimeSeriesAsync(start, end, serviceName, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.TimeSeriesResponse);
     }
 
-    private static IResult GetSuggestions(HttpRequest request, SuggestionEngine suggestions, TimeProvider time)
+    private static async Task<IResult> GetSuggestions(HttpRequest request, SuggestionEngine suggestions, TimeProvider time)
     {
         var query = new QueryReader(request, time.GetUtcNow());
         var serviceName = query.String("serviceName");
@@ -102,6 +102,6 @@ internal static class AnalyticsEndpoints
         var limit = query.Limit("limit", DefaultSuggestions, 1, MaxSuggestions);
         return query.Errors.Any
             ? Problems.BadRequest(query.Errors)
-            : TypedResults.Json(suggestions.Query(serviceName, eventName, userId, limit), EventTrackerJsonContext.Default.SuggestionsResponse);
+            : TypedResults.Json(await suggestions.QueryAsync(serviceName, eventName, userId, limit, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.SuggestionsResponse);
     }
 }

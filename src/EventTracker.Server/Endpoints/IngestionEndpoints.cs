@@ -83,7 +83,7 @@ internal static class IngestionEndpoints
 
         try
         {
-            return TypedResults.Json(await ingestor.TrackAsync(eventName, payload, headers), EventTrackerJsonContext.Default.TrackEventResponse);
+            return TypedResults.Json(await ingestor.TrackAsync(eventName, payload, headers, cancellationToken), EventTrackerJsonContext.Default.TrackEventResponse);
         }
         catch (StoreUnavailableException e)
         {
@@ -125,7 +125,7 @@ internal static class IngestionEndpoints
         bool replayed;
         try
         {
-            (response, replayed) = await ingestor.TrackBatchAsync(batch, headers with { EventId = null }, clientAhead);
+            (response, replayed) = await ingestor.TrackBatchAsync(batch, headers with { EventId = null }, clientAhead, cancellationToken);
         }
         catch (StoreUnavailableException e)
         {

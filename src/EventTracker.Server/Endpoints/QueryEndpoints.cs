@@ -20,7 +20,7 @@ internal static class QueryEndpoints
             .RequireRateLimiting(ReadRateLimitPolicy.Name);
     }
 
-    private static IResult GetEvents(HttpRequest request, EventQueryService events, TimeProvider time)
+    private static async Task<IResult> GetEvents(HttpRequest request, EventQueryService events, TimeProvider time)
     {
         var query = new QueryReader(request, time.GetUtcNow());
         var filter = query.Filter();
@@ -32,6 +32,6 @@ internal static class QueryEndpoints
             return Problems.BadRequest(query.Errors);
         }
 
-        return TypedResults.Json(events.Query(filter, from, to, limit, cursor), EventTrackerJsonContext.Default.EventsResponse);
+        return TypedResults.Json(await events.QueryAsync(filter, from, to, limit, cursor, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.EventsResponse);
     }
 }

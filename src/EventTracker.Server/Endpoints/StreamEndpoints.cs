@@ -47,7 +47,7 @@ internal static class StreamEndpoints
             return;
         }
 
-        using var subscription = broadcaster.TrySubscribe(filter, lastEventId);
+        using var subscription = await broadcaster.TrySubscribeAsync(filter, lastEventId, context.RequestAborted);
         if (subscription is null)
         {
             await TooManyConnections(context.Response).ExecuteAsync(context);
@@ -100,7 +100,7 @@ internal static class StreamEndpoints
             return;
         }
 
-        using var subscription = broadcaster.TrySubscribe(filter, lastEventId: null);
+        using var subscription = await broadcaster.TrySubscribeAsync(filter, lastEventId: null, context.RequestAborted);
         if (subscription is null)
         {
             await TooManyConnections(context.Response).ExecuteAsync(context);

@@ -9,23 +9,25 @@ namespace EventTracker.Server.Ingestion;
 /// <summary>
 /// The one ingestion path: every validated event, from any endpoint (HTTP single, batch, WebSocket), is turned into
 /// a <see cref="NewEvent"/>, appended to the store (whose change feed updates analytics and the live streams), and
-/// answered with the suggestions for its service.
+/// answered with the suggestions for its service, once the analytics include it.
 /// </summary>
 internal sealed class EventIngestor
 {
     private readonly IEventStore _store;
     private readonly SuggestionEngine _suggestions;
+    private readonly AnalyticsProjection _projection;
     private readonly PayloadCodec _codec;
     private readonly TimeProvider _time;
     private readonly TimeSpan _maxEventAge;
     private readonly TimeSpan _maxFutureSkew;
 
     public EventIngestor(
-        IEventStore store, SuggestionEngine suggestions, PayloadCodec codec, TimeProvider time,
+        IEventStore store, SuggestionEngine suggestions, AnalyticsProjection projection, PayloadCodec codec, TimeProvider time,
         IOptions<IngestionOptions> ingestion, IOptions<EventStoreOptions> storage)
     {
         _store = store;
         _suggestions = suggestions;
+        _projection = projection;
         _codec = codec;
         _time = time;
         _maxEventAge = storage.Value.MaxAge is { } maxAge && maxAge < ingestion.Value.MaxEventAge ? maxAge : ingestion.Value.MaxEventAge;
@@ -36,9 +38,10 @@ internal sealed class EventIngestor
     public EventTimeWindow TimeWindow => EventTimeWindow.Around(_time.GetUtcNow(), _maxEventAge, _maxFutureSkew);
 
     /// <exception cref="StoreUnavailableException">The store cannot take writes now; nothing was stored.</exception>
-    public async Task<TrackEventResponse> TrackAsync(string eventName, AIEventPayload payload, TrackHeaders headers)
+    public async Task<TrackEventResponse> TrackAsync(string eventName, AIEventPayload payload, TrackHeaders headers, CancellationToken cancellationToken)
     {
-        var result = await _store.AppendAsync(ToNewEvent(eventName, payload, headers, Scoped(headers.EventId, headers.Sender)));
+        var result = await _store.AppendAsync(ToNewEvent(eventName, payload, headers, Scoped(headers.EventId, headers.Sender)), cancellationToken);
+        await _projection.CatchUpAsync(result.Record.Sequence, cancellationToken);
         return new TrackEventResponse
         {
             Success = true,
@@ -52,14 +55,20 @@ internal sealed class EventIngestor
     /// <param name="batch">The validated batch.</param>
     /// <param name="headers">The request's headers.</param>
     /// <param name="clientAhead">How far the client's clock is ahead of the server's; its events' own times are shifted back by it.</param>
+    /// <param name="cancellationToken">Stops waiting for the store; the batch may have been stored.</param>
     /// <exception cref="StoreUnavailableException">The store cannot take writes now; nothing was stored.</exception>
-    public async Task<(BatchTrackEventResponse Response, bool Replayed)> TrackBatchAsync(BatchTrackEventRequest batch, TrackHeaders headers, long clientAhead = 0)
+    public async Task<(BatchTrackEventResponse Response, bool Replayed)> TrackBatchAsync(
+        BatchTrackEventRequest batch, TrackHeaders headers, long clientAhead, CancellationToken cancellationToken)
     {
         var batchId = batch.BatchId ?? "batch-" + Guid.CreateVersion7().ToString("N");
         var events = batch.Events
             .Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, Scoped(item.EventId, headers.Sender), clientAhead))
             .ToList();
-        var result = await _store.AppendBatchAsync(Scoped(batchId, headers.Sender)!, events);
+        var result = await _store.AppendBatchAsync(Scoped(batchId, headers.Sender)!, events, cancellationToken);
+        if (result.Stored.Count > 0)
+        {
+            await _projection.CatchUpAsync(result.Stored[^1].Sequence, cancellationToken);
+        }
         var response = new BatchTrackEventResponse
         {
             Success = true,

@@ -46,12 +46,12 @@ internal sealed class InsightEngine
 
     /// <summary>
     /// Runs the detectors now, updating episodes, pushing new ones to the streams and handing openings and closes to
-    /// the alerts. One evaluation at a time, each
-    /// reading the clock inside: one that read the projection earlier never commits after one that read it later,
+    /// the alerts, over every event stored before it was asked. One evaluation at a time, each reading the clock inside: one that read the projection earlier never commits after one that read it later,
     /// which would close an episode the later one found and reopen it under a new id.
     /// </summary>
-    public DateTimeOffset Evaluate()
+    public async ValueTask<DateTimeOffset> EvaluateAsync(CancellationToken cancellationToken)
     {
+        await _projection.CatchUpAsync(cancellationToken);
         var raised = new List<AIInsight>();
         var closed = new List<AIInsight>();
         DateTimeOffset now;
@@ -105,9 +105,9 @@ internal sealed class InsightEngine
     }
 
     /// <summary>Answers <c>GET /api/events/insights</c> (and the MCP tool): evaluates, then filters the open and past insights.</summary>
-    public InsightsResponse Query(string? serviceName, string? type, long? from, long? to, int limit)
+    public async ValueTask<InsightsResponse> QueryAsync(string? serviceName, string? type, long? from, long? to, int limit, CancellationToken cancellationToken)
     {
-        var evaluatedAt = Evaluate();
+        var evaluatedAt = await EvaluateAsync(cancellationToken);
         lock (_gate)
         {
             var insights = _history
@@ -130,8 +130,8 @@ internal sealed class InsightEngine
     }
 
     /// <summary>The insights open now about <paramref name="serviceName"/>, most important first.</summary>
-    public IReadOnlyList<AIInsight> OpenFor(string serviceName) =>
-        Query(serviceName, null, null, null, 50).Insights.Where(i => i.Open).ToList();
+    public async ValueTask<IReadOnlyList<AIInsight>> OpenForAsync(string serviceName, CancellationToken cancellationToken) =>
+        (await QueryAsync(serviceName, null, null, null, 50, cancellationToken)).Insights.Where(i => i.Open).ToList();
 
     private static AIInsight ToInsight(Detection d, string id, DateTimeOffset detectedAt, DateTimeOffset lastSeenAt, bool open) => new()
     {

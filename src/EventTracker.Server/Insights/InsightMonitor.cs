@@ -25,7 +25,7 @@ internal sealed partial class InsightMonitor : BackgroundService
         {
             try
             {
-                _engine.Evaluate();
+                await _engine.EvaluateAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

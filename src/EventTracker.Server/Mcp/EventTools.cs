@@ -27,12 +27,13 @@ internal sealed class EventTools
     [Description("Events matching a filter in a time range, newest first, as compact rows, with how many events match "
         + "in all (filtered) and how many are held (total), as GET /api/events answers. At most 200 rows a page (the REST "
         + "API allows 1000); a larger limit is lowered to 200. Use get_statistics or list_services for totals; use this to look at examples.")]
-    public EventPage QueryEvents(
+    public async Task<EventPage> QueryEventsAsync(
         [Description("Conditions that must all hold: serviceName, eventName, type (part of the event name), userId, correlationId, sessionId.")] EventFilter? filter = null,
         [Description("Start of the range: ISO 8601, epoch milliseconds, or a span back from now such as 15m, 24h, 7d.")] string? from = null,
         [Description("End of the range, in the same forms as from.")] string? to = null,
         [Description("Rows to return, default 50; above 200 is lowered to 200.")] int limit = 50,
-        [Description("nextCursor of a previous answer, for the next older page.")] string? cursor = null)
+        [Description("nextCursor of a previous answer, for the next older page.")] string? cursor = null,
+        CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
         var checkedFilter = ToolArguments.Filter(filter);
@@ -44,7 +45,7 @@ internal sealed class EventTools
             before = EventCursor.TryDecode(cursor, out var position) ? position : throw new McpException("Argument 'cursor': is not a cursor this server issued.");
         }
 
-        var page = _events.Query(checkedFilter, start, end, limit, before);
+        var page = await _events.QueryAsync(checkedFilter, start, end, limit, before, cancellationToken);
         return new EventPage(page.Filtered, page.Total, page.Events.Select(EventRow.From).ToList(), page.NextCursor);
     }
 
@@ -52,11 +53,12 @@ internal sealed class EventTools
     [Description("Every event of one correlation id (one request or flow across services) as a timeline in the order "
         + "they happened, with the time since the first step and the gap before each step, the services it crossed, "
         + "and the first failing step.")]
-    public CorrelationTimeline TraceCorrelation(
-        [Description("The correlation id, as in the events' correlationId.")] string correlationId)
+    public async Task<CorrelationTimeline> TraceCorrelationAsync(
+        [Description("The correlation id, as in the events' correlationId.")] string correlationId,
+        CancellationToken cancellationToken = default)
     {
         var id = ToolArguments.Identifier(correlationId, "correlationId");
-        var page = _events.Query(new EventFilter { CorrelationId = id }, null, null, MaxTimeline);
+        var page = await _events.QueryAsync(new EventFilter { CorrelationId = id }, null, null, MaxTimeline, null, cancellationToken);
         var events = page.Events.OrderBy(e => e.Timestamp).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
         if (events.Count == 0)
         {

@@ -29,11 +29,12 @@ internal sealed class ServiceTools
         + "own baseline (response time, error rate, volume), security (failed-login bursts, one session acting for many "
         + "users) and user experience (flows that never finish, funnel steps people leave), each with its evidence "
         + "(windows compared, numbers, sample sizes), confidence and recommendations.")]
-    public InsightsResponse GetInsights(
+    public async Task<InsightsResponse> GetInsightsAsync(
         [Description("Only about this service.")] string? serviceName = null,
         [Description("Only of this type: performance, reliability, traffic, security, user-experience.")] string? type = null,
         [Description("Only insights seen since: ISO 8601, epoch milliseconds, or a span back from now such as 24h.")] string? from = null,
-        [Description("Insights to return, default 10; above 200 is lowered to 200, as in GET /api/events/insights.")] int limit = 10)
+        [Description("Insights to return, default 10; above 200 is lowered to 200, as in GET /api/events/insights.")] int limit = 10,
+        CancellationToken cancellationToken = default)
     {
         var service = string.IsNullOrEmpty(serviceName) ? null : ToolArguments.Identifier(serviceName, "serviceName");
         if (type is not null && !InsightTypes.All.Contains(type, StringComparer.Ordinal))
@@ -42,18 +43,19 @@ internal sealed class ServiceTools
         }
 
         var (start, _) = ToolArguments.Range(from, null, _time.GetUtcNow());
-        return _insights.Query(service, type, start, null, ToolArguments.Limit(limit, "limit", InsightEngine.MaxQueryLimit));
+        return await _insights.QueryAsync(service, type, start, null, ToolArguments.Limit(limit, "limit", InsightEngine.MaxQueryLimit), cancellationToken);
     }
 
     [McpServerTool(Name = "get_statistics", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
     [Description("Totals over a time range: events, distinct event names, services, events per day, the most frequent "
         + "events, and events evicted from the store.")]
-    public EventStatistics GetStatistics(
+    public async Task<EventStatistics> GetStatisticsAsync(
         [Description("Start of the range: ISO 8601, epoch milliseconds, or a span back from now such as 24h.")] string? from = null,
-        [Description("End of the range, in the same forms as from.")] string? to = null)
+        [Description("End of the range, in the same forms as from.")] string? to = null,
+        CancellationToken cancellationToken = default)
     {
         var (start, end) = ToolArguments.Range(from, to, _time.GetUtcNow());
-        var statistics = _analytics.GetStatistics(start, end);
+        var statistics = await _analytics.GetStatisticsAsync(start, end, cancellationToken);
         // The per-service breakdown is list_services' answer; leaving it out keeps this one short.
         return new EventStatistics
         {
@@ -69,28 +71,30 @@ internal sealed class ServiceTools
     [McpServerTool(Name = "list_services", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
     [Description("Every service with events in a time range, busiest first: events, error rate (%), average and "
         + "p50/p95/p99 response time (ms), when it was last seen.")]
-    public ServiceList ListServices(
+    public async Task<ServiceList> ListServicesAsync(
         [Description("Start of the range: ISO 8601, epoch milliseconds, or a span back from now such as 24h.")] string? from = null,
-        [Description("End of the range, in the same forms as from.")] string? to = null)
+        [Description("End of the range, in the same forms as from.")] string? to = null,
+        CancellationToken cancellationToken = default)
     {
         var (start, end) = ToolArguments.Range(from, to, _time.GetUtcNow());
-        return new ServiceList(_analytics.GetServices(start, end, null).Services.Select(ServiceSummary.From).ToList());
+        return new ServiceList((await _analytics.GetServicesAsync(start, end, null, cancellationToken)).Services.Select(ServiceSummary.From).ToList());
     }
 
     [McpServerTool(Name = "get_service_health", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
     [Description("One service now: volume, error rate and response-time percentiles over the last window, the same "
         + "for the window before it with the change between them, its most frequent events, its open insights, and the "
         + "findings of the suggestion rules about it (slow, failing, error spikes, failed logins, flows that never finish).")]
-    public ServiceHealth GetServiceHealth(
+    public async Task<ServiceHealth> GetServiceHealthAsync(
         [Description("The service, as in the events' serviceName.")] string serviceName,
-        [Description("The window to look at, back from now: 5m, 1h (default), 24h, up to 30d.")] string window = "1h")
+        [Description("The window to look at, back from now: 5m, 1h (default), 24h, up to 30d.")] string window = "1h",
+        CancellationToken cancellationToken = default)
     {
         var name = ToolArguments.Identifier(serviceName, "serviceName");
         var span = ToolArguments.Window(window, "window");
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var length = (long)span.TotalMilliseconds;
-        var current = _analytics.GetServices(now - length, now, name).Services.SingleOrDefault();
-        var previous = _analytics.GetServices(now - (2 * length), now - length - 1, name).Services.SingleOrDefault();
+        var current = (await _analytics.GetServicesAsync(now - length, now, name, cancellationToken)).Services.SingleOrDefault();
+        var previous = (await _analytics.GetServicesAsync(now - (2 * length), now - length - 1, name, cancellationToken)).Services.SingleOrDefault();
         return new ServiceHealth(
             name,
             window,
@@ -98,7 +102,7 @@ internal sealed class ServiceTools
             previous is null ? null : ServiceSummary.From(previous),
             Trend.Between(current, previous),
             current?.TopEvents.Take(5).Select(e => new NameCount(e.EventName, e.Count)).ToList() ?? [],
-            _insights.OpenFor(name),
+            await _insights.OpenForAsync(name, cancellationToken),
             _suggestions.ForService(name).Select(s => new FindingSummary(s.Title, s.Description, s.Score, s.BasedOn?.SampleSize)).ToList());
     }
 }

@@ -80,7 +80,7 @@ internal sealed class OtlpIngestion
                 // refusal part-way stores none of them twice.
                 foreach (var chunk in events.Accepted.Chunk(_maxBatchEvents))
                 {
-                    await _ingestor.TrackBatchAsync(new BatchTrackEventRequest { Events = chunk }, headers);
+                    await _ingestor.TrackBatchAsync(new BatchTrackEventRequest { Events = chunk }, headers, clientAhead: 0, context.RequestAborted);
                 }
             }
             catch (StoreUnavailableException e)

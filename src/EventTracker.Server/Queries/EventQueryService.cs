@@ -18,10 +18,11 @@ internal sealed class EventQueryService
     }
 
     /// <summary>Events matching <paramref name="filter"/> in [<paramref name="from"/>, <paramref name="to"/>], newest first.</summary>
-    public EventsResponse Query(EventFilter filter, long? from, long? to, int limit, EventPosition? before = null)
+    public async ValueTask<EventsResponse> QueryAsync(
+        EventFilter filter, long? from, long? to, int limit, EventPosition? before, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var page = _store.Query(filter, from, to, limit, before);
+        var page = await _store.QueryAsync(filter, from, to, limit, before, cancellationToken);
         return new EventsResponse
         {
             Events = page.Events.Select(e => e.ToStoredEvent()).ToList(),

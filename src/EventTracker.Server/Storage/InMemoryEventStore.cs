@@ -19,17 +19,34 @@ internal sealed class InMemoryEventStore : IEventStore, IDisposable
 
     public long EvictedCount => _memory.EvictedCount;
 
-    public ValueTask<AppendResult> AppendAsync(NewEvent newEvent) => ValueTask.FromResult(Append(AppendOperation.Single(newEvent)).ToAppendResult());
+    public ValueTask<AppendResult> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Append(AppendOperation.Single(newEvent)).ToAppendResult());
+    }
 
-    public ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events) =>
-        ValueTask.FromResult(Append(AppendOperation.Batch(batchId, events)).ToBatchResult());
+    public ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Append(AppendOperation.Batch(batchId, events)).ToBatchResult());
+    }
 
-    public EventPage Query(EventFilter filter, long? from, long? to, int limit, EventPosition? before) =>
-        _memory.Query(filter, from, to, limit, before);
+    public ValueTask<EventPage> QueryAsync(EventFilter filter, long? from, long? to, int limit, EventPosition? before, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_memory.Query(filter, from, to, limit, before));
+    }
 
-    public void EvictExpired() => _memory.EvictExpired();
+    public ValueTask<FeedPosition> ReadHeadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_memory.Head);
 
-    public IDisposable Subscribe(IEventStoreObserver observer) => _memory.Subscribe(observer);
+    public ValueTask<FeedPage> ReadAsync(FeedPosition after, int maxChanges, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_memory.Read(after, maxChanges));
+    }
+
+    public Task WaitForChangesAsync(FeedPosition after, CancellationToken cancellationToken) =>
+        _memory.WaitForChangesAsync(after, cancellationToken);
 
     public void Dispose() => _memory.Dispose();
 

@@ -1,10 +1,11 @@
 namespace EventTracker.Server.Storage;
 
 /// <summary>
-/// The hot layer every store keeps in memory: the <see cref="EventTable"/>, the <see cref="ReplayLedger"/>, eviction by
-/// capacity and age, and the change feed to observers. Appends go in two steps so a durable store can write between
-/// them: <see cref="Plan"/> (one planner at a time) decides sequences, timestamps and replays, then
-/// <see cref="Apply"/> makes the planned events visible, in the same order.
+/// The hot layer every in-process store keeps in memory: the <see cref="EventTable"/>, the <see cref="ReplayLedger"/>,
+/// eviction by capacity and age, and the change feed (<see cref="Read"/>: the held events by sequence, and the recent
+/// removals in the <see cref="RemovalLog"/>). Appends go in two steps so a durable store can write between them:
+/// <see cref="Plan"/> (one planner at a time) decides sequences, timestamps and replays, then <see cref="Apply"/>
+/// makes the planned events visible, in the same order.
 /// </summary>
 internal sealed class MemoryLayer : IDisposable
 {
@@ -13,10 +14,9 @@ internal sealed class MemoryLayer : IDisposable
     private readonly long? _maxAgeMs;
     private readonly EventTable _table;
     private readonly ReplayLedger _ledger;
-    private readonly List<IEventStoreObserver> _observers = [];
-    private readonly List<EventRecord> _unannounced = [];
+    private readonly RemovalLog _removals = new();
+    private TaskCompletionSource _changed = NewSignal();
     private long _evicted;
-    private volatile bool _disposed;
 
     // The planner's view: ahead of the table by what is planned and not yet applied.
     private long _plannedNext;
@@ -113,7 +113,7 @@ internal sealed class MemoryLayer : IDisposable
                 }
             }
 
-            AnnounceLocked();
+            SignalLocked();
         }
         finally
         {
@@ -146,7 +146,7 @@ internal sealed class MemoryLayer : IDisposable
 
             _plannedNext = _table.Next;
             _plannedLastArrival = Math.Max(_plannedLastArrival, receivedAt);
-            AnnounceLocked();
+            SignalLocked();
         }
         finally
         {
@@ -178,7 +178,10 @@ internal sealed class MemoryLayer : IDisposable
         _lock.EnterWriteLock();
         try
         {
-            EvictExpiredLocked();
+            if (EvictExpiredLocked())
+            {
+                SignalLocked();
+            }
         }
         finally
         {
@@ -186,25 +189,97 @@ internal sealed class MemoryLayer : IDisposable
         }
     }
 
-    public IDisposable Subscribe(IEventStoreObserver observer)
+    /// <summary>The feed's end: the newest sequence given and the removals made.</summary>
+    public FeedPosition Head => Read(table => new FeedPosition(table.Next - 1, _removals.Count));
+
+    /// <summary>
+    /// Up to <paramref name="maxChanges"/> changes after <paramref name="after"/>, merged in the order they happened.
+    /// An event stored and evicted again before the follower read it is skipped both times; a follower whose
+    /// removals have left the log is told to start over.
+    /// </summary>
+    public FeedPage Read(FeedPosition after, int maxChanges)
     {
-        _lock.EnterWriteLock();
+        _lock.EnterReadLock();
         try
         {
-            observer.OnSubscribed(_table.From(_table.Head), _table.Next);
-            _observers.Add(observer);
+            var changes = new List<StoreChange>(Math.Min(maxChanges, 1024));
+            var appended = after.Appended;
+            var removed = after.Removed;
+            if (removed < _removals.FirstIndex - 1 || removed > _removals.Count || appended >= _table.Next)
+            {
+                // Removals this follower was owed are gone (or it read another store): it rebuilds from what is held.
+                changes.Add(StoreChange.Reset);
+                appended = _table.Head - 1;
+                removed = _removals.Count;
+            }
+
+            if (appended + 1 < _table.Head)
+            {
+                // Events were stored and evicted again since this follower read: it was never given them, so it skips their
+                // removals (evictions go oldest first, so every removal still owed to it comes before theirs in the log).
+                while (removed < _removals.Count && _removals.RecordAt(removed + 1).Sequence < _table.Head)
+                {
+                    var record = _removals.RecordAt(++removed);
+                    if (record.Sequence <= appended)
+                    {
+                        changes.Add(StoreChange.Removed(record));
+                    }
+                }
+
+                appended = _table.Head - 1;
+            }
+
+            // Every removal left is of an event this follower was given; each goes after the append it followed.
+            while (changes.Count < maxChanges)
+            {
+                var hasAppend = appended + 1 < _table.Next;
+                if (removed < _removals.Count && (!hasAppend || _removals.AfterAppendedAt(removed + 1) <= appended))
+                {
+                    changes.Add(StoreChange.Removed(_removals.RecordAt(++removed)));
+                }
+                else if (hasAppend)
+                {
+                    changes.Add(StoreChange.Appended(_table.At(++appended)));
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            return new FeedPage(changes, new FeedPosition(appended, removed));
         }
         finally
         {
-            _lock.ExitWriteLock();
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Completes once the feed holds a change after <paramref name="after"/>.</summary>
+    public Task WaitForChangesAsync(FeedPosition after, CancellationToken cancellationToken)
+    {
+        Task changed;
+        _lock.EnterReadLock();
+        try
+        {
+            if (_table.Next - 1 != after.Appended || _removals.Count != after.Removed)
+            {
+                return Task.CompletedTask;
+            }
+
+            changed = _changed.Task;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
         }
 
-        return new Subscription(this, observer);
+        return changed.WaitAsync(cancellationToken);
     }
 
     public void Dispose()
     {
-        _disposed = true;
+        _changed.TrySetCanceled();
         _lock.Dispose();
     }
 
@@ -220,53 +295,45 @@ internal sealed class MemoryLayer : IDisposable
             var record = _table.Add(newEvent, newEvent.OccurredAt ?? receivedAt, receivedAt);
             _ledger.Remember(record);
             stored?.Add(record);
-            _unannounced.Add(record);
         }
     }
 
-    private void EvictExpiredLocked()
+    private bool EvictExpiredLocked()
     {
         if (_maxAgeMs is not { } maxAge)
         {
-            return;
+            return false;
         }
 
         var cutoff = _time.GetUtcNow().ToUnixTimeMilliseconds() - maxAge;
         // By arrival, the ring's order: ingestion refuses event times older than the retention window, so no event outlives
         // its time by more than twice the maximum age.
+        var evicted = false;
         while (_table.Count > 0 && _table.Oldest.ReceivedAt < cutoff)
         {
             EvictOldestLocked();
+            evicted = true;
         }
+
+        return evicted;
     }
 
     private void EvictOldestLocked()
     {
-        // Observers hear of every append before they hear of its eviction.
-        AnnounceLocked();
         var record = _table.RemoveOldest();
         _ledger.Forget(record);
+        _removals.Add(_table.Next - 1, record);
         Interlocked.Increment(ref _evicted);
-        foreach (var observer in _observers)
-        {
-            observer.OnEvicted(record);
-        }
     }
 
-    private void AnnounceLocked()
+    private void SignalLocked()
     {
-        if (_unannounced.Count == 0)
-        {
-            return;
-        }
-
-        foreach (var observer in _observers)
-        {
-            observer.OnAppended(_unannounced);
-        }
-
-        _unannounced.Clear();
+        var changed = _changed;
+        _changed = NewSignal();
+        changed.TrySetResult();
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private T Read<T>(Func<EventTable, T> read)
     {
@@ -278,27 +345,6 @@ internal sealed class MemoryLayer : IDisposable
         finally
         {
             _lock.ExitReadLock();
-        }
-    }
-
-    private sealed class Subscription(MemoryLayer owner, IEventStoreObserver observer) : IDisposable
-    {
-        public void Dispose()
-        {
-            if (owner._disposed)
-            {
-                return;
-            }
-
-            owner._lock.EnterWriteLock();
-            try
-            {
-                owner._observers.Remove(observer);
-            }
-            finally
-            {
-                owner._lock.ExitWriteLock();
-            }
         }
     }
 }

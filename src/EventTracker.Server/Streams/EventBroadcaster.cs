@@ -6,18 +6,17 @@ namespace EventTracker.Server.Streams;
 
 /// <summary>
 /// Fans every stored event out to the live readers (SSE and WebSocket), once, in store order, following the store's
-/// change feed. A message's stream id is its event's sequence, so ids are the same before and after a restart; the
-/// most recent event messages stay in a ring (filled from the store's held events at start) so a reader that
-/// reconnects with its last id resumes without gaps or repeats. Publishing never waits for a reader: each has its own
-/// bounded queue.
+/// change feed from where it stood at start. A message's stream id is its event's position, so an id means the same
+/// before and after a restart and on every node over one database; the most recent event messages stay in a
+/// <see cref="ResumeRing"/> so a reader that reconnects with its last id resumes without gaps or repeats. Publishing
+/// never waits for a reader: each has its own bounded queue.
 /// </summary>
-internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
+internal sealed class EventBroadcaster : FeedFollower
 {
     private readonly Lock _gate = new();
     private readonly StreamOptions _options;
-    private readonly BroadcastMessage?[] _ring;
-    private readonly IDisposable _feed;
-    private long _firstId;
+    private readonly ResumeRing _ring;
+    private readonly long _firstId;
     private long _lastId;
     private long _droppedMessages;
     private long _queuedMessages;
@@ -28,11 +27,18 @@ internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
     private readonly List<StreamSubscription> _anyService = [];
     private int _subscriberCount;
 
-    public EventBroadcaster(IEventStore store, IOptions<StreamOptions> options)
+    public EventBroadcaster(IEventStore store, IOptions<StreamOptions> options, TimeProvider time, ILogger<EventBroadcaster> logger)
+        : base(store, time, logger)
     {
         _options = options.Value;
-        _ring = new BroadcastMessage?[_options.RingBufferSize];
-        _feed = store.Subscribe(this);
+        _ring = new ResumeRing(_options.RingBufferSize);
+
+        // The ring starts with the most recent events held (positions may have gaps: at most that many).
+        var head = store.ReadHeadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        var from = head with { Appended = Math.Max(0, head.Appended - _options.RingBufferSize) };
+        _firstId = from.Appended + 1;
+        _lastId = from.Appended;
+        Start(from);
     }
 
     public int SubscriberCount => Volatile.Read(ref _subscriberCount);
@@ -49,42 +55,6 @@ internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
         && readerQueued >= Math.Max(1, _options.MaxQueuedMessagesTotal / Math.Max(1, SubscriberCount));
 
     public void CountQueued(int delta) => Interlocked.Add(ref _queuedMessages, delta);
-
-    public void OnSubscribed(IReadOnlyList<EventRecord> held, long nextSequence)
-    {
-        lock (_gate)
-        {
-            _firstId = held.Count > 0 ? held[0].Sequence : nextSequence;
-            _lastId = _firstId - 1;
-            for (var i = Math.Max(0, held.Count - _ring.Length); i < held.Count; i++)
-            {
-                Keep(new BroadcastMessage(held[i]));
-            }
-        }
-    }
-
-    /// <summary>Publishes newly stored events, in order. Their envelopes are serialized by the first reader that needs them.</summary>
-    public void OnAppended(IReadOnlyList<EventRecord> records)
-    {
-        lock (_gate)
-        {
-            foreach (var record in records)
-            {
-                var message = new BroadcastMessage(record);
-                Keep(message);
-                OfferTo(_anyService, message);
-                if (record.ServiceName is { } service && _byService.TryGetValue(service, out var readers))
-                {
-                    OfferTo(readers, message);
-                }
-            }
-        }
-    }
-
-    public void OnEvicted(EventRecord record)
-    {
-        // Recent messages stay resumable even after their event left the store.
-    }
 
     /// <summary>Sends a message that is not an event (stats, ping) to every reader; it is not kept for resuming.</summary>
     public void PublishToAll(byte[] envelope)
@@ -118,11 +88,17 @@ internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
     }
 
     /// <summary>
-    /// Adds a reader, first queueing the held messages after <paramref name="lastEventId"/> that pass its filter, after a
-    /// <c>dropped</c> notice when some cannot be replayed. Null when the connection limit is reached.
+    /// Adds a reader, first queueing the messages after <paramref name="lastEventId"/> that pass its filter (everything
+    /// stored before the call included), after a <c>dropped</c> notice when some cannot be replayed. Null when the
+    /// connection limit is reached.
     /// </summary>
-    public StreamSubscription? TrySubscribe(EventFilter filter, long? lastEventId)
+    public async ValueTask<StreamSubscription?> TrySubscribeAsync(EventFilter filter, long? lastEventId, CancellationToken cancellationToken)
     {
+        if (lastEventId is not null)
+        {
+            await CatchUpAsync(cancellationToken);
+        }
+
         var subscription = new StreamSubscription(this, filter, _options.SubscriberQueueSize);
         lock (_gate)
         {
@@ -133,14 +109,6 @@ internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
 
             if (lastEventId is { } last && last < _lastId)
             {
-                if (last < _firstId - 1)
-                {
-                    // An id from before anything this server holds (an earlier memory-only run, or long evicted): the
-                    // reader missed messages, and how many cannot be told; it gets every message held after a notice.
-                    subscription.ReportMissed(0, _firstId - 1);
-                    last = _firstId - 1;
-                }
-
                 Replay(subscription, last);
             }
 
@@ -178,12 +146,29 @@ internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
 
     public void CountDropped() => Interlocked.Increment(ref _droppedMessages);
 
-    public void Dispose() => _feed.Dispose();
-
-    private void Keep(BroadcastMessage message)
+    /// <summary>Publishes newly stored events, in order. Their envelopes are serialized by the first reader that needs them.</summary>
+    protected override void Apply(IReadOnlyList<StoreChange> changes)
     {
-        _ring[message.Id % _ring.Length] = message;
-        _lastId = message.Id;
+        lock (_gate)
+        {
+            foreach (var change in changes)
+            {
+                // Removals and restarts of the feed change nothing here: recent messages stay resumable after their event left the store.
+                if (change.Kind != StoreChangeKind.Appended || change.Record!.Sequence <= _lastId)
+                {
+                    continue;
+                }
+
+                var message = new BroadcastMessage(change.Record);
+                _ring.Add(message);
+                _lastId = message.Id;
+                OfferTo(_anyService, message);
+                if (change.Record.ServiceName is { } service && _byService.TryGetValue(service, out var readers))
+                {
+                    OfferTo(readers, message);
+                }
+            }
+        }
     }
 
     private List<StreamSubscription> ReadersFor(EventFilter filter)
@@ -224,15 +209,21 @@ internal sealed class EventBroadcaster : IEventStoreObserver, IDisposable
 
     private void Replay(StreamSubscription subscription, long lastEventId)
     {
-        var oldestHeld = Math.Max(_firstId, _lastId - _ring.Length + 1);
-        if (lastEventId + 1 < oldestHeld)
+        if (lastEventId < _firstId - 1)
         {
-            subscription.ReportMissed(oldestHeld - lastEventId - 1, oldestHeld - 1);
+            // An id from before anything this server followed (an earlier memory-only run, or long evicted): the reader
+            // missed messages, and how many cannot be told; it gets every message held after a notice.
+            subscription.ReportMissed(0, (_ring.OldestId ?? _firstId) - 1);
+        }
+        else if (_ring.HasDropped && _ring.OldestId is { } oldest && lastEventId + 1 < oldest)
+        {
+            // Positions are consecutive within one process's store; across nodes they may have gaps, so this is an upper bound.
+            subscription.ReportMissed(oldest - lastEventId - 1, oldest - 1);
         }
 
-        for (var id = Math.Max(lastEventId + 1, oldestHeld); id <= _lastId; id++)
+        foreach (var message in _ring.After(lastEventId))
         {
-            subscription.Offer(_ring[id % _ring.Length]!);
+            subscription.Offer(message);
         }
     }
 }

@@ -35,7 +35,7 @@ internal sealed class WebSocketMessageHandler
     }
 
     /// <summary>The answer to one client message.</summary>
-    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> json)
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (!JsonText.Validate(json.Span, errors, root: "message"))
@@ -53,7 +53,7 @@ internal sealed class WebSocketMessageHandler
         {
             "ping" => Envelope.Serialize(StreamMessageTypes.Pong, DateTimeOffset.UtcNow, EventTrackerJsonContext.Default.DateTimeOffset),
             "filter" => ReplaceFilter(root),
-            "track" => await TrackAsync(root),
+            "track" => await TrackAsync(root, cancellationToken),
             _ => Error("type", "Expected an object whose type is \"filter\", \"track\" or \"ping\"."),
         };
     }
@@ -71,7 +71,7 @@ internal sealed class WebSocketMessageHandler
         return Envelope.Serialize(StreamMessageTypes.Filter, filter, EventTrackerJsonContext.Default.EventFilter);
     }
 
-    private async Task<byte[]> TrackAsync(JsonElement message)
+    private async Task<byte[]> TrackAsync(JsonElement message, CancellationToken cancellationToken)
     {
         if (!_mayIngest)
         {
@@ -106,7 +106,7 @@ internal sealed class WebSocketMessageHandler
         TrackEventResponse response;
         try
         {
-            response = await _ingestor.TrackAsync(eventName!, parsed, new TrackHeaders(userId, null, null, eventId) { Sender = _sender });
+            response = await _ingestor.TrackAsync(eventName!, parsed, new TrackHeaders(userId, null, null, eventId) { Sender = _sender }, cancellationToken);
         }
         catch (StoreUnavailableException e)
         {

@@ -117,7 +117,7 @@ internal sealed class WebSocketSession : IDisposable
                 return;
             }
 
-            await SendAsync(await _messages.HandleAsync(buffer.AsMemory(0, length)), CancellationToken.None);
+            await SendAsync(await _messages.HandleAsync(buffer.AsMemory(0, length), cancellationToken), CancellationToken.None);
         }
     }
 

@@ -109,11 +109,11 @@ public sealed class InsightHistoryTests : IDisposable
 
         var engine = _factory.Services.GetRequiredService<InsightEngine>();
         using var stop = new CancellationTokenSource();
-        var evaluators = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        var evaluators = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                engine.Evaluate();
+                await engine.EvaluateAsync(CancellationToken.None);
             }
         })).ToList();
 

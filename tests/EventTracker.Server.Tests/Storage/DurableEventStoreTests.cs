@@ -21,8 +21,8 @@ public sealed class DurableEventStoreTests : IDisposable
     {
         using (var store = Open())
         {
-            await store.AppendAsync(Event("first"));
-            await store.AppendBatchAsync("b", [Event("second"), Event("third")]);
+            await store.AppendAsync(Event("first"), CancellationToken.None);
+            await store.AppendBatchAsync("b", [Event("second"), Event("third")], CancellationToken.None);
         }
 
         var segment = Assert.Single(Segments());
@@ -34,8 +34,8 @@ public sealed class DurableEventStoreTests : IDisposable
             var logger = new CollectingLogger();
             using (var store = Open(logger: logger))
             {
-                Assert.Equal(["first"], store.Query(new EventFilter(), null, null, 10, null).Events.Select(e => e.Name));
-                Assert.False((await store.AppendBatchAsync("b", [Event("again")])).Replayed, "the lost batch was never acknowledged");
+                Assert.Equal(["first"], (await store.QueryAsync(new EventFilter(), null, null, 10, null, CancellationToken.None)).Events.Select(e => e.Name));
+                Assert.False((await store.AppendBatchAsync("b", [Event("again")], CancellationToken.None)).Replayed, "the lost batch was never acknowledged");
             }
 
             Assert.Equal(cut == lastRecordStart ? 0 : 1, logger.Warnings.Count);
@@ -47,8 +47,8 @@ public sealed class DurableEventStoreTests : IDisposable
     {
         using (var store = Open())
         {
-            await store.AppendAsync(Event("kept"));
-            await store.AppendAsync(Event("damaged"));
+            await store.AppendAsync(Event("kept"), CancellationToken.None);
+            await store.AppendAsync(Event("damaged"), CancellationToken.None);
         }
 
         var segment = Assert.Single(Segments());
@@ -59,7 +59,7 @@ public sealed class DurableEventStoreTests : IDisposable
 
         using var reopened = Open(logger: logger);
 
-        Assert.Equal(["kept"], reopened.Query(new EventFilter(), null, null, 10, null).Events.Select(e => e.Name));
+        Assert.Equal(["kept"], (await reopened.QueryAsync(new EventFilter(), null, null, 10, null, CancellationToken.None)).Events.Select(e => e.Name));
         Assert.Contains("Damaged", Assert.Single(logger.Warnings), StringComparison.Ordinal);
     }
 
@@ -83,7 +83,7 @@ public sealed class DurableEventStoreTests : IDisposable
         {
             for (var i = 0; i < 2000; i++)
             {
-                lastSequence = (await store.AppendAsync(Event("e" + i))).Record.Sequence;
+                lastSequence = (await store.AppendAsync(Event("e" + i), CancellationToken.None)).Record.Sequence;
             }
 
             Assert.InRange(Segments().Length, 2, 8);
@@ -91,7 +91,7 @@ public sealed class DurableEventStoreTests : IDisposable
         }
 
         using var reopened = Open(options);
-        var held = reopened.Query(new EventFilter(), null, null, 1000, null).Events;
+        var held = (await reopened.QueryAsync(new EventFilter(), null, null, 1000, null, CancellationToken.None)).Events;
         Assert.Equal(Enumerable.Range(1900, 100).Reverse().Select(i => "e" + i), held.Select(e => e.Name));
         Assert.Equal(100, reopened.Count);
     }
@@ -100,9 +100,9 @@ public sealed class DurableEventStoreTests : IDisposable
     public async Task Segments_roll_by_age()
     {
         using var store = Open(new EventStoreOptions { SegmentMaxAge = TimeSpan.FromMinutes(10) });
-        await store.AppendAsync(Event("a"));
+        await store.AppendAsync(Event("a"), CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(11));
-        await store.AppendAsync(Event("b"));
+        await store.AppendAsync(Event("b"), CancellationToken.None);
 
         Assert.Equal(2, Segments().Length);
     }
@@ -114,9 +114,9 @@ public sealed class DurableEventStoreTests : IDisposable
         using var store = Open(new EventStoreOptions { MaxQueuedEvents = 100 });
         store.BeforeEachGroup = () => writer.Task;
 
-        var first = store.AppendBatchAsync("first", Batch(60)).AsTask();
-        var second = store.AppendBatchAsync("second", Batch(30)).AsTask();
-        var refusal = await Assert.ThrowsAsync<StoreUnavailableException>(async () => await store.AppendBatchAsync("third", Batch(20)));
+        var first = store.AppendBatchAsync("first", Batch(60), CancellationToken.None).AsTask();
+        var second = store.AppendBatchAsync("second", Batch(30), CancellationToken.None).AsTask();
+        var refusal = await Assert.ThrowsAsync<StoreUnavailableException>(async () => await store.AppendBatchAsync("third", Batch(20), CancellationToken.None));
 
         Assert.False(first.IsCompleted);
         Assert.Contains("behind", refusal.Message, StringComparison.Ordinal);
@@ -126,7 +126,7 @@ public sealed class DurableEventStoreTests : IDisposable
         Assert.Equal(1, store.ShedAppends);
 
         // One batch larger than the limit still goes through when nothing else waits.
-        Assert.Equal(500, (await store.AppendBatchAsync("large", Batch(500))).ProcessedCount);
+        Assert.Equal(500, (await store.AppendBatchAsync("large", Batch(500), CancellationToken.None)).ProcessedCount);
     }
 
     [Theory]
@@ -137,7 +137,7 @@ public sealed class DurableEventStoreTests : IDisposable
         var options = new EventStoreOptions { FlushMode = mode };
         using (var store = Open(options))
         {
-            await store.AppendBatchAsync("b", Enumerable.Range(0, 50).Select(i => Event("e" + i)).ToList());
+            await store.AppendBatchAsync("b", Enumerable.Range(0, 50).Select(i => Event("e" + i)).ToList(), CancellationToken.None);
         }
 
         using var reopened = Open(options);
@@ -149,21 +149,21 @@ public sealed class DurableEventStoreTests : IDisposable
     {
         using var disk = SmallDisk.Mount(_data.Path, kilobytes: 256);
         using var store = Open(new EventStoreOptions { DataDirectory = disk.Path });
-        await store.AppendAsync(Event("before"));
+        await store.AppendAsync(Event("before"), CancellationToken.None);
         var filler = Path.Combine(disk.Path, "filler");
         SmallDisk.FillUp(filler);
 
         var refusal = await Assert.ThrowsAsync<StoreUnavailableException>(async () =>
-            await store.AppendBatchAsync("big", Enumerable.Range(0, 200).Select(i => Event("e" + i)).ToList()));
-        var single = await Assert.ThrowsAsync<StoreUnavailableException>(async () => await store.AppendAsync(LargeEvent("one", clientId: "c1")));
+            await store.AppendBatchAsync("big", Enumerable.Range(0, 200).Select(i => Event("e" + i)).ToList(), CancellationToken.None));
+        var single = await Assert.ThrowsAsync<StoreUnavailableException>(async () => await store.AppendAsync(LargeEvent("one", clientId: "c1"), CancellationToken.None));
 
         Assert.True(refusal.RetryAfter > TimeSpan.Zero);
-        Assert.Equal(["before"], store.Query(new EventFilter(), null, null, 10, null).Events.Select(e => e.Name));
+        Assert.Equal(["before"], (await store.QueryAsync(new EventFilter(), null, null, 10, null, CancellationToken.None)).Events.Select(e => e.Name));
         Assert.NotNull(single);
 
         File.Delete(filler);
-        var retried = await store.AppendBatchAsync("big", Enumerable.Range(0, 200).Select(i => Event("e" + i)).ToList());
-        var retriedSingle = await store.AppendAsync(LargeEvent("one", clientId: "c1"));
+        var retried = await store.AppendBatchAsync("big", Enumerable.Range(0, 200).Select(i => Event("e" + i)).ToList(), CancellationToken.None);
+        var retriedSingle = await store.AppendAsync(LargeEvent("one", clientId: "c1"), CancellationToken.None);
 
         Assert.Equal(200, retried.ProcessedCount);
         Assert.False(retried.Replayed);

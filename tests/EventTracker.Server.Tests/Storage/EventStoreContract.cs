@@ -44,9 +44,9 @@ public abstract class EventStoreContract : IDisposable
             UserAgent = "agent",
             Referrer = "https://example.test",
             UserRole = "admin",
-        });
+        }, CancellationToken.None);
 
-        var held = Assert.Single(Store.Query(new EventFilter(), null, null, 10, null).Events);
+        var held = Assert.Single((await Store.QueryAsync(new EventFilter(), null, null, 10, null, CancellationToken.None)).Events);
         Assert.False(result.Replayed);
         Assert.Equal(result.Record.Sequence, held.Sequence);
         Assert.Equal(("user-login", "auth", "u1", "s1", "c1", 201, 12.5, "client-1"),
@@ -61,14 +61,14 @@ public abstract class EventStoreContract : IDisposable
     public async Task A_client_id_is_acknowledged_again_while_its_event_is_held_and_stored_anew_after()
     {
         var store = Reopen(new EventStoreOptions { Capacity = 5 });
-        var first = await store.AppendAsync(Event("a", clientId: "id-1"));
-        var replay = await store.AppendAsync(Event("a", clientId: "id-1"));
+        var first = await store.AppendAsync(Event("a", clientId: "id-1"), CancellationToken.None);
+        var replay = await store.AppendAsync(Event("a", clientId: "id-1"), CancellationToken.None);
         for (var i = 0; i < 5; i++)
         {
-            await store.AppendAsync(Event("filler"));
+            await store.AppendAsync(Event("filler"), CancellationToken.None);
         }
 
-        var afterEviction = await store.AppendAsync(Event("a", clientId: "id-1"));
+        var afterEviction = await store.AppendAsync(Event("a", clientId: "id-1"), CancellationToken.None);
 
         Assert.False(first.Replayed);
         Assert.True(replay.Replayed);
@@ -80,10 +80,10 @@ public abstract class EventStoreContract : IDisposable
     [Fact]
     public async Task A_batch_is_stored_whole_with_consecutive_sequences_and_one_time()
     {
-        await Store.AppendAsync(Event("before", clientId: "known"));
+        await Store.AppendAsync(Event("before", clientId: "known"), CancellationToken.None);
         Time.Advance(TimeSpan.FromSeconds(1));
 
-        var result = await Store.AppendBatchAsync("batch-1", [Event("a"), Event("b", clientId: "known"), Event("c", clientId: "twice"), Event("d", clientId: "twice")]);
+        var result = await Store.AppendBatchAsync("batch-1", [Event("a"), Event("b", clientId: "known"), Event("c", clientId: "twice"), Event("d", clientId: "twice")], CancellationToken.None);
 
         Assert.False(result.Replayed);
         Assert.Equal(2, result.ProcessedCount);
@@ -96,10 +96,10 @@ public abstract class EventStoreContract : IDisposable
     [Fact]
     public async Task A_replayed_batch_id_is_answered_as_the_first_time_and_stores_nothing()
     {
-        var first = await Store.AppendBatchAsync("batch-1", [Event("a"), Event("b")]);
+        var first = await Store.AppendBatchAsync("batch-1", [Event("a"), Event("b")], CancellationToken.None);
         Time.Advance(TimeSpan.FromMinutes(1));
 
-        var replay = await Store.AppendBatchAsync("batch-1", [Event("a"), Event("b"), Event("c")]);
+        var replay = await Store.AppendBatchAsync("batch-1", [Event("a"), Event("b"), Event("c")], CancellationToken.None);
 
         Assert.True(replay.Replayed);
         Assert.Empty(replay.Stored);
@@ -110,7 +110,7 @@ public abstract class EventStoreContract : IDisposable
     [Fact]
     public async Task Concurrent_appends_of_the_same_client_id_store_it_once()
     {
-        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Store.AppendAsync(Event("same", clientId: "one")).AsTask()));
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Store.AppendAsync(Event("same", clientId: "one"), CancellationToken.None).AsTask()));
 
         Assert.Single(results, r => !r.Replayed);
         Assert.Single(results.Select(r => r.Record.Sequence).Distinct());
@@ -131,10 +131,10 @@ public abstract class EventStoreContract : IDisposable
     [InlineData("", "x-login,p-view,p-error,p-login")]
     public async Task Every_filter_selects_exactly_the_matching_events_newest_first(string query, string expected)
     {
-        await Store.AppendAsync(Event("p-login", service: "pay", user: "u1", correlation: "c1"));
-        await Store.AppendAsync(Event("p-error", service: "pay", user: "u2"));
-        await Store.AppendAsync(Event("p-view", service: "pay", correlation: "c1"));
-        await Store.AppendAsync(Event("x-login", service: "other", user: "u2", session: "s9"));
+        await Store.AppendAsync(Event("p-login", service: "pay", user: "u1", correlation: "c1"), CancellationToken.None);
+        await Store.AppendAsync(Event("p-error", service: "pay", user: "u2"), CancellationToken.None);
+        await Store.AppendAsync(Event("p-view", service: "pay", correlation: "c1"), CancellationToken.None);
+        await Store.AppendAsync(Event("x-login", service: "other", user: "u2", session: "s9"), CancellationToken.None);
         var parts = query.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
         var filter = new EventFilter
         {
@@ -146,7 +146,7 @@ public abstract class EventStoreContract : IDisposable
             SessionId = parts.GetValueOrDefault("sessionId"),
         };
 
-        var page = Store.Query(filter, null, null, 100, null);
+        var page = (await Store.QueryAsync(filter, null, null, 100, null, CancellationToken.None));
 
         var names = expected.Split(',', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(names, page.Events.Select(e => e.Name));
@@ -161,17 +161,17 @@ public abstract class EventStoreContract : IDisposable
         var start = Time.GetUtcNow().ToUnixTimeMilliseconds();
         for (var i = 0; i < 5; i++)
         {
-            await Store.AppendAsync(Event("e" + i));
+            await Store.AppendAsync(Event("e" + i), CancellationToken.None);
             Time.Advance(TimeSpan.FromMinutes(1));
         }
 
         var minute = 60_000;
-        var page = Store.Query(new EventFilter(), start + minute, start + (3 * minute), 100, null);
+        var page = (await Store.QueryAsync(new EventFilter(), start + minute, start + (3 * minute), 100, null, CancellationToken.None));
 
         Assert.Equal(["e3", "e2", "e1"], page.Events.Select(e => e.Name));
         Assert.Equal(3, page.Filtered);
-        Assert.Empty(Store.Query(new EventFilter(), start + (10 * minute), null, 100, null).Events);
-        Assert.Equal(["e0"], Store.Query(new EventFilter(), null, start, 100, null).Events.Select(e => e.Name));
+        Assert.Empty((await Store.QueryAsync(new EventFilter(), start + (10 * minute), null, 100, null, CancellationToken.None)).Events);
+        Assert.Equal(["e0"], (await Store.QueryAsync(new EventFilter(), null, start, 100, null, CancellationToken.None)).Events.Select(e => e.Name));
     }
 
     [Theory]
@@ -184,7 +184,7 @@ public abstract class EventStoreContract : IDisposable
         var random = new Random(7);
         for (var i = 0; i < 300; i++)
         {
-            await Store.AppendAsync(Event(i % 2 == 0 ? "old-x" : "old-y", service: i % 3 == 0 ? "a" : "b", occurredAt: now - random.Next(600_000)));
+            await Store.AppendAsync(Event(i % 2 == 0 ? "old-x" : "old-y", service: i % 3 == 0 ? "a" : "b", occurredAt: now - random.Next(600_000)), CancellationToken.None);
         }
 
         using var stop = new CancellationTokenSource();
@@ -193,7 +193,7 @@ public abstract class EventStoreContract : IDisposable
             var late = new Random(11);
             while (!stop.IsCancellationRequested)
             {
-                await Store.AppendAsync(Event("new", service: "a", occurredAt: now - late.Next(600_000)));
+                await Store.AppendAsync(Event("new", service: "a", occurredAt: now - late.Next(600_000)), CancellationToken.None);
             }
         });
 
@@ -207,7 +207,7 @@ public abstract class EventStoreContract : IDisposable
         EventPosition? cursor = null;
         do
         {
-            var page = Store.Query(query, null, null, 7, cursor);
+            var page = (await Store.QueryAsync(query, null, null, 7, cursor, CancellationToken.None));
             Assert.True(page.Events.Zip(page.Events.Skip(1)).All(p => EventPosition.Of(p.First) > EventPosition.Of(p.Second)), "newest first");
             Assert.True(cursor is null || page.Events.All(e => EventPosition.Of(e) < cursor.Value), "every page after the cursor");
             seen.AddRange(page.Events);
@@ -227,21 +227,21 @@ public abstract class EventStoreContract : IDisposable
     {
         var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
         const long minute = 60_000;
-        await Store.AppendAsync(Event("now-login", service: "a", occurredAt: now));
-        await Store.AppendAsync(Event("ten-ago-login", service: "a", occurredAt: now - (10 * minute)));
-        await Store.AppendBatchAsync("late", [Event("five-ago-view", service: "b", occurredAt: now - (5 * minute)), Event("arrival-view", service: "a")]);
-        await Store.AppendAsync(Event("two-ago-login", service: "a", occurredAt: now - (2 * minute)));
+        await Store.AppendAsync(Event("now-login", service: "a", occurredAt: now), CancellationToken.None);
+        await Store.AppendAsync(Event("ten-ago-login", service: "a", occurredAt: now - (10 * minute)), CancellationToken.None);
+        await Store.AppendBatchAsync("late", [Event("five-ago-view", service: "b", occurredAt: now - (5 * minute)), Event("arrival-view", service: "a")], CancellationToken.None);
+        await Store.AppendAsync(Event("two-ago-login", service: "a", occurredAt: now - (2 * minute)), CancellationToken.None);
 
-        string[] Names(EventFilter filter, long? from = null, long? to = null) =>
-            [.. Store.Query(filter, from, to, 100, null).Events.Select(e => e.Name)];
+        async Task<string[]> Names(EventFilter filter, long? from = null, long? to = null) =>
+            [.. (await Store.QueryAsync(filter, from, to, 100, null, CancellationToken.None)).Events.Select(e => e.Name)];
 
-        Assert.Equal(["arrival-view", "now-login", "two-ago-login", "five-ago-view", "ten-ago-login"], Names(new EventFilter()));
-        Assert.Equal(["arrival-view", "now-login", "two-ago-login", "ten-ago-login"], Names(new EventFilter { ServiceName = "a" }));
-        Assert.Equal(["now-login", "two-ago-login", "ten-ago-login"], Names(new EventFilter { Type = "login" }));
-        Assert.Equal(["arrival-view", "five-ago-view"], Names(new EventFilter { Type = "view" }));
-        Assert.Equal(["two-ago-login", "five-ago-view"], Names(new EventFilter(), now - (6 * minute), now - minute));
-        Assert.Equal(["ten-ago-login"], Names(new EventFilter { ServiceName = "a" }, null, now - (3 * minute)));
-        var page = Store.Query(new EventFilter(), null, null, 100, null);
+        Assert.Equal(["arrival-view", "now-login", "two-ago-login", "five-ago-view", "ten-ago-login"], await Names(new EventFilter()));
+        Assert.Equal(["arrival-view", "now-login", "two-ago-login", "ten-ago-login"], await Names(new EventFilter { ServiceName = "a" }));
+        Assert.Equal(["now-login", "two-ago-login", "ten-ago-login"], await Names(new EventFilter { Type = "login" }));
+        Assert.Equal(["arrival-view", "five-ago-view"], await Names(new EventFilter { Type = "view" }));
+        Assert.Equal(["two-ago-login", "five-ago-view"], await Names(new EventFilter(), now - (6 * minute), now - minute));
+        Assert.Equal(["ten-ago-login"], await Names(new EventFilter { ServiceName = "a" }, null, now - (3 * minute)));
+        var page = (await Store.QueryAsync(new EventFilter(), null, null, 100, null, CancellationToken.None));
         Assert.Equal(now - (10 * minute), page.EarliestTimestamp);
         Assert.All(page.Events, e => Assert.Equal(now, e.ReceivedAt));
     }
@@ -251,14 +251,14 @@ public abstract class EventStoreContract : IDisposable
     {
         var store = Reopen(new EventStoreOptions { Capacity = 3 });
         var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
-        await store.AppendAsync(Event("first-arrival", service: "s", occurredAt: now));
-        await store.AppendAsync(Event("b", service: "s", occurredAt: now - 3000));
-        await store.AppendAsync(Event("c", service: "s", occurredAt: now - 1000));
-        await store.AppendAsync(Event("d", service: "s", occurredAt: now - 2000));
+        await store.AppendAsync(Event("first-arrival", service: "s", occurredAt: now), CancellationToken.None);
+        await store.AppendAsync(Event("b", service: "s", occurredAt: now - 3000), CancellationToken.None);
+        await store.AppendAsync(Event("c", service: "s", occurredAt: now - 1000), CancellationToken.None);
+        await store.AppendAsync(Event("d", service: "s", occurredAt: now - 2000), CancellationToken.None);
 
-        Assert.Equal(["c", "d", "b"], store.Query(new EventFilter(), null, null, 10, null).Events.Select(e => e.Name));
-        Assert.Equal(["c", "d", "b"], store.Query(new EventFilter { ServiceName = "s" }, null, null, 10, null).Events.Select(e => e.Name));
-        Assert.Equal(3, store.Query(new EventFilter { ServiceName = "s" }, null, null, 10, null).Filtered);
+        Assert.Equal(["c", "d", "b"], (await store.QueryAsync(new EventFilter(), null, null, 10, null, CancellationToken.None)).Events.Select(e => e.Name));
+        Assert.Equal(["c", "d", "b"], (await store.QueryAsync(new EventFilter { ServiceName = "s" }, null, null, 10, null, CancellationToken.None)).Events.Select(e => e.Name));
+        Assert.Equal(3, (await store.QueryAsync(new EventFilter { ServiceName = "s" }, null, null, 10, null, CancellationToken.None)).Filtered);
     }
 
     [Fact]
@@ -267,31 +267,30 @@ public abstract class EventStoreContract : IDisposable
         var store = Reopen(new EventStoreOptions { Capacity = 5 });
         for (var i = 0; i < 8; i++)
         {
-            await store.AppendAsync(Event($"e{i}", service: i % 2 == 0 ? "even" : "odd", user: "u" + i));
+            await store.AppendAsync(Event($"e{i}", service: i % 2 == 0 ? "even" : "odd", user: "u" + i), CancellationToken.None);
             Time.Advance(TimeSpan.FromMinutes(1));
         }
 
-        var page = store.Query(new EventFilter(), null, null, 100, null);
+        var page = (await store.QueryAsync(new EventFilter(), null, null, 100, null, CancellationToken.None));
 
         Assert.Equal(5, store.Count);
         Assert.Equal(3, store.EvictedCount);
         Assert.Equal(["e7", "e6", "e5", "e4", "e3"], page.Events.Select(e => e.Name));
-        Assert.Empty(store.Query(new EventFilter { UserId = "u0" }, null, null, 100, null).Events);
-        Assert.Equal(0, store.Query(new EventFilter { EventName = "e2" }, null, null, 100, null).Filtered);
-        Assert.Equal(3, store.Query(new EventFilter { ServiceName = "odd" }, null, null, 100, null).Filtered);
+        Assert.Empty((await store.QueryAsync(new EventFilter { UserId = "u0" }, null, null, 100, null, CancellationToken.None)).Events);
+        Assert.Equal(0, (await store.QueryAsync(new EventFilter { EventName = "e2" }, null, null, 100, null, CancellationToken.None)).Filtered);
+        Assert.Equal(3, (await store.QueryAsync(new EventFilter { ServiceName = "odd" }, null, null, 100, null, CancellationToken.None)).Filtered);
     }
 
     [Fact]
     public async Task Events_older_than_the_max_age_are_evicted()
     {
         var store = Reopen(new EventStoreOptions { MaxAge = TimeSpan.FromHours(1) });
-        await store.AppendAsync(Event("old"));
+        await store.AppendAsync(Event("old"), CancellationToken.None);
         Time.Advance(TimeSpan.FromMinutes(59));
-        await store.AppendAsync(Event("recent"));
+        await store.AppendAsync(Event("recent"), CancellationToken.None);
         Time.Advance(TimeSpan.FromMinutes(2));
 
-        store.EvictExpired();
-        var page = store.Query(new EventFilter(), null, null, 100, null);
+        var page = (await store.QueryAsync(new EventFilter(), null, null, 100, null, CancellationToken.None));
 
         Assert.Equal(["recent"], page.Events.Select(e => e.Name));
         Assert.Equal(1, page.Total);
@@ -303,30 +302,111 @@ public abstract class EventStoreContract : IDisposable
     {
         var clock = new SteppingBackClock(Time.GetUtcNow());
         using var store = new InMemoryEventStore(Microsoft.Extensions.Options.Options.Create(new EventStoreOptions()), clock);
-        await store.AppendAsync(Event("first"));
+        await store.AppendAsync(Event("first"), CancellationToken.None);
         clock.Now = clock.Now.AddSeconds(-30);
-        await store.AppendAsync(Event("second"));
+        await store.AppendAsync(Event("second"), CancellationToken.None);
 
-        var events = store.Query(new EventFilter(), null, null, 10, null).Events;
+        var events = (await store.QueryAsync(new EventFilter(), null, null, 10, null, CancellationToken.None)).Events;
 
         Assert.Equal(events[1].Timestamp, events[0].Timestamp);
         Assert.Equal("second", events[0].Name);
     }
 
     [Fact]
-    public async Task Observers_hear_of_held_events_then_of_every_append_and_eviction_in_order()
+    public async Task The_feed_gives_the_held_events_then_every_append_and_removal_in_the_order_they_happened()
     {
         var store = Reopen(new EventStoreOptions { Capacity = 3 });
-        await store.AppendAsync(Event("held"));
-        var observer = new RecordingObserver();
-        using (store.Subscribe(observer))
+        await store.AppendAsync(Event("held"), CancellationToken.None);
+        var (first, position) = await ReadFeedAsync(store, FeedPosition.Start);
+
+        await store.AppendBatchAsync("b", [Event("x"), Event("y"), Event("z")], CancellationToken.None);
+        var (second, next) = await ReadFeedAsync(store, position);
+        await store.AppendAsync(Event("w"), CancellationToken.None);
+        var (third, end) = await ReadFeedAsync(store, next);
+
+        Assert.Equal(["+held"], first);
+        Assert.Equal(["+x", "+y", "-held", "+z"], second);
+        Assert.Equal(["-x", "+w"], third);
+        Assert.Equal(await store.ReadHeadAsync(CancellationToken.None), end);
+        Assert.Empty((await ReadFeedAsync(store, end)).Log);
+    }
+
+    [Fact]
+    public async Task Events_stored_and_removed_before_a_follower_reads_them_are_skipped_both_times()
+    {
+        var store = Reopen(new EventStoreOptions { Capacity = 2 });
+        await store.AppendAsync(Event("a"), CancellationToken.None);
+        var (_, afterA) = await ReadFeedAsync(store, FeedPosition.Start);
+        foreach (var name in new[] { "b", "c", "d" })
         {
-            await store.AppendBatchAsync("b", [Event("x"), Event("y"), Event("z")]);
+            await store.AppendAsync(Event(name), CancellationToken.None);
         }
 
-        await store.AppendAsync(Event("unheard"));
+        Assert.Equal(["+c", "+d"], (await ReadFeedAsync(store, FeedPosition.Start)).Log);
+        Assert.Equal(["-a", "+c", "+d"], (await ReadFeedAsync(store, afterA)).Log);
+    }
 
-        Assert.Equal(["held", "+x", "+y", "-held", "+z"], observer.Log);
+    [Fact]
+    public async Task Waiting_for_changes_ends_with_the_next_append_and_not_before()
+    {
+        await Store.AppendAsync(Event("before"), CancellationToken.None);
+        var head = await Store.ReadHeadAsync(CancellationToken.None);
+        var waiting = Store.WaitForChangesAsync(head, CancellationToken.None);
+        var behind = Store.WaitForChangesAsync(FeedPosition.Start, CancellationToken.None);
+
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        Assert.True(behind.IsCompleted);
+        var stored = await Store.AppendAsync(Event("after"), CancellationToken.None);
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(stored.Record.Sequence, (await Store.ReadHeadAsync(CancellationToken.None)).Appended);
+    }
+
+    [Fact]
+    public async Task A_follower_reading_while_others_append_and_evict_ends_with_exactly_the_held_events()
+    {
+        var store = Reopen(new EventStoreOptions { Capacity = 1_000 });
+        var held = new HashSet<long>();
+        using var stop = new CancellationTokenSource();
+        var follower = Task.Run(async () =>
+        {
+            var position = FeedPosition.Start;
+            while (true)
+            {
+                var page = await store.ReadAsync(position, 100, CancellationToken.None);
+                foreach (var change in page.Changes)
+                {
+                    Assert.True(change.Kind == StoreChangeKind.Appended ? held.Add(change.Record!.Sequence) : held.Remove(change.Record!.Sequence));
+                }
+
+                position = page.Next;
+                if (page.Changes.Count == 0 && stop.IsCancellationRequested && position == await store.ReadHeadAsync(CancellationToken.None))
+                {
+                    return;
+                }
+            }
+        });
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                if (i % 5 == 0)
+                {
+                    await store.AppendBatchAsync($"b-{w}-{i}", [Event("batched"), Event("batched")], CancellationToken.None);
+                }
+                else
+                {
+                    await store.AppendAsync(Event("single"), CancellationToken.None);
+                }
+            }
+        })));
+        await stop.CancelAsync();
+        await follower.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var expected = (await store.QueryAsync(new EventFilter(), null, null, 2_000, null, CancellationToken.None)).Events.Select(e => e.Sequence);
+        Assert.Equal(expected.Order(), held.Order());
     }
 
     [Fact]
@@ -336,11 +416,11 @@ public abstract class EventStoreContract : IDisposable
         var sequences = new ConcurrentBag<long>();
         using var stop = new CancellationTokenSource();
         var readerStarted = new TaskCompletionSource();
-        var reader = Task.Run(() =>
+        var reader = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                var page = Store.Query(new EventFilter { ServiceName = "w1" }, null, null, 50, null);
+                var page = (await Store.QueryAsync(new EventFilter { ServiceName = "w1" }, null, null, 50, null, CancellationToken.None));
                 Assert.True(page.Events.Zip(page.Events.Skip(1)).All(p => p.First.Sequence > p.Second.Sequence));
                 readerStarted.TrySetResult();
             }
@@ -353,7 +433,7 @@ public abstract class EventStoreContract : IDisposable
             {
                 if (i % 10 == 0)
                 {
-                    var result = await Store.AppendBatchAsync($"b-{w}-{i}", [Event("batched", service: "w" + w), Event("batched", service: "w" + w)]);
+                    var result = await Store.AppendBatchAsync($"b-{w}-{i}", [Event("batched", service: "w" + w), Event("batched", service: "w" + w)], CancellationToken.None);
                     foreach (var record in result.Stored)
                     {
                         sequences.Add(record.Sequence);
@@ -363,7 +443,7 @@ public abstract class EventStoreContract : IDisposable
                 }
                 else
                 {
-                    sequences.Add((await Store.AppendAsync(Event("single", service: "w" + w))).Record.Sequence);
+                    sequences.Add((await Store.AppendAsync(Event("single", service: "w" + w), CancellationToken.None)).Record.Sequence);
                 }
             }
         })).ToArray();
@@ -373,35 +453,35 @@ public abstract class EventStoreContract : IDisposable
 
         Assert.Equal(writers * perWriter, Store.Count);
         Assert.Equal(writers * perWriter, sequences.Distinct().Count());
-        Assert.Equal(perWriter, Store.Query(new EventFilter { ServiceName = "w2" }, null, null, 1, null).Filtered);
+        Assert.Equal(perWriter, (await Store.QueryAsync(new EventFilter { ServiceName = "w2" }, null, null, 1, null, CancellationToken.None)).Filtered);
     }
 
     [Fact]
     public async Task A_restart_keeps_every_event_with_its_id_and_the_replay_ledger_or_starts_with_new_ids()
     {
-        var single = await Store.AppendAsync(Event("single", service: "svc", clientId: "client-1", occurredAt: Time.GetUtcNow().ToUnixTimeMilliseconds() - 90_000));
-        var batch = await Store.AppendBatchAsync("batch-1", [Event("b1", clientId: "client-2"), Event("b2")]);
-        var before = Store.Query(new EventFilter(), null, null, 100, null).Events.Select(Describe).ToList();
+        var single = await Store.AppendAsync(Event("single", service: "svc", clientId: "client-1", occurredAt: Time.GetUtcNow().ToUnixTimeMilliseconds() - 90_000), CancellationToken.None);
+        var batch = await Store.AppendBatchAsync("batch-1", [Event("b1", clientId: "client-2"), Event("b2")], CancellationToken.None);
+        var before = (await Store.QueryAsync(new EventFilter(), null, null, 100, null, CancellationToken.None)).Events.Select(Describe).ToList();
         Time.Advance(TimeSpan.FromMinutes(5));
 
         var store = Reopen(new EventStoreOptions());
 
         if (IsDurable)
         {
-            Assert.Equal(before, store.Query(new EventFilter(), null, null, 100, null).Events.Select(Describe));
-            Assert.True((await store.AppendAsync(Event("single", clientId: "client-1"))).Replayed);
-            var replay = await store.AppendBatchAsync("batch-1", [Event("b1"), Event("b2")]);
+            Assert.Equal(before, (await store.QueryAsync(new EventFilter(), null, null, 100, null, CancellationToken.None)).Events.Select(Describe));
+            Assert.True((await store.AppendAsync(Event("single", clientId: "client-1"), CancellationToken.None)).Replayed);
+            var replay = await store.AppendBatchAsync("batch-1", [Event("b1"), Event("b2")], CancellationToken.None);
             Assert.True(replay.Replayed);
             Assert.Equal((2, batch.Timestamp), (replay.ProcessedCount, replay.Timestamp));
             Assert.Equal(3, store.Count);
-            Assert.Equal(["svc"], store.Query(new EventFilter { ServiceName = "svc" }, null, null, 10, null).Services);
+            Assert.Equal(["svc"], (await store.QueryAsync(new EventFilter { ServiceName = "svc" }, null, null, 10, null, CancellationToken.None)).Services);
         }
         else
         {
             Assert.Equal(0, store.Count);
         }
 
-        var next = await store.AppendAsync(Event("after"));
+        var next = await store.AppendAsync(Event("after"), CancellationToken.None);
         Assert.True(next.Record.Sequence > batch.Stored[^1].Sequence, "ids never repeat across a restart");
         Assert.True(single.Record.Sequence < batch.Stored[0].Sequence);
     }
@@ -421,21 +501,27 @@ public abstract class EventStoreContract : IDisposable
 
     private static string Describe(EventRecord e) => $"{EventIds.Format(e.Sequence)} {e.Name} {e.ServiceName} {e.Timestamp} {e.ReceivedAt} {e.ClientEventId}";
 
+    /// <summary>Reads the feed after <paramref name="after"/> to its end: "+name" for an append, "-name" for a removal.</summary>
+    private static async Task<(List<string> Log, FeedPosition Next)> ReadFeedAsync(IEventStore store, FeedPosition after)
+    {
+        var log = new List<string>();
+        while (true)
+        {
+            var page = await store.ReadAsync(after, 2, CancellationToken.None);
+            if (page.Changes.Count == 0 && page.Next == after)
+            {
+                return (log, after);
+            }
+
+            log.AddRange(page.Changes.Select(c => (c.Kind == StoreChangeKind.Appended ? "+" : "-") + c.Record!.Name));
+            after = page.Next;
+        }
+    }
+
     private void Close()
     {
         (_store as IDisposable)?.Dispose();
         _store = null;
-    }
-
-    private sealed class RecordingObserver : IEventStoreObserver
-    {
-        public List<string> Log { get; } = [];
-
-        public void OnSubscribed(IReadOnlyList<EventRecord> held, long nextSequence) => Log.AddRange(held.Select(r => r.Name));
-
-        public void OnAppended(IReadOnlyList<EventRecord> records) => Log.AddRange(records.Select(r => "+" + r.Name));
-
-        public void OnEvicted(EventRecord record) => Log.Add("-" + record.Name);
     }
 
     /// <summary>A clock that can be set backwards, as a real one is by NTP; FakeTimeProvider refuses to.</summary>

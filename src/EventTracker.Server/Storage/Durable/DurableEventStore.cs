@@ -82,25 +82,28 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
         set => _writer.BeforeEachGroup = value;
     }
 
-    public async ValueTask<AppendResult> AppendAsync(NewEvent newEvent) =>
-        (await EnqueueAsync(AppendOperation.Single(newEvent))).ToAppendResult();
+    public async ValueTask<AppendResult> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken) =>
+        (await EnqueueAsync(AppendOperation.Single(newEvent), cancellationToken)).ToAppendResult();
 
-    public async ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events) =>
-        (await EnqueueAsync(AppendOperation.Batch(batchId, events))).ToBatchResult();
+    public async ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
+        (await EnqueueAsync(AppendOperation.Batch(batchId, events), cancellationToken)).ToBatchResult();
 
-    public EventPage Query(EventFilter filter, long? from, long? to, int limit, EventPosition? before) =>
-        _memory.Query(filter, from, to, limit, before);
-
-    public void EvictExpired()
+    public ValueTask<EventPage> QueryAsync(EventFilter filter, long? from, long? to, int limit, EventPosition? before, CancellationToken cancellationToken)
     {
-        _memory.EvictExpired();
-        lock (_logGate)
-        {
-            _log.DeleteSegmentsBefore(_memory.FirstHeldSequence);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_memory.Query(filter, from, to, limit, before));
     }
 
-    public IDisposable Subscribe(IEventStoreObserver observer) => _memory.Subscribe(observer);
+    public ValueTask<FeedPosition> ReadHeadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_memory.Head);
+
+    public ValueTask<FeedPage> ReadAsync(FeedPosition after, int maxChanges, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_memory.Read(after, maxChanges));
+    }
+
+    public Task WaitForChangesAsync(FeedPosition after, CancellationToken cancellationToken) =>
+        _memory.WaitForChangesAsync(after, cancellationToken);
 
     /// <summary>Stops taking appends, writes and flushes what was taken, and releases the directory.</summary>
     public void Dispose()
@@ -115,8 +118,9 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
         _directoryLock.Dispose();
     }
 
-    private async Task<AppendOperation> EnqueueAsync(AppendOperation operation)
+    private async Task<AppendOperation> EnqueueAsync(AppendOperation operation, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var count = Math.Max(1, operation.Events.Count);
         var queued = Interlocked.Add(ref _queuedEvents, count);
         if (queued > _options.MaxQueuedEvents && queued > count)
@@ -135,7 +139,8 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
 
         try
         {
-            await pending.Completion.Task;
+            // A cancelled caller stops waiting; the write it started still completes (or fails) for the others in its group.
+            await pending.Completion.Task.WaitAsync(cancellationToken);
         }
         finally
         {
