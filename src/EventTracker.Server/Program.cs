@@ -40,10 +40,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddOptions<SuggestionOptions>().BindConfiguration(SuggestionOptions.Section);
     builder.Services.AddOptions<InsightOptions>().BindConfiguration(InsightOptions.Section).ValidateDataAnnotations().ValidateOnStart();
     builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-    builder.Services.AddSingleton<IEventStore>(services =>
-        services.GetRequiredService<IOptions<EventStoreOptions>>().Value.IsDurable
-            ? ActivatorUtilities.CreateInstance<DurableEventStore>(services)
-            : ActivatorUtilities.CreateInstance<InMemoryEventStore>(services));
+    builder.Services.AddEventStore(builder.Configuration);
     builder.Services.AddSingleton<AnalyticsProjection>();
     builder.Services.AddSingleton<ServiceAnalytics>();
     builder.Services.AddSingleton<EventQueryService>();
@@ -77,7 +74,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
         app.Services.GetRequiredService<AnalyticsProjection>();
         app.Services.GetRequiredService<EventBroadcaster>();
     }
-    catch (DataDirectoryInUseException e)
+    catch (Exception e) when (e is DataDirectoryInUseException or StoreUnavailableException)
     {
         Console.Error.WriteLine(e.Message);
         return 1;

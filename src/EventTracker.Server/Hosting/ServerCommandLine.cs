@@ -4,14 +4,14 @@ using EventTracker.Server.Storage;
 namespace EventTracker.Server.Hosting;
 
 /// <summary>
-/// The server's command line: <c>--port</c>, <c>--urls</c>, <c>--data-dir</c>, <c>--in-memory</c>, <c>--help</c>,
+/// The server's command line: <c>--port</c>, <c>--urls</c>, <c>--store</c>, <c>--data-dir</c>, <c>--in-memory</c>, <c>--help</c>,
 /// <c>--version</c> and <c>keys new</c>; anything else is refused with the usage, except configuration written as <c>--Key=value</c>
 /// (<c>--EventTracker:Store:Capacity=5000</c>, <c>--environment=Production</c>), which passes through to the host's
 /// configuration as it always did, as do environment variables.
 /// </summary>
 internal static class ServerCommandLine
 {
-    private static readonly string[] OwnOptions = ["port", "urls", "data-dir", "in-memory", "help", "version"];
+    private static readonly string[] OwnOptions = ["port", "urls", "store", "data-dir", "in-memory", "help", "version"];
 
     /// <summary>
     /// Parses <paramref name="args"/> and, unless they ask for help or the version or are wrong, runs
@@ -34,9 +34,15 @@ internal static class ServerCommandLine
             Description = $"Where events are kept on disk (default: {EventStoreOptions.DefaultDataDirectory} in the working directory).",
         };
         var inMemory = new Option<bool>("--in-memory") { Description = "Keep events in memory only; they are gone when the server stops." };
+        var store = new Option<StoreProvider?>("--store")
+        {
+            Description = "Where events are kept: Embedded (default: a log in the data directory), Memory, or PostgreSQL "
+                + $"(the database named by ConnectionStrings:{EventStoreOptions.ConnectionStringName}, e.g. the environment variable "
+                + $"ConnectionStrings__{EventStoreOptions.ConnectionStringName}=\"Host=localhost;Database=eventtracker\"; several servers can share it).",
+        };
         var root = new RootCommand("EventTracker server: event ingestion, queries, analytics, suggestions and live streams over HTTP, SSE and WebSocket.")
         {
-            port, urls, dataDirectory, inMemory,
+            port, urls, store, dataDirectory, inMemory,
         };
         root.Subcommands.Add(KeysCommand.Create());
         root.Validators.Add(result =>
@@ -62,6 +68,11 @@ internal static class ServerCommandLine
             if (parsed.GetValue(dataDirectory) is { } directory)
             {
                 settings[$"{EventStoreOptions.Section}:{nameof(EventStoreOptions.DataDirectory)}"] = directory;
+            }
+
+            if (parsed.GetValue(store) is { } provider)
+            {
+                settings[$"{EventStoreOptions.Section}:{nameof(EventStoreOptions.Provider)}"] = provider.ToString();
             }
 
             if (parsed.GetValue(inMemory))

@@ -11,6 +11,12 @@ public sealed class EventStoreOptions
     /// <summary>The data directory used when none is configured: <c>eventtracker-data</c> in the working directory.</summary>
     public const string DefaultDataDirectory = "eventtracker-data";
 
+    /// <summary>The name of the connection string (<c>ConnectionStrings:EventTracker</c>) of the PostgreSQL provider.</summary>
+    public const string ConnectionStringName = "EventTracker";
+
+    /// <summary>Where events are kept. Default <see cref="StoreProvider.Embedded"/>.</summary>
+    public StoreProvider Provider { get; set; } = StoreProvider.Embedded;
+
     /// <summary>Most events held at once; the oldest are evicted beyond it. Default 1,000,000.</summary>
     [Range(1, 100_000_000)]
     public int Capacity { get; set; } = 1_000_000;

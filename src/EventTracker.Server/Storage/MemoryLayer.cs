@@ -43,53 +43,8 @@ internal sealed class MemoryLayer : IDisposable
     /// whole batch) were seen before — within the ledger, or earlier in <paramref name="operations"/>. Callers must not
     /// plan concurrently, and must <see cref="Apply"/> what they planned, in order, before planning again.
     /// </summary>
-    public void Plan(IReadOnlyList<AppendOperation> operations)
-    {
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        Dictionary<string, (AppendOperation, int)>? pendingEvents = null;
-        Dictionary<string, BatchReceipt>? pendingBatches = null;
-        foreach (var operation in operations)
-        {
-            _plannedLastArrival = Math.Max(now, _plannedLastArrival);
-            operation.Timestamp = _plannedLastArrival;
-            if (operation.BatchId is { } batchId
-                && (_ledger.TryGetBatch(batchId, out var receipt) || (pendingBatches?.TryGetValue(batchId, out receipt) ?? false)))
-            {
-                operation.ReplayedBatch = receipt;
-                continue;
-            }
-
-            foreach (var newEvent in operation.Events)
-            {
-                if (newEvent.ClientEventId is { } clientId)
-                {
-                    if (_ledger.TryGetEvent(clientId, out var earlier))
-                    {
-                        operation.Earlier ??= earlier;
-                        continue;
-                    }
-
-                    pendingEvents ??= new(StringComparer.Ordinal);
-                    if (pendingEvents.TryGetValue(clientId, out var inGroup))
-                    {
-                        operation.EarlierInGroup ??= inGroup;
-                        continue;
-                    }
-
-                    pendingEvents.Add(clientId, (operation, operation.ToStore.Count));
-                }
-
-                operation.ToStore.Add(newEvent);
-            }
-
-            operation.FirstSequence = _plannedNext;
-            _plannedNext += operation.ToStore.Count;
-            if (operation.BatchId is { } id)
-            {
-                (pendingBatches ??= new(StringComparer.Ordinal))[id] = new BatchReceipt(operation.ToStore.Count, operation.Timestamp);
-            }
-        }
-    }
+    public void Plan(IReadOnlyList<AppendOperation> operations) =>
+        AppendPlanner.Plan(operations, _ledger, _time.GetUtcNow().ToUnixTimeMilliseconds(), ref _plannedNext, ref _plannedLastArrival);
 
     /// <summary>Forgets what was planned and not applied (its write failed), so its sequences are given again.</summary>
     public void AbandonPlan() => _plannedNext = Read(static table => table.Next);

@@ -4,7 +4,7 @@ namespace EventTracker.Server.Storage;
 /// What makes appends idempotent: the held events by their client ids (while the event is held), and the receipts
 /// of the most recent batch ids (a bounded number, oldest forgotten first).
 /// </summary>
-internal sealed class ReplayLedger
+internal sealed class ReplayLedger : IReplayLookup
 {
     private readonly Dictionary<string, EventRecord> _byClientId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BatchReceipt> _batches = new(StringComparer.Ordinal);

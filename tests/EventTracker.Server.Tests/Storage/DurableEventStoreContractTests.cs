@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace EventTracker.Server.Tests.Storage;
 
-public sealed class DurableEventStoreContractTests : EventStoreContract
+public sealed class DurableEventStoreContractTests : InProcessEventStoreContract
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("eventtracker-contract-").FullName;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace EventTracker.Server.Tests.Storage;
 
-public sealed class InMemoryEventStoreTests : EventStoreContract
+public sealed class InMemoryEventStoreTests : InProcessEventStoreContract
 {
     protected override bool IsDurable => false;
 

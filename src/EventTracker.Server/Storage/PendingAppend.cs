@@ -1,6 +1,6 @@
-namespace EventTracker.Server.Storage.Durable;
+namespace EventTracker.Server.Storage;
 
-/// <summary>An append waiting for the <see cref="GroupCommitWriter"/>, and how its caller learns that it was stored.</summary>
+/// <summary>An append waiting for a store's group-commit writer, and how its caller learns that it was stored.</summary>
 internal sealed class PendingAppend(AppendOperation operation)
 {
     public AppendOperation Operation { get; } = operation;

@@ -1,0 +1,42 @@
+using EventTracker.Server.Storage.Durable;
+using EventTracker.Server.Storage.Postgres;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace EventTracker.Server.Storage;
+
+/// <summary>Registers the <see cref="IEventStore"/> that <see cref="EventStoreOptions.Provider"/> names.</summary>
+internal static class EventStoreRegistration
+{
+    public static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddSingleton<IEventStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<EventStoreOptions>>().Value;
+            return options.Provider switch
+            {
+                StoreProvider.PostgreSQL => ActivatorUtilities.CreateInstance<PostgresEventStore>(provider, OpenDatabase(configuration)),
+                StoreProvider.Embedded when options.IsDurable => ActivatorUtilities.CreateInstance<DurableEventStore>(provider),
+                _ => ActivatorUtilities.CreateInstance<InMemoryEventStore>(provider),
+            };
+        });
+
+    private static NpgsqlDataSource OpenDatabase(IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(EventStoreOptions.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new StoreUnavailableException(
+                $"The PostgreSQL store needs a connection string: set ConnectionStrings:{EventStoreOptions.ConnectionStringName} "
+                + $"(for example the environment variable ConnectionStrings__{EventStoreOptions.ConnectionStringName}=\"Host=localhost;Database=eventtracker;Username=eventtracker\").");
+        }
+
+        try
+        {
+            return NpgsqlDataSource.Create(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new StoreUnavailableException($"ConnectionStrings:{EventStoreOptions.ConnectionStringName} is not a valid PostgreSQL connection string: {e.Message}", e);
+        }
+    }
+}

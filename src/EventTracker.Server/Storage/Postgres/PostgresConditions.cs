@@ -1,0 +1,58 @@
+using EventTracker.Contracts;
+using Npgsql;
+
+namespace EventTracker.Server.Storage.Postgres;
+
+/// <summary>
+/// An <see cref="EventFilter"/> and time range as a SQL condition over the events table, with its positional
+/// parameters: the filter fields mean here what <see cref="EventMatcher"/> says they mean in memory.
+/// </summary>
+internal sealed class PostgresConditions
+{
+    private readonly List<object> _values = [];
+
+    public PostgresConditions(EventFilter filter, long from, long to)
+    {
+        var conditions = new List<string> { $"ts >= {Next(from)}", $"ts <= {Next(to)}" };
+        foreach (var (column, value) in new[]
+                 {
+                     ("service_name", filter.ServiceName), ("name", filter.EventName), ("user_id", filter.UserId),
+                     ("correlation_id", filter.CorrelationId), ("session_id", filter.SessionId),
+                 })
+        {
+            if (value is not null)
+            {
+                conditions.Add($"{column} = {Next(value)}");
+            }
+        }
+
+        if (filter.Type is { } type)
+        {
+            conditions.Add($"strpos(lower(name), lower({Next(type)})) > 0");
+        }
+
+        Where = string.Join(" AND ", conditions);
+    }
+
+    /// <summary>The condition, for a <c>WHERE</c> clause.</summary>
+    public string Where { get; }
+
+    /// <summary>Adds a parameter and returns its placeholder.</summary>
+    public string Next(object value)
+    {
+        _values.Add(value);
+        return "$" + _values.Count;
+    }
+
+    /// <summary>A batch command running <paramref name="sql"/> with the parameters added so far.</summary>
+    public NpgsqlBatchCommand Command(string sql)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in _values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,239 @@
+using EventTracker.Contracts;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace EventTracker.Server.Storage.Postgres;
+
+/// <summary>
+/// The <see cref="IEventStore"/> over PostgreSQL, for several stateless nodes over one database: appends go through
+/// the <see cref="PostgresGroupWriter"/> (binary COPY, group commit, positions in commit order), queries are SQL over
+/// the time-partitioned events table, and the feed is the events by position, with <see cref="PostgresFeedListener"/>
+/// as the wake-up. Nothing about the events is kept in this process.
+/// </summary>
+internal sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable, IDisposable
+{
+    // Partitions exist from this far back (ingestion accepts no older event times by default) to this far ahead.
+    private static readonly TimeSpan PartitionsBack = TimeSpan.FromDays(31);
+    private static readonly TimeSpan PartitionsAhead = TimeSpan.FromDays(2);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaintenanceInterval = TimeSpan.FromHours(1);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly PostgresFeedListener _listener;
+    private readonly PostgresGroupWriter _writer;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _maintenance;
+    private long _count;
+
+    public PostgresEventStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresEventStore> logger)
+    {
+        _dataSource = dataSource;
+        _time = time;
+        _logger = logger;
+        var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        var database = $"{settings.Host ?? "(default host)"}:{settings.Port}, database {settings.Database ?? "(default)"}";
+        try
+        {
+            using var connection = dataSource.OpenConnection();
+            var version = PostgresSchema.MigrateAsync(connection, CancellationToken.None).GetAwaiter().GetResult();
+            EnsurePartitionsAsync(connection, CancellationToken.None).GetAwaiter().GetResult();
+            var head = ReadFeedRowAsync(connection, CancellationToken.None).GetAwaiter().GetResult();
+            LogOpened(logger, database, version, head.Appended, _count);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            throw new StoreUnavailableException($"Cannot open the PostgreSQL store at {database}: {e.Message}", e);
+        }
+
+        _listener = new PostgresFeedListener(dataSource, time, logger);
+        _writer = new PostgresGroupWriter(dataSource, time, logger, (_, held) =>
+        {
+            Volatile.Write(ref _count, held);
+            _listener.Signal();
+        });
+        _maintenance = Task.Run(MaintainAsync);
+    }
+
+    /// <summary>Events held, as of this node's latest write or read of the feed.</summary>
+    public long Count => Volatile.Read(ref _count);
+
+    /// <summary>Retention drops whole partitions; nothing is evicted one event at a time.</summary>
+    public long EvictedCount => 0;
+
+    /// <summary>For tests: awaited inside each group's transaction just before it commits, with the positions it took.</summary>
+    internal Func<long, long, Task>? BeforeCommit
+    {
+        get => _writer.BeforeCommit;
+        set => _writer.BeforeCommit = value;
+    }
+
+    public async ValueTask<AppendResult> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken) =>
+        (await EnqueueAsync(AppendOperation.Single(newEvent), cancellationToken)).ToAppendResult();
+
+    public async ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
+        (await EnqueueAsync(AppendOperation.Batch(batchId, events), cancellationToken)).ToBatchResult();
+
+    public async ValueTask<EventPage> QueryAsync(
+        EventFilter filter, long? from, long? to, int limit, EventPosition? before, CancellationToken cancellationToken)
+    {
+        var conditions = new PostgresConditions(filter, from ?? long.MinValue, to ?? long.MaxValue);
+        var cursor = before ?? new EventPosition(long.MaxValue, long.MaxValue);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(conditions.Command(
+            $"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE {conditions.Where} AND (ts, position) < ({conditions.Next(cursor.Timestamp)}, {conditions.Next(cursor.Sequence)}) "
+            + $"ORDER BY ts DESC, position DESC LIMIT {conditions.Next(limit + 1)}"));
+        var counts = new PostgresConditions(filter, from ?? long.MinValue, to ?? long.MaxValue);
+        batch.BatchCommands.Add(counts.Command(
+            $"SELECT count(*), array_agg(DISTINCT service_name) FILTER (WHERE service_name IS NOT NULL) FROM eventtracker.events WHERE {counts.Where}"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT event_count, (SELECT min(ts) FROM eventtracker.events) FROM eventtracker.feed"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var events = new List<EventRecord>(Math.Min(limit + 1, 1024));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(PostgresRows.Read(reader));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var filtered = reader.GetInt64(0);
+        var services = reader.IsDBNull(1) ? [] : reader.GetFieldValue<string[]>(1).Order(StringComparer.Ordinal).ToList();
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var total = reader.GetInt64(0);
+        long? earliest = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+        Volatile.Write(ref _count, total);
+
+        var more = events.Count > limit;
+        if (more)
+        {
+            events.RemoveAt(events.Count - 1);
+        }
+
+        return new EventPage(events, total, filtered, services, more && events.Count > 0 ? EventPosition.Of(events[^1]) : null, earliest);
+    }
+
+    public async ValueTask<FeedPosition> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await ReadFeedRowAsync(connection, cancellationToken);
+    }
+
+    public async ValueTask<FeedPage> ReadAsync(FeedPosition after, int maxChanges, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE position > @after ORDER BY position LIMIT @max", connection);
+        command.Parameters.AddWithValue("after", after.Appended);
+        command.Parameters.AddWithValue("max", maxChanges);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var changes = new List<StoreChange>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changes.Add(StoreChange.Appended(PostgresRows.Read(reader)));
+        }
+
+        return new FeedPage(changes, changes.Count == 0 ? after : after with { Appended = changes[^1].Record!.Sequence });
+    }
+
+    public async Task WaitForChangesAsync(FeedPosition after, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var changed = _listener.Changed;
+            if ((await ReadHeadAsync(cancellationToken)).Appended > after.Appended)
+            {
+                return;
+            }
+
+            try
+            {
+                await changed.WaitAsync(PollInterval, _time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // No wake-up within the interval: look again (a notification can be lost with its connection).
+            }
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        await _writer.DisposeAsync();
+        await _listener.DisposeAsync();
+        try
+        {
+            await _maintenance;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task<AppendOperation> EnqueueAsync(AppendOperation operation, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend(operation);
+        if (!_writer.TryEnqueue(pending))
+        {
+            throw new StoreUnavailableException("The server is shutting down.");
+        }
+
+        // A cancelled caller stops waiting; the group it joined still commits (or fails) for the others in it.
+        await pending.Completion.Task.WaitAsync(cancellationToken);
+        return operation;
+    }
+
+    private async Task<FeedPosition> ReadFeedRowAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT last_position, event_count FROM eventtracker.feed", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        Volatile.Write(ref _count, reader.GetInt64(1));
+        return new FeedPosition(reader.GetInt64(0), 0);
+    }
+
+    private Task EnsurePartitionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        return PostgresPartitions.EnsureAsync(
+            connection, (now - PartitionsBack).ToUnixTimeMilliseconds(), (now + PartitionsAhead).ToUnixTimeMilliseconds(), cancellationToken);
+    }
+
+    private async Task MaintainAsync()
+    {
+        var stopping = _stopping.Token;
+        using var timer = new PeriodicTimer(MaintenanceInterval, _time);
+        while (await timer.WaitForNextTickAsync(stopping))
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(stopping);
+                await EnsurePartitionsAsync(connection, stopping);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogMaintenanceFailed(_logger, exception);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Event store: PostgreSQL at {Database} (schema version {Version}); feed at position {Position}, {Held} events held.")]
+    private static partial void LogOpened(ILogger logger, string database, int version, long position, long held);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Creating the coming days' partitions failed; the next hourly run tries again.")]
+    private static partial void LogMaintenanceFailed(ILogger logger, Exception exception);
+}

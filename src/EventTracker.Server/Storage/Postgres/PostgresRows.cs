@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EventTracker.Server.Storage.Postgres;
+
+/// <summary>The columns of an event row, in the one order every statement reads and writes them.</summary>
+internal static class PostgresRows
+{
+    public const string Columns =
+        "position, ts, received_at, name, service_name, user_id, session_id, correlation_id, status_code, response_time_ms, "
+        + "client_event_id, user_agent, referrer, user_role, payload";
+
+    public static EventRecord Read(NpgsqlDataReader row)
+    {
+        var userAgent = Text(row, 11);
+        var referrer = Text(row, 12);
+        var userRole = Text(row, 13);
+        return new EventRecord
+        {
+            Sequence = row.GetInt64(0),
+            Timestamp = row.GetInt64(1),
+            ReceivedAt = row.GetInt64(2),
+            Name = row.GetString(3),
+            ServiceName = Text(row, 4),
+            UserId = Text(row, 5),
+            SessionId = Text(row, 6),
+            CorrelationId = Text(row, 7),
+            StatusCode = row.IsDBNull(8) ? null : row.GetInt16(8),
+            ResponseTimeMs = row.IsDBNull(9) ? null : row.GetDouble(9),
+            ClientEventId = Text(row, 10),
+            Text = userAgent is null && referrer is null && userRole is null ? null : new TextColumns(userAgent, referrer, userRole),
+            PayloadJson = Compact(row.GetString(14)),
+        };
+    }
+
+    /// <summary>Writes one event as a row of a binary <c>COPY … (<see cref="Columns"/>)</c>.</summary>
+    public static async Task WriteAsync(NpgsqlBinaryImporter copy, EventRecord record, CancellationToken cancellationToken)
+    {
+        await copy.StartRowAsync(cancellationToken);
+        await copy.WriteAsync(record.Sequence, NpgsqlDbType.Bigint, cancellationToken);
+        await copy.WriteAsync(record.Timestamp, NpgsqlDbType.Bigint, cancellationToken);
+        await copy.WriteAsync(record.ReceivedAt, NpgsqlDbType.Bigint, cancellationToken);
+        await copy.WriteAsync(record.Name, NpgsqlDbType.Text, cancellationToken);
+        await WriteText(copy, record.ServiceName, cancellationToken);
+        await WriteText(copy, record.UserId, cancellationToken);
+        await WriteText(copy, record.SessionId, cancellationToken);
+        await WriteText(copy, record.CorrelationId, cancellationToken);
+        if (record.StatusCode is { } status)
+        {
+            await copy.WriteAsync((short)status, NpgsqlDbType.Smallint, cancellationToken);
+        }
+        else
+        {
+            await copy.WriteNullAsync(cancellationToken);
+        }
+
+        if (record.ResponseTimeMs is { } responseTime)
+        {
+            await copy.WriteAsync(responseTime, NpgsqlDbType.Double, cancellationToken);
+        }
+        else
+        {
+            await copy.WriteNullAsync(cancellationToken);
+        }
+
+        await WriteText(copy, record.ClientEventId, cancellationToken);
+        await WriteText(copy, record.UserAgent, cancellationToken);
+        await WriteText(copy, record.Referrer, cancellationToken);
+        await WriteText(copy, record.UserRole, cancellationToken);
+        await copy.WriteAsync(Encoding.UTF8.GetString(record.PayloadJson), NpgsqlDbType.Jsonb, cancellationToken);
+    }
+
+    // jsonb comes back spaced ({"k": 1}); the rest of the server holds payloads as the compact JSON they were written as.
+    private static byte[] Compact(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var buffer = new ArrayBufferWriter<byte>(json.Length);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            document.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static string? Text(NpgsqlDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
+
+    private static Task WriteText(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
+        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+}

@@ -1,0 +1,101 @@
+using Npgsql;
+
+namespace EventTracker.Server.Storage.Postgres;
+
+/// <summary>
+/// The database layout, created and migrated at start: each migration runs once, in order, recorded in
+/// <c>eventtracker.schema_version</c>, under an advisory lock so that nodes starting together wait for one another
+/// instead of racing.
+/// </summary>
+internal static class PostgresSchema
+{
+    /// <summary>The advisory lock held while migrating or creating partitions (any value unique to this schema).</summary>
+    public const long MaintenanceLock = 0x4576_5472_6B72_0001;
+
+    /// <summary>The channel the writers notify after each commit, with the newest position as payload.</summary>
+    public const string FeedChannel = "eventtracker_feed";
+
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE eventtracker.feed (
+            id boolean PRIMARY KEY DEFAULT true CHECK (id),
+            last_position bigint NOT NULL,
+            event_count bigint NOT NULL,
+            removed_count bigint NOT NULL);
+        INSERT INTO eventtracker.feed VALUES (true, 0, 0, 0);
+
+        CREATE TABLE eventtracker.events (
+            position bigint NOT NULL,
+            ts bigint NOT NULL,
+            received_at bigint NOT NULL,
+            name text NOT NULL,
+            service_name text,
+            user_id text,
+            session_id text,
+            correlation_id text,
+            status_code smallint,
+            response_time_ms double precision,
+            client_event_id text,
+            user_agent text,
+            referrer text,
+            user_role text,
+            payload jsonb NOT NULL
+        ) PARTITION BY RANGE (ts);
+        CREATE TABLE eventtracker.events_default PARTITION OF eventtracker.events DEFAULT;
+        CREATE INDEX events_time ON eventtracker.events (ts, position);
+        CREATE INDEX events_position ON eventtracker.events (position);
+        CREATE INDEX events_service ON eventtracker.events (service_name, ts, position);
+        CREATE INDEX events_name ON eventtracker.events (name, ts, position);
+        CREATE INDEX events_user ON eventtracker.events (user_id, ts, position) WHERE user_id IS NOT NULL;
+        CREATE INDEX events_session ON eventtracker.events (session_id, ts, position) WHERE session_id IS NOT NULL;
+        CREATE INDEX events_correlation ON eventtracker.events (correlation_id, ts, position) WHERE correlation_id IS NOT NULL;
+
+        CREATE TABLE eventtracker.client_events (
+            client_event_id text PRIMARY KEY,
+            position bigint NOT NULL,
+            ts bigint NOT NULL);
+
+        CREATE TABLE eventtracker.batches (
+            batch_id text PRIMARY KEY,
+            processed_count integer NOT NULL,
+            received_at bigint NOT NULL);
+        """,
+    ];
+
+    /// <summary>Brings the schema up to date; returns the version it is at.</summary>
+    public static async Task<int> MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await Execute(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", MaintenanceLock));
+        try
+        {
+            await Execute(connection, "CREATE SCHEMA IF NOT EXISTS eventtracker; CREATE TABLE IF NOT EXISTS eventtracker.schema_version (version integer NOT NULL)", cancellationToken);
+            await using var current = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM eventtracker.schema_version", connection);
+            var version = (int)(await current.ExecuteScalarAsync(cancellationToken))!;
+            for (; version < Migrations.Length; version++)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await Execute(connection, Migrations[version], cancellationToken);
+                await Execute(connection, "INSERT INTO eventtracker.schema_version VALUES (@version)", cancellationToken, ("version", version + 1));
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return version;
+        }
+        finally
+        {
+            await Execute(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None, ("key", MaintenanceLock));
+        }
+    }
+
+    public static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
