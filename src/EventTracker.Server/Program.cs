@@ -64,7 +64,8 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddRequestDecompression();
     builder.Services.AddOpenApi();
     builder.Services.AddEventTrackerMcp();
-    builder.Services.AddHealthChecks();
+    builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+    builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
 
     var app = builder.Build();
 

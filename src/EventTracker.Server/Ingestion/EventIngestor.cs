@@ -41,7 +41,7 @@ internal sealed class EventIngestor
     public async Task<TrackEventResponse> TrackAsync(string eventName, AIEventPayload payload, TrackHeaders headers, CancellationToken cancellationToken)
     {
         var result = await _store.AppendAsync(ToNewEvent(eventName, payload, headers, Scoped(headers.EventId, headers.Sender)), cancellationToken);
-        await _projection.CatchUpAsync(result.Record.Sequence, cancellationToken);
+        await IncludeInAnalyticsAsync(result.Record.Sequence, cancellationToken);
         return new TrackEventResponse
         {
             Success = true,
@@ -67,7 +67,7 @@ internal sealed class EventIngestor
         var result = await _store.AppendBatchAsync(Scoped(batchId, headers.Sender)!, events, cancellationToken);
         if (result.Stored.Count > 0)
         {
-            await _projection.CatchUpAsync(result.Stored[^1].Sequence, cancellationToken);
+            await IncludeInAnalyticsAsync(result.Stored[^1].Sequence, cancellationToken);
         }
         var response = new BatchTrackEventResponse
         {
@@ -78,6 +78,20 @@ internal sealed class EventIngestor
             Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(result.Timestamp),
         };
         return (response, result.Replayed);
+    }
+
+    // The answer's suggestions should count the events just stored; but they are stored, so a store that cannot be read
+    // right now (a database going down after the commit) gives suggestions without them rather than a refusal a client
+    // would retry.
+    private async Task IncludeInAnalyticsAsync(long position, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _projection.CatchUpAsync(position, cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+        }
     }
 
     // Identifiers cannot hold control characters, so an anonymous id never looks like a scoped one.

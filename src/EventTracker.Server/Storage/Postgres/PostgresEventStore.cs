@@ -75,7 +75,21 @@ internal sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
     public async ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
         (await EnqueueAsync(AppendOperation.Batch(batchId, events), cancellationToken)).ToBatchResult();
 
-    public async ValueTask<EventPage> QueryAsync(
+    public ValueTask<EventPage> QueryAsync(
+        EventFilter filter, long? from, long? to, int limit, EventPosition? before, CancellationToken cancellationToken) =>
+        PostgresFailures.Guard(() => QueryDatabaseAsync(filter, from, to, limit, before, cancellationToken));
+
+    public ValueTask<FeedPosition> ReadHeadAsync(CancellationToken cancellationToken) =>
+        PostgresFailures.Guard(async () =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            return await ReadFeedRowAsync(connection, cancellationToken);
+        });
+
+    public ValueTask<FeedPage> ReadAsync(FeedPosition after, int maxChanges, CancellationToken cancellationToken) =>
+        PostgresFailures.Guard(() => ReadFeedAsync(after, maxChanges, cancellationToken));
+
+    private async Task<EventPage> QueryDatabaseAsync(
         EventFilter filter, long? from, long? to, int limit, EventPosition? before, CancellationToken cancellationToken)
     {
         var conditions = new PostgresConditions(filter, from ?? long.MinValue, to ?? long.MaxValue);
@@ -115,13 +129,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
         return new EventPage(events, total, filtered, services, more && events.Count > 0 ? EventPosition.Of(events[^1]) : null, earliest);
     }
 
-    public async ValueTask<FeedPosition> ReadHeadAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await ReadFeedRowAsync(connection, cancellationToken);
-    }
-
-    public async ValueTask<FeedPage> ReadAsync(FeedPosition after, int maxChanges, CancellationToken cancellationToken)
+    private async Task<FeedPage> ReadFeedAsync(FeedPosition after, int maxChanges, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(

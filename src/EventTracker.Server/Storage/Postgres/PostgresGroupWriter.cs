@@ -79,7 +79,7 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
                 LogGroupFailed(_logger, group.Count, exception);
                 var refusal = new StoreUnavailableException("The database cannot take writes now; nothing was stored. Retry shortly.", exception)
                 {
-                    RetryAfter = TimeSpan.FromSeconds(2),
+                    RetryAfter = PostgresFailures.RetryAfter,
                 };
                 group.ForEach(p => p.Completion.TrySetException(refusal));
             }
