@@ -5,6 +5,9 @@ namespace EventTracker.Server.Access;
 /// <summary>
 /// Rate limits per sender — per API key, or per client IP address when anonymous (configuration section
 /// <c>EventTracker:RateLimit</c>). Ingestion counts events (a batch of n costs n); reads count requests. 0 = no limit.
+/// Limits are per server process: with several nodes over one PostgreSQL database, each node counts what reaches it, so
+/// behind a load balancer that spreads a sender over n nodes the sender may send up to n times the limit (set it to the
+/// total you want divided by the nodes). Counting in the database would put a write on every request's path.
 /// </summary>
 public sealed class RateLimitOptions
 {
