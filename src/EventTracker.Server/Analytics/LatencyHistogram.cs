@@ -1,3 +1,5 @@
+using EventTracker.Server.Storage;
+
 namespace EventTracker.Server.Analytics;
 
 /// <summary>
@@ -9,10 +11,6 @@ namespace EventTracker.Server.Analytics;
 /// </summary>
 internal sealed class LatencyHistogram
 {
-    private const double GrowthFactor = 1.02;
-    private const double SmallestMs = 0.01;
-    private static readonly double LogGrowth = Math.Log(GrowthFactor);
-
     private int[] _bins = [];
     private long[] _counts = [];
     private int _used;
@@ -27,14 +25,14 @@ internal sealed class LatencyHistogram
 
     public void Add(double milliseconds)
     {
-        Adjust(BinOf(milliseconds), +1);
+        Adjust(LatencyBins.Of(milliseconds), +1);
         Min = Math.Min(Min, milliseconds);
         Max = Math.Max(Max, milliseconds);
     }
 
     public void Remove(double milliseconds)
     {
-        Adjust(BinOf(milliseconds), -1);
+        Adjust(LatencyBins.Of(milliseconds), -1);
         if (milliseconds <= Min || milliseconds >= Max)
         {
             TightenBounds();
@@ -53,6 +51,14 @@ internal sealed class LatencyHistogram
     {
         Combine(other, -1);
         TightenBounds();
+    }
+
+    /// <summary>Adds <paramref name="count"/> values of <paramref name="bin"/> lying within [<paramref name="min"/>, <paramref name="max"/>]: a histogram read back from stored rollups.</summary>
+    public void AddStored(int bin, long count, double min, double max)
+    {
+        Adjust(bin, count);
+        Min = Math.Min(Min, min);
+        Max = Math.Max(Max, max);
     }
 
     public LatencyHistogram Clone()
@@ -83,7 +89,7 @@ internal sealed class LatencyHistogram
             }
         }
 
-        return Math.Round(Math.Clamp(Middle(bin), Min, Max), 2);
+        return Math.Round(Math.Clamp(LatencyBins.Middle(bin), Min, Max), 2);
     }
 
     /// <summary>The percentage (0–100) of values held that are at most <paramref name="milliseconds"/> (to bin resolution); null when empty.</summary>
@@ -94,7 +100,7 @@ internal sealed class LatencyHistogram
             return null;
         }
 
-        var bin = BinOf(milliseconds);
+        var bin = LatencyBins.Of(milliseconds);
         long atMost = 0;
         for (var i = 0; i < _used && _bins[i] <= bin; i++)
         {
@@ -196,17 +202,7 @@ internal sealed class LatencyHistogram
     // bound what is left.
     private void TightenBounds()
     {
-        Min = _used == 0 ? double.PositiveInfinity : Math.Max(Min, LowerEdge(_bins[0]));
-        Max = _used == 0 ? double.NegativeInfinity : Math.Min(Max, UpperEdge(_bins[_used - 1]));
+        Min = _used == 0 ? double.PositiveInfinity : Math.Max(Min, LatencyBins.LowerEdge(_bins[0]));
+        Max = _used == 0 ? double.NegativeInfinity : Math.Min(Max, LatencyBins.UpperEdge(_bins[_used - 1]));
     }
-
-    // Bin 0 holds [0, 0.01) ms; bin b ≥ 1 holds [0.01 × 1.02^(b-1), 0.01 × 1.02^b) ms.
-    private static int BinOf(double milliseconds) =>
-        milliseconds < SmallestMs ? 0 : 1 + (int)(Math.Log(milliseconds / SmallestMs) / LogGrowth);
-
-    private static double LowerEdge(int bin) => bin == 0 ? 0 : SmallestMs * Math.Pow(GrowthFactor, bin - 1);
-
-    private static double UpperEdge(int bin) => SmallestMs * Math.Pow(GrowthFactor, bin);
-
-    private static double Middle(int bin) => bin == 0 ? SmallestMs / 2 : Math.Sqrt(LowerEdge(bin) * UpperEdge(bin));
 }

@@ -14,14 +14,7 @@ internal sealed class RollupSet
 
     public void Add(EventRecord record)
     {
-        var key = record.ServiceName ?? UnknownService;
-        if (!Services.TryGetValue(key, out var service))
-        {
-            service = new ServiceRollup(key);
-            Services.Add(key, service);
-        }
-
-        service.Add(record);
+        ServiceOf(record.ServiceName).Add(record);
         Count++;
     }
 
@@ -37,6 +30,19 @@ internal sealed class RollupSet
 
         Count--;
     }
+
+    /// <summary>Adds rollups a store kept: the counts of one name.</summary>
+    public void AddStored(StoredNameRollup stored)
+    {
+        ServiceOf(stored.Service).AddStored(stored);
+        Count += stored.Count;
+    }
+
+    /// <summary>Adds rollups a store kept: a service's response-time sum and newest time.</summary>
+    public void AddStored(StoredServiceRollup stored) => ServiceOf(stored.Service).AddStored(stored);
+
+    /// <summary>Adds rollups a store kept: one bin of a service's response times, which lie within [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public void AddStored(StoredLatencyBin stored, double min, double max) => ServiceOf(stored.Service).ResponseTimes.AddStored(stored.Bin, stored.Count, min, max);
 
     /// <summary>Adds these rollups (of <paramref name="serviceName"/> only, when given) to <paramref name="target"/>.</summary>
     public void MergeInto(RollupSet target, string? serviceName = null)
@@ -70,6 +76,18 @@ internal sealed class RollupSet
                 target.Services.Remove(key);
             }
         }
+    }
+
+    private ServiceRollup ServiceOf(string? serviceName)
+    {
+        var key = serviceName ?? UnknownService;
+        if (!Services.TryGetValue(key, out var service))
+        {
+            service = new ServiceRollup(key);
+            Services.Add(key, service);
+        }
+
+        return service;
     }
 
     private static void Merge(RollupSet target, ServiceRollup service)

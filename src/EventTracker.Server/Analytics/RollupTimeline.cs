@@ -34,30 +34,28 @@ internal sealed class RollupTimeline
     public void Add(EventRecord record)
     {
         var start = BucketStart(record.Timestamp);
-        RollupBucket bucket;
-        if (_buckets.Count == 0 || _buckets[^1].Start < start)
-        {
-            bucket = new RollupBucket(start);
-            _buckets.Add(bucket);
-        }
-        else if (Find(start) is { } existing)
-        {
-            bucket = existing;
-        }
-        else
-        {
-            // An event from before the newest bucket with no bucket of its own yet: backfilled or late.
-            bucket = new RollupBucket(start);
-            _buckets.Insert(FirstAtOrAfter(start), bucket);
-        }
-
-        bucket.Rollups.Add(record);
+        BucketAt(start).Rollups.Add(record);
         _totals.Add(record);
         foreach (var window in _windows.Values)
         {
             if (window.Holds(start))
             {
                 window.Add(record);
+            }
+        }
+    }
+
+    /// <summary>Adds rollups a store kept for the bucket holding <paramref name="timestamp"/> (one of its buckets may be part of one of these).</summary>
+    public void AddStored(long timestamp, RollupSet rollups)
+    {
+        var start = BucketStart(timestamp);
+        rollups.MergeInto(BucketAt(start).Rollups);
+        rollups.MergeInto(_totals);
+        foreach (var window in _windows.Values)
+        {
+            if (window.Holds(start))
+            {
+                rollups.MergeInto(window.Live);
             }
         }
     }
@@ -81,6 +79,26 @@ internal sealed class RollupTimeline
         }
 
         _totals.Remove(record);
+    }
+
+    private RollupBucket BucketAt(long start)
+    {
+        if (_buckets.Count == 0 || _buckets[^1].Start < start)
+        {
+            var next = new RollupBucket(start);
+            _buckets.Add(next);
+            return next;
+        }
+
+        if (Find(start) is { } existing)
+        {
+            return existing;
+        }
+
+        // An event from before the newest bucket with no bucket of its own yet: backfilled or late.
+        var bucket = new RollupBucket(start);
+        _buckets.Insert(FirstAtOrAfter(start), bucket);
+        return bucket;
     }
 
     /// <summary>Rollups (of <paramref name="serviceName"/> only, when given) of [<paramref name="from"/>, <paramref name="to"/>]: exact when the range covers every bucket, else to bucket resolution.</summary>

@@ -67,6 +67,28 @@ internal sealed class ServiceRollup
         }
     }
 
+    /// <summary>Adds the events of one name that a store counted in its rollups.</summary>
+    public void AddStored(StoredNameRollup stored)
+    {
+        Count += stored.Count;
+        Errors += stored.Errors;
+        if (!Names.TryGetValue(stored.Name, out var name))
+        {
+            name = new NameRollup();
+            Names.Add(stored.Name, name);
+        }
+
+        name.Count += stored.Count;
+        name.Errors += stored.Errors;
+    }
+
+    /// <summary>Adds the response-time sum and newest time that a store kept in its rollups.</summary>
+    public void AddStored(StoredServiceRollup stored)
+    {
+        ResponseTimeSum += stored.ResponseTimeSum;
+        LastSeen = Math.Max(LastSeen, stored.LastSeen);
+    }
+
     /// <summary>Events whose name mentions a login, and how many of those were errors: what the failed-login rules count.</summary>
     public (long Logins, long Failed) LoginCounts()
     {

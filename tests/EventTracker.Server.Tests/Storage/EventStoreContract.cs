@@ -245,6 +245,7 @@ public abstract class EventStoreContract : IDisposable
     [Fact]
     public async Task A_follower_reading_while_others_append_is_given_every_event_once_in_order()
     {
+        var store = Store;
         var given = new List<long>();
         using var stop = new CancellationTokenSource();
         var follower = Task.Run(async () =>
@@ -252,10 +253,10 @@ public abstract class EventStoreContract : IDisposable
             var position = FeedPosition.Start;
             while (true)
             {
-                var page = await Store.ReadAsync(position, 100, CancellationToken.None);
+                var page = await store.ReadAsync(position, 100, CancellationToken.None);
                 given.AddRange(page.Changes.Select(c => c.Record!.Sequence));
                 position = page.Next;
-                if (page.Changes.Count == 0 && stop.IsCancellationRequested && position == await Store.ReadHeadAsync(CancellationToken.None))
+                if (page.Changes.Count == 0 && stop.IsCancellationRequested && position == await store.ReadHeadAsync(CancellationToken.None))
                 {
                     return;
                 }
@@ -268,18 +269,18 @@ public abstract class EventStoreContract : IDisposable
             {
                 if (i % 5 == 0)
                 {
-                    await Store.AppendBatchAsync($"b-{w}-{i}", [Event("batched"), Event("batched")], CancellationToken.None);
+                    await store.AppendBatchAsync($"b-{w}-{i}", [Event("batched"), Event("batched")], CancellationToken.None);
                 }
                 else
                 {
-                    await Store.AppendAsync(Event("single"), CancellationToken.None);
+                    await store.AppendAsync(Event("single"), CancellationToken.None);
                 }
             }
         })));
         await stop.CancelAsync();
         await follower.WaitAsync(TimeSpan.FromSeconds(60));
 
-        var held = (await Store.QueryAsync(new EventFilter(), null, null, 2_000, null, CancellationToken.None)).Events.Select(e => e.Sequence).Order();
+        var held = (await store.QueryAsync(new EventFilter(), null, null, 2_000, null, CancellationToken.None)).Events.Select(e => e.Sequence).Order();
         Assert.Equal(held, given);
     }
 

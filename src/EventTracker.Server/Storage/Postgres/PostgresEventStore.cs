@@ -10,7 +10,7 @@ namespace EventTracker.Server.Storage.Postgres;
 /// the time-partitioned events table, and the feed is the events by position, with <see cref="PostgresFeedListener"/>
 /// as the wake-up. Nothing about the events is kept in this process.
 /// </summary>
-internal sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable, IDisposable
+internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IAsyncDisposable, IDisposable
 {
     // Partitions exist from this far back (ingestion accepts no older event times by default) to this far ahead.
     private static readonly TimeSpan PartitionsBack = TimeSpan.FromDays(31);
@@ -145,6 +145,11 @@ internal sealed partial class PostgresEventStore : IEventStore, IAsyncDisposable
 
         return new FeedPage(changes, changes.Count == 0 ? after : after with { Appended = changes[^1].Record!.Sequence });
     }
+
+    public TimeSpan RollupBucketWidth => PostgresRollups.BucketWidth;
+
+    public Task<StoredRollups> ReadRollupsAsync(CancellationToken cancellationToken) =>
+        PostgresFailures.Guard(() => PostgresRollups.ReadAsync(_dataSource, cancellationToken)).AsTask();
 
     public async Task WaitForChangesAsync(FeedPosition after, CancellationToken cancellationToken)
     {

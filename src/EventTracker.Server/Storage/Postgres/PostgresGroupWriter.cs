@@ -7,7 +7,8 @@ namespace EventTracker.Server.Storage.Postgres;
 /// <summary>
 /// Writes appends to the database in groups: whatever is waiting when the previous group commits (at most
 /// <see cref="MaxGroupEvents"/> events) becomes one transaction — lock the feed row, look up replays, binary
-/// <c>COPY</c> of the new rows, move the feed on, notify, commit — and only then are the callers answered.
+/// <c>COPY</c> of the new rows, add them to the rollups, move the feed on, notify, commit — and only then are the callers
+/// answered.
 /// <para>
 /// Locking the one feed row first serializes the group commits of every node: positions are taken and become
 /// visible in the same order, so a follower reading "after n" can never see n + 2 before n + 1 commits (commit order
@@ -114,6 +115,7 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
         if (records.Count > 0)
         {
             await WriteEventsAsync(connection, records).ConfigureAwait(false);
+            await PostgresRollups.AddAsync(connection, records).ConfigureAwait(false);
         }
 
         await WriteBatchesAsync(connection, operations).ConfigureAwait(false);

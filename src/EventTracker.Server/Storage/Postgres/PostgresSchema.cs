@@ -61,6 +61,31 @@ internal static class PostgresSchema
             processed_count integer NOT NULL,
             received_at bigint NOT NULL);
         """,
+        """
+        CREATE TABLE eventtracker.rollup_names (
+            bucket bigint NOT NULL,
+            service text NOT NULL,
+            name text NOT NULL,
+            count bigint NOT NULL,
+            errors bigint NOT NULL,
+            PRIMARY KEY (bucket, service, name));
+
+        CREATE TABLE eventtracker.rollup_services (
+            bucket bigint NOT NULL,
+            service text NOT NULL,
+            response_sum double precision NOT NULL,
+            min_ms double precision NOT NULL,
+            max_ms double precision NOT NULL,
+            last_seen bigint NOT NULL,
+            PRIMARY KEY (bucket, service));
+
+        CREATE TABLE eventtracker.rollup_latency (
+            bucket bigint NOT NULL,
+            service text NOT NULL,
+            bin integer NOT NULL,
+            count bigint NOT NULL,
+            PRIMARY KEY (bucket, service, bin));
+        """,
     ];
 
     /// <summary>Brings the schema up to date; returns the version it is at.</summary>

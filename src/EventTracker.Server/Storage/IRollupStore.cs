@@ -1,0 +1,14 @@
+namespace EventTracker.Server.Storage;
+
+/// <summary>
+/// A store that keeps analytics rollups itself, maintained with each append (PostgreSQL), so a node starting over
+/// millions of events reads a few rows per minute of history instead of every event.
+/// </summary>
+internal interface IRollupStore
+{
+    /// <summary>The width of the stored buckets; a node's own buckets must be a multiple of it.</summary>
+    TimeSpan RollupBucketWidth { get; }
+
+    /// <summary>Every stored rollup, as of one feed position: they count exactly the events up to it.</summary>
+    Task<StoredRollups> ReadRollupsAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,122 @@
+using Npgsql;
+
+namespace EventTracker.Server.Storage.Postgres;
+
+/// <summary>
+/// The per-minute rollup tables: added to in the transaction that stores the events (so they count exactly the
+/// committed events, on every node), and read back whole by a starting node. An event without a service is kept
+/// under the empty service name.
+/// </summary>
+internal static class PostgresRollups
+{
+    /// <summary>The width of a stored bucket.</summary>
+    public static readonly TimeSpan BucketWidth = TimeSpan.FromMinutes(1);
+
+    private const long BucketMs = 60_000;
+
+    /// <summary>Adds <paramref name="records"/> to the rollups, in the caller's transaction.</summary>
+    public static async Task AddAsync(NpgsqlConnection connection, IReadOnlyList<EventRecord> records)
+    {
+        var names = new Dictionary<(long, string, string), (long Count, long Errors)>();
+        var services = new Dictionary<(long, string), (double Sum, double Min, double Max, long LastSeen)>();
+        var bins = new Dictionary<(long, string, int), long>();
+        foreach (var record in records)
+        {
+            var bucket = Math.Floor((double)record.Timestamp / BucketMs) * BucketMs;
+            var key = ((long)bucket, record.ServiceName ?? string.Empty);
+            var errors = record.IsError ? 1 : 0;
+            var name = names.GetValueOrDefault((key.Item1, key.Item2, record.Name));
+            names[(key.Item1, key.Item2, record.Name)] = (name.Count + 1, name.Errors + errors);
+            var service = services.GetValueOrDefault(key, (0, double.PositiveInfinity, double.NegativeInfinity, long.MinValue));
+            service.LastSeen = Math.Max(service.LastSeen, record.Timestamp);
+            if (record.ResponseTimeMs is { } ms)
+            {
+                service = (service.Sum + ms, Math.Min(service.Min, ms), Math.Max(service.Max, ms), service.LastSeen);
+                var bin = (key.Item1, key.Item2, LatencyBins.Of(ms));
+                bins[bin] = bins.GetValueOrDefault(bin) + 1;
+            }
+
+            services[key] = service;
+        }
+
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command(
+            "INSERT INTO eventtracker.rollup_names SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) "
+            + "ON CONFLICT (bucket, service, name) DO UPDATE SET count = rollup_names.count + excluded.count, errors = rollup_names.errors + excluded.errors",
+            names.Keys.Select(k => k.Item1).ToArray(), names.Keys.Select(k => k.Item2).ToArray(), names.Keys.Select(k => k.Item3).ToArray(),
+            names.Values.Select(v => v.Count).ToArray(), names.Values.Select(v => v.Errors).ToArray()));
+        batch.BatchCommands.Add(Command(
+            "INSERT INTO eventtracker.rollup_services SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[]) "
+            + "ON CONFLICT (bucket, service) DO UPDATE SET response_sum = rollup_services.response_sum + excluded.response_sum, "
+            + "min_ms = least(rollup_services.min_ms, excluded.min_ms), max_ms = greatest(rollup_services.max_ms, excluded.max_ms), "
+            + "last_seen = greatest(rollup_services.last_seen, excluded.last_seen)",
+            services.Keys.Select(k => k.Item1).ToArray(), services.Keys.Select(k => k.Item2).ToArray(), services.Values.Select(v => v.Sum).ToArray(),
+            services.Values.Select(v => v.Min).ToArray(), services.Values.Select(v => v.Max).ToArray(), services.Values.Select(v => v.LastSeen).ToArray()));
+        if (bins.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(
+                "INSERT INTO eventtracker.rollup_latency SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[]) "
+                + "ON CONFLICT (bucket, service, bin) DO UPDATE SET count = rollup_latency.count + excluded.count",
+                bins.Keys.Select(k => k.Item1).ToArray(), bins.Keys.Select(k => k.Item2).ToArray(), bins.Keys.Select(k => k.Item3).ToArray(),
+                bins.Values.ToArray()));
+        }
+
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Every rollup, read in one snapshot together with the feed position they count up to.</summary>
+    public static async Task<StoredRollups> ReadAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT last_position FROM eventtracker.feed"),
+                new NpgsqlBatchCommand("SELECT bucket, service, name, count, errors FROM eventtracker.rollup_names"),
+                new NpgsqlBatchCommand("SELECT bucket, service, response_sum, min_ms, max_ms, last_seen FROM eventtracker.rollup_services"),
+                new NpgsqlBatchCommand("SELECT bucket, service, bin, count FROM eventtracker.rollup_latency"),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var at = new FeedPosition(reader.GetInt64(0), 0);
+        var names = new List<StoredNameRollup>();
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(new StoredNameRollup(reader.GetInt64(0), Service(reader.GetString(1)), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
+        }
+
+        var services = new List<StoredServiceRollup>();
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            services.Add(new StoredServiceRollup(
+                reader.GetInt64(0), Service(reader.GetString(1)), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5)));
+        }
+
+        var latencies = new List<StoredLatencyBin>();
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            latencies.Add(new StoredLatencyBin(reader.GetInt64(0), Service(reader.GetString(1)), reader.GetInt32(2), reader.GetInt64(3)));
+        }
+
+        return new StoredRollups(at, names, services, latencies);
+    }
+
+    private static string? Service(string stored) => stored.Length == 0 ? null : stored;
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}
