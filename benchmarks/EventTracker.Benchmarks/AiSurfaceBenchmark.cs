@@ -36,7 +36,7 @@ internal static class AiSurfaceBenchmark
             await store.AppendBatchAsync($"fill-{i}", batch, CancellationToken.None);
         }
 
-        var insights = new InsightEngine(projection, broadcaster, time, Options.Create(new InsightOptions()), new NoAlerts());
+        var insights = new InsightEngine(projection, new LocalInsightLedger(broadcaster), time, Options.Create(new InsightOptions()), new NoAlerts());
         var timings = new List<double>();
         for (var i = 0; i < 200; i++)
         {

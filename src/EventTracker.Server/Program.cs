@@ -47,6 +47,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<AnalysisPrompts>();
     builder.Services.AddSingleton<FeatureExport>();
     builder.Services.AddAlerts();
+    builder.Services.AddInsightLedger();
     builder.Services.AddSingleton<InsightEngine>();
     builder.Services.AddHostedService<InsightMonitor>();
     builder.Services.AddSingleton<SuggestionEngine>();

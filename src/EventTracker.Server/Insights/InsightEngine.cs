@@ -1,7 +1,6 @@
 using EventTracker.Contracts;
 using EventTracker.Server.Alerts;
 using EventTracker.Server.Analytics;
-using EventTracker.Server.Streams;
 using Microsoft.Extensions.Options;
 
 namespace EventTracker.Server.Insights;
@@ -10,9 +9,10 @@ namespace EventTracker.Server.Insights;
 /// Turns what the detectors find into insights with a life: a condition found again continues its episode (same id,
 /// fresh numbers), one no longer found closes it, and a new episode is pushed as an <c>insight</c> message to the
 /// live-stream readers of its service (and those of every service). Evaluated on a timer (<see cref="InsightMonitor"/>) and whenever insights are asked for,
-/// so answers are never stale; the last <see cref="InsightOptions.History"/> insights are kept for queries.
+/// so answers are never stale; the last <see cref="InsightOptions.History"/> insights are kept for queries. Episodes
+/// live in the <see cref="IInsightLedger"/>: with several nodes, one evaluates at a time and all answer from the ledger.
 /// </summary>
-internal sealed class InsightEngine
+internal sealed class InsightEngine : IDisposable
 {
     /// <summary>Insights one query returns unless it asks for fewer.</summary>
     public const int DefaultQueryLimit = 20;
@@ -21,22 +21,22 @@ internal sealed class InsightEngine
     public const int MaxQueryLimit = 200;
 
     private readonly AnalyticsProjection _projection;
-    private readonly EventBroadcaster _broadcaster;
+    private readonly IInsightLedger _ledger;
     private readonly IInsightAlerts _alerts;
     private readonly TimeProvider _time;
     private readonly InsightOptions _options;
     private readonly AnomalyDetector _anomalies;
     private readonly PatternDetector _patterns;
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _evaluating = new(1, 1);
     private readonly Dictionary<string, Episode> _open = new(StringComparer.Ordinal);
     private readonly LinkedList<AIInsight> _history = new();
     private IReadOnlyList<BaselineStatus> _baselines = [];
-    private long _episodes;
 
-    public InsightEngine(AnalyticsProjection projection, EventBroadcaster broadcaster, TimeProvider time, IOptions<InsightOptions> options, IInsightAlerts alerts)
+    public InsightEngine(AnalyticsProjection projection, IInsightLedger ledger, TimeProvider time, IOptions<InsightOptions> options, IInsightAlerts alerts)
     {
         _projection = projection;
-        _broadcaster = broadcaster;
+        _ledger = ledger;
         _alerts = alerts;
         _time = time;
         _options = options.Value;
@@ -52,65 +52,37 @@ internal sealed class InsightEngine
     public async ValueTask<DateTimeOffset> EvaluateAsync(CancellationToken cancellationToken)
     {
         await _projection.CatchUpAsync(cancellationToken);
-        var raised = new List<AIInsight>();
-        var closed = new List<AIInsight>();
-        DateTimeOffset now;
-        lock (_gate)
+        await _evaluating.WaitAsync(cancellationToken);
+        try
         {
-            now = _time.GetUtcNow();
-            var nowMs = now.ToUnixTimeMilliseconds();
-            var openAnomalies = _open.Where(e => e.Value.Detection.Plan is not null).ToDictionary(e => e.Key, e => e.Value.Detection, StringComparer.Ordinal);
-            var baselines = new List<BaselineStatus>();
-            var found = _anomalies.Detect(_projection, nowMs, openAnomalies, baselines).Concat(_patterns.Detect(_projection, nowMs)).ToList();
-            _baselines = baselines;
-            var stillOpen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var detection in found)
+            var lead = await _ledger.LeadAsync(cancellationToken);
+            await using (lead.Lease)
             {
-                stillOpen.Add(detection.Key);
-                if (_open.TryGetValue(detection.Key, out var episode))
+                var (now, raised, closed, changed) = Evaluate(lead);
+                if (lead.Leading)
                 {
-                    var previous = episode.Entry.Value;
-                    episode.Entry.Value = ToInsight(detection, previous.Id, previous.DetectedAt, now, open: true);
-                    _open[detection.Key] = episode with { Detection = detection };
-                    continue;
+                    // Still in order (one evaluation at a time): an episode's opening is told before a later evaluation can tell its close.
+                    await _ledger.RecordAsync(changed, raised, cancellationToken);
+                    _alerts.Publish(raised, closed);
                 }
 
-                var insight = ToInsight(detection, $"ins-{Interlocked.Increment(ref _episodes)}-{detection.Type}", now, now, open: true);
-                _open[detection.Key] = new Episode(detection, _history.AddFirst(insight));
-                raised.Add(insight);
-                while (_history.Count > _options.History)
-                {
-                    _history.RemoveLast(); // an episode still open keeps its (detached) entry and goes on updating it harmlessly
-                }
+                return now;
             }
-
-            foreach (var key in _open.Keys.Where(k => !stillOpen.Contains(k)).ToList())
-            {
-                var (detection, entry) = _open[key];
-                entry.Value = ToInsight(detection, entry.Value.Id, entry.Value.DetectedAt, entry.Value.LastSeenAt, open: false);
-                closed.Add(entry.Value);
-                _open.Remove(key);
-            }
-
-            // Still in order: an episode's opening is published before a later evaluation can publish its close.
-            foreach (var insight in raised)
-            {
-                _broadcaster.PublishAbout(insight.ServiceName, Envelope.Serialize(StreamMessageTypes.Insight, insight, EventTrackerJsonContext.Default.AIInsight));
-            }
-
-            _alerts.Publish(raised, closed);
         }
-
-        return now;
+        finally
+        {
+            _evaluating.Release();
+        }
     }
 
     /// <summary>Answers <c>GET /api/events/insights</c> (and the MCP tool): evaluates, then filters the open and past insights.</summary>
     public async ValueTask<InsightsResponse> QueryAsync(string? serviceName, string? type, long? from, long? to, int limit, CancellationToken cancellationToken)
     {
         var evaluatedAt = await EvaluateAsync(cancellationToken);
+        var recorded = await _ledger.ReadHistoryAsync(cancellationToken);
         lock (_gate)
         {
-            var insights = _history
+            var insights = (recorded ?? (IEnumerable<AIInsight>)_history)
                 .Where(i => serviceName is null || i.ServiceName == serviceName)
                 .Where(i => type is null || i.Type == type)
                 .Where(i => from is null || i.LastSeenAt.ToUnixTimeMilliseconds() >= from)
@@ -128,6 +100,73 @@ internal sealed class InsightEngine
             };
         }
     }
+
+    // Every node runs the detectors (so each can say what its baselines are); only the one leading keeps episodes.
+    private (DateTimeOffset Now, List<AIInsight> Raised, List<AIInsight> Closed, List<RecordedEpisode> Changed) Evaluate(InsightLead lead)
+    {
+        var raised = new List<AIInsight>();
+        var closed = new List<AIInsight>();
+        var changed = new List<RecordedEpisode>();
+        lock (_gate)
+        {
+            if (lead.TakenOver is { } takenOver)
+            {
+                _open.Clear();
+                _history.Clear();
+                foreach (var episode in takenOver)
+                {
+                    _open[episode.Detection.Key] = new Episode(episode.Detection, _history.AddFirst(episode.Insight));
+                }
+            }
+
+            var now = _time.GetUtcNow();
+            var nowMs = now.ToUnixTimeMilliseconds();
+            var openAnomalies = _open.Where(e => e.Value.Detection.Plan is not null).ToDictionary(e => e.Key, e => e.Value.Detection, StringComparer.Ordinal);
+            var baselines = new List<BaselineStatus>();
+            var found = _anomalies.Detect(_projection, nowMs, openAnomalies, baselines).Concat(_patterns.Detect(_projection, nowMs)).ToList();
+            _baselines = baselines;
+            if (!lead.Leading)
+            {
+                return (now, raised, closed, changed);
+            }
+
+            var stillOpen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var detection in found)
+            {
+                stillOpen.Add(detection.Key);
+                if (_open.TryGetValue(detection.Key, out var episode))
+                {
+                    var previous = episode.Entry.Value;
+                    episode.Entry.Value = ToInsight(detection, previous.Id, previous.DetectedAt, now, open: true);
+                    _open[detection.Key] = episode with { Detection = detection };
+                    changed.Add(new RecordedEpisode(detection, episode.Entry.Value));
+                    continue;
+                }
+
+                var insight = ToInsight(detection, _ledger.NewEpisodeId(detection.Type), now, now, open: true);
+                _open[detection.Key] = new Episode(detection, _history.AddFirst(insight));
+                raised.Add(insight);
+                changed.Add(new RecordedEpisode(detection, insight));
+                while (_history.Count > _options.History)
+                {
+                    _history.RemoveLast(); // an episode still open keeps its (detached) entry and goes on updating it harmlessly
+                }
+            }
+
+            foreach (var key in _open.Keys.Where(k => !stillOpen.Contains(k)).ToList())
+            {
+                var (detection, entry) = _open[key];
+                entry.Value = ToInsight(detection, entry.Value.Id, entry.Value.DetectedAt, entry.Value.LastSeenAt, open: false);
+                closed.Add(entry.Value);
+                changed.Add(new RecordedEpisode(detection, entry.Value));
+                _open.Remove(key);
+            }
+
+            return (now, raised, closed, changed);
+        }
+    }
+
+    public void Dispose() => _evaluating.Dispose();
 
     /// <summary>The insights open now about <paramref name="serviceName"/>, most important first.</summary>
     public async ValueTask<IReadOnlyList<AIInsight>> OpenForAsync(string serviceName, CancellationToken cancellationToken) =>

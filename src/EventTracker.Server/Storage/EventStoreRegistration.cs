@@ -9,12 +9,14 @@ namespace EventTracker.Server.Storage;
 internal static class EventStoreRegistration
 {
     public static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddSingleton<IEventStore>(provider =>
+        services
+            .AddSingleton(_ => OpenDatabase(configuration)) // resolved only with the PostgreSQL provider
+            .AddSingleton<IEventStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<EventStoreOptions>>().Value;
             return options.Provider switch
             {
-                StoreProvider.PostgreSQL => ActivatorUtilities.CreateInstance<PostgresEventStore>(provider, OpenDatabase(configuration)),
+                StoreProvider.PostgreSQL => ActivatorUtilities.CreateInstance<PostgresEventStore>(provider),
                 StoreProvider.Embedded when options.IsDurable => ActivatorUtilities.CreateInstance<DurableEventStore>(provider),
                 _ => ActivatorUtilities.CreateInstance<InMemoryEventStore>(provider),
             };

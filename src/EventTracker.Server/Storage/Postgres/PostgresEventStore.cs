@@ -47,7 +47,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
             throw new StoreUnavailableException($"Cannot open the PostgreSQL store at {database}: {e.Message}", e);
         }
 
-        _listener = new PostgresFeedListener(dataSource, time, logger);
+        _listener = new PostgresFeedListener(dataSource, PostgresSchema.FeedChannel, time, logger);
         _writer = new PostgresGroupWriter(dataSource, time, logger, (_, held) =>
         {
             Volatile.Write(ref _count, held);

@@ -3,8 +3,8 @@ using Npgsql;
 namespace EventTracker.Server.Storage.Postgres;
 
 /// <summary>
-/// Wakes this node's followers when any node commits: one connection <c>LISTEN</c>s on
-/// <see cref="PostgresSchema.FeedChannel"/>. A notification is only a wake-up (NOTIFY is neither durable nor large):
+/// Wakes this node's followers when any node commits: one connection <c>LISTEN</c>s on a channel
+/// (<see cref="PostgresSchema.FeedChannel"/> for events). A notification is only a wake-up (NOTIFY is neither durable nor large):
 /// followers then read the feed by position, and poll once a second anyway, so a lost connection or notification
 /// delays them but never loses a change.
 /// </summary>
@@ -13,6 +13,7 @@ internal sealed partial class PostgresFeedListener : IAsyncDisposable
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _channel;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -20,9 +21,10 @@ internal sealed partial class PostgresFeedListener : IAsyncDisposable
     private readonly Task _loop;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public PostgresFeedListener(NpgsqlDataSource dataSource, TimeProvider time, ILogger logger)
+    public PostgresFeedListener(NpgsqlDataSource dataSource, string channel, TimeProvider time, ILogger logger)
     {
         _dataSource = dataSource;
+        _channel = channel;
         _time = time;
         _logger = logger;
         _loop = Task.Run(ListenAsync);
@@ -76,7 +78,7 @@ internal sealed partial class PostgresFeedListener : IAsyncDisposable
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
                 connection.Notification += (_, _) => Signal();
-                await PostgresSchema.Execute(connection, $"LISTEN {PostgresSchema.FeedChannel}", stopping).ConfigureAwait(false);
+                await PostgresSchema.Execute(connection, $"LISTEN {_channel}", stopping).ConfigureAwait(false);
                 Signal(); // whatever was committed while not listening
                 while (true)
                 {

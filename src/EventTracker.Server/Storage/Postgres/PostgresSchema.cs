@@ -15,6 +15,12 @@ internal static class PostgresSchema
     /// <summary>The channel the writers notify after each commit, with the newest position as payload.</summary>
     public const string FeedChannel = "eventtracker_feed";
 
+    /// <summary>The channel the insight evaluator notifies after recording episodes.</summary>
+    public const string InsightChannel = "eventtracker_insights";
+
+    /// <summary>The advisory lock whose holder evaluates insights for every node.</summary>
+    public const long InsightLease = 0x4576_5472_6B72_0002;
+
     private static readonly string[] Migrations =
     [
         """
@@ -85,6 +91,21 @@ internal static class PostgresSchema
             bin integer NOT NULL,
             count bigint NOT NULL,
             PRIMARY KEY (bucket, service, bin));
+        """,
+        """
+        CREATE SEQUENCE eventtracker.insight_changes;
+        CREATE TABLE eventtracker.insights (
+            id text PRIMARY KEY,
+            episode_key text NOT NULL,
+            opened_change bigint NOT NULL,
+            change bigint NOT NULL,
+            open boolean NOT NULL,
+            severity double precision NOT NULL,
+            plan_width bigint,
+            plan_end bigint,
+            plan_windows integer,
+            body jsonb NOT NULL);
+        CREATE INDEX insights_change ON eventtracker.insights (change);
         """,
     ];
 
