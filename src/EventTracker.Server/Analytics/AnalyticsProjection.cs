@@ -142,6 +142,9 @@ internal sealed class AnalyticsProjection : FeedFollower
                         _timeline.Remove(change.Record!);
                         _chains.Evicted(change.Record!);
                         break;
+                    case StoreChangeKind.RemovedBefore:
+                        _timeline.RemoveBefore(change.Before);
+                        break;
                     default:
                         _timeline = new RollupTimeline(_bucketWidth, _windows);
                         _chains = new CorrelationChainTracker(_maxOpenChains);

@@ -101,6 +101,26 @@ internal sealed class RollupTimeline
         return bucket;
     }
 
+    /// <summary>Takes out the buckets of everything that happened before <paramref name="timestamp"/>, a bucket start.</summary>
+    public void RemoveBefore(long timestamp)
+    {
+        var gone = FirstAtOrAfter(timestamp);
+        foreach (var bucket in _buckets.Take(gone))
+        {
+            foreach (var window in _windows.Values)
+            {
+                if (window.Holds(bucket.Start))
+                {
+                    bucket.Rollups.SubtractFrom(window.Live);
+                }
+            }
+
+            bucket.Rollups.SubtractFrom(_totals);
+        }
+
+        _buckets.RemoveRange(0, gone);
+    }
+
     /// <summary>Rollups (of <paramref name="serviceName"/> only, when given) of [<paramref name="from"/>, <paramref name="to"/>]: exact when the range covers every bucket, else to bucket resolution.</summary>
     public RollupSet Summarize(long? from, long? to, string? serviceName = null)
     {

@@ -11,4 +11,7 @@ internal enum StoreChangeKind
 
     /// <summary>Start over: what follows is the whole held state.</summary>
     Reset,
+
+    /// <summary>Every event that happened before <see cref="StoreChange.Before"/> left the store at once (retention by whole partitions).</summary>
+    RemovedBefore,
 }

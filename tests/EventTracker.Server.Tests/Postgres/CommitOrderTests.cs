@@ -2,6 +2,7 @@ using EventTracker.Server.Storage;
 using EventTracker.Server.Storage.Postgres;
 using EventTracker.Server.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace EventTracker.Server.Tests.Postgres;
@@ -24,8 +25,8 @@ public sealed class CommitOrderTests(PostgresCluster cluster) : IAsyncLifetime
         var database = cluster.CreateDatabase();
         _nodeADatabase = NpgsqlDataSource.Create(database);
         _nodeBDatabase = NpgsqlDataSource.Create(database);
-        _nodeA = new PostgresEventStore(_nodeADatabase, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
-        _nodeB = new PostgresEventStore(_nodeBDatabase, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+        _nodeA = new PostgresEventStore(_nodeADatabase, Options.Create(new EventStoreOptions()), TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+        _nodeB = new PostgresEventStore(_nodeBDatabase, Options.Create(new EventStoreOptions()), TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
         return Task.CompletedTask;
     }
 

@@ -2,6 +2,7 @@ using EventTracker.Server.Storage;
 using EventTracker.Server.Storage.Postgres;
 using EventTracker.Server.Tests.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace EventTracker.Server.Tests.Postgres;
@@ -15,7 +16,7 @@ public sealed class PostgresEventStoreContractTests(PostgresCluster cluster) : E
     protected override bool IsDurable => true;
 
     internal override IEventStore Open(EventStoreOptions options) =>
-        new PostgresEventStore(_database, Time, NullLogger<PostgresEventStore>.Instance);
+        new PostgresEventStore(_database, Options.Create(options), Time, NullLogger<PostgresEventStore>.Instance);
 
     protected override void CleanUp() => _database.Dispose();
 }

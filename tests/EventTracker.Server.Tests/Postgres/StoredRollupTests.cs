@@ -92,7 +92,7 @@ public sealed class StoredRollupTests(PostgresCluster cluster) : IAsyncLifetime
     private (PostgresEventStore Store, AnalyticsProjection Projection) OpenNode()
     {
         var dataSource = NpgsqlDataSource.Create(_database);
-        var store = new PostgresEventStore(dataSource, TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
+        var store = new PostgresEventStore(dataSource, Options.Create(new EventStoreOptions()), TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
         var projection = new AnalyticsProjection(
             store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()), TimeProvider.System, NullLogger<AnalyticsProjection>.Instance);
         _opened.Add(dataSource);

@@ -25,11 +25,14 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
     private readonly PostgresGroupWriter _writer;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _maintenance;
+    private readonly TimeSpan? _maxAge;
     private long _count;
+    private long _evicted;
 
-    public PostgresEventStore(NpgsqlDataSource dataSource, TimeProvider time, ILogger<PostgresEventStore> logger)
+    public PostgresEventStore(NpgsqlDataSource dataSource, IOptions<EventStoreOptions> options, TimeProvider time, ILogger<PostgresEventStore> logger)
     {
         _dataSource = dataSource;
+        _maxAge = options.Value.MaxAge;
         _time = time;
         _logger = logger;
         var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
@@ -59,8 +62,8 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
     /// <summary>Events held, as of this node's latest write or read of the feed.</summary>
     public long Count => Volatile.Read(ref _count);
 
-    /// <summary>Retention drops whole partitions; nothing is evicted one event at a time.</summary>
-    public long EvictedCount => 0;
+    /// <summary>Events dropped by retention (whole daily partitions older than <see cref="EventStoreOptions.MaxAge"/>), on any node.</summary>
+    public long EvictedCount => Volatile.Read(ref _evicted);
 
     /// <summary>For tests: awaited inside each group's transaction just before it commits, with the positions it took.</summary>
     internal Func<long, long, Task>? BeforeCommit
@@ -132,18 +135,37 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
     private async Task<FeedPage> ReadFeedAsync(FeedPosition after, int maxChanges, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            $"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE position > @after ORDER BY position LIMIT @max", connection);
-        command.Parameters.AddWithValue("after", after.Appended);
-        command.Parameters.AddWithValue("max", maxChanges);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var changes = new List<StoreChange>();
-        while (await reader.ReadAsync(cancellationToken))
+        await using var batch = new NpgsqlBatch(connection)
         {
-            changes.Add(StoreChange.Appended(PostgresRows.Read(reader)));
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SELECT removed_count, retained_from FROM eventtracker.feed"),
+                new NpgsqlBatchCommand($"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE position > $1 ORDER BY position LIMIT $2")
+                {
+                    Parameters = { new NpgsqlParameter { Value = after.Appended }, new NpgsqlParameter { Value = maxChanges } },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var changes = new List<StoreChange>();
+        await reader.ReadAsync(cancellationToken);
+        var removals = reader.GetInt64(0);
+        if (after.Removed < removals)
+        {
+            // Retention ran since this follower last read: one change says what is gone, whatever number of runs it was.
+            changes.Add(StoreChange.RemovedBefore(reader.GetInt64(1)));
         }
 
-        return new FeedPage(changes, changes.Count == 0 ? after : after with { Appended = changes[^1].Record!.Sequence });
+        await reader.NextResultAsync(cancellationToken);
+        var appended = after.Appended;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var record = PostgresRows.Read(reader);
+            changes.Add(StoreChange.Appended(record));
+            appended = record.Sequence;
+        }
+
+        return new FeedPage(changes, new FeedPosition(appended, Math.Max(after.Removed, removals)));
     }
 
     public TimeSpan RollupBucketWidth => PostgresRollups.BucketWidth;
@@ -195,6 +217,25 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
         _stopping.Dispose();
     }
 
+    /// <summary>Drops the days that ended before <see cref="EventStoreOptions.MaxAge"/> ago, if a maximum age is set (hourly, and for tests).</summary>
+    internal async Task ApplyRetentionAsync(CancellationToken cancellationToken)
+    {
+        if (_maxAge is not { } maxAge)
+        {
+            return;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var dropped = await PostgresRetention.ApplyAsync(connection, (_time.GetUtcNow() - maxAge).ToUnixTimeMilliseconds(), cancellationToken);
+        if (dropped > 0)
+        {
+            LogRetained(_logger, dropped, maxAge);
+        }
+
+        await ReadFeedRowAsync(connection, cancellationToken);
+        _listener.Signal();
+    }
+
     private async Task<AppendOperation> EnqueueAsync(AppendOperation operation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -211,11 +252,12 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
 
     private async Task<FeedPosition> ReadFeedRowAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT last_position, event_count FROM eventtracker.feed", connection);
+        await using var command = new NpgsqlCommand("SELECT last_position, event_count, removed_count, evicted_count FROM eventtracker.feed", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         Volatile.Write(ref _count, reader.GetInt64(1));
-        return new FeedPosition(reader.GetInt64(0), 0);
+        Volatile.Write(ref _evicted, reader.GetInt64(3));
+        return new FeedPosition(reader.GetInt64(0), reader.GetInt64(2));
     }
 
     private Task EnsurePartitionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -235,6 +277,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(stopping);
                 await EnsurePartitionsAsync(connection, stopping);
+                await ApplyRetentionAsync(stopping);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -247,6 +290,9 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
         Message = "Event store: PostgreSQL at {Database} (schema version {Version}); feed at position {Position}, {Held} events held.")]
     private static partial void LogOpened(ILogger logger, string database, int version, long position, long held);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Creating the coming days' partitions failed; the next hourly run tries again.")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention dropped {Dropped} events of the days that ended more than {MaxAge} ago.")]
+    private static partial void LogRetained(ILogger logger, long dropped, TimeSpan maxAge);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Creating the coming days' partitions or applying retention failed; the next hourly run tries again.")]
     private static partial void LogMaintenanceFailed(ILogger logger, Exception exception);
 }

@@ -107,6 +107,11 @@ internal static class PostgresSchema
             body jsonb NOT NULL);
         CREATE INDEX insights_change ON eventtracker.insights (change);
         """,
+        """
+        ALTER TABLE eventtracker.feed
+            ADD COLUMN retained_from bigint NOT NULL DEFAULT -9223372036854775808,
+            ADD COLUMN evicted_count bigint NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>Brings the schema up to date; returns the version it is at.</summary>
