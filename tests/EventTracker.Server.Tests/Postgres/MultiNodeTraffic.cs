@@ -4,7 +4,7 @@ namespace EventTracker.Server.Tests.Postgres;
 
 /// <summary>
 /// Traffic that gives every analytics answer something to say, sent partly to one node and partly to the other:
-/// a slow checkout whose errors spike in the last minutes, a quiet catalog, a burst of failed logins, flows through a
+/// a slow checkout whose errors spike in the last minutes, a quiet catalog, logins that work and then a burst of failed ones, flows through a
 /// gateway that never finish, and a batch to each node. Event times are given relative to <c>now</c> and kept more than
 /// a minute away from the edges of the windows the answers use (5 minutes, 10 minutes, 1 hour, 65 minutes).
 /// </summary>
@@ -43,6 +43,12 @@ internal static class MultiNodeTraffic
             var at = now - (50 * Minute) + (i * 52_000);
             await Track("api-request", "checkout", at, i % 8 == 0 ? 500 : 200, 400 + (i * 25), $"u-{i % 5}");
             await Track("product-view", "catalog", at + 7_000, 200, 20 + (i % 7 * 9), $"u-{(i + 2) % 5}");
+        }
+
+        // Logins that work, 30 minutes ago: auth has a history, so the burst below is judged against it.
+        for (var i = 0; i < 5; i++)
+        {
+            await Track("user-login", "auth", now - (30 * Minute) + (i * 10_000), 200, 55, $"u-{i}");
         }
 
         // 20 minutes ago: ten flows start at the gateway; half of them finish.

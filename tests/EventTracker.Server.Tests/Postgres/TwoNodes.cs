@@ -13,11 +13,13 @@ internal sealed class TwoNodes : IAsyncDisposable
 {
     private readonly List<(string Name, ServerProcess Node)> _nodes = [];
     private readonly ITestOutputHelper _output;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    private TwoNodes(string connectionString, ITestOutputHelper output)
+    private TwoNodes(string connectionString, ITestOutputHelper output, IReadOnlyDictionary<string, string>? settings)
     {
         ConnectionString = connectionString;
         _output = output;
+        _settings = settings ?? new Dictionary<string, string>();
     }
 
     /// <summary>The npgsql connection string of the database the nodes share.</summary>
@@ -28,9 +30,12 @@ internal sealed class TwoNodes : IAsyncDisposable
     public ServerProcess B => _nodes[1].Node;
 
     /// <summary>Starts A and B together over a new database: both migrate it at once, as a rolling start does.</summary>
-    public static async Task<TwoNodes> StartAsync(PostgresCluster cluster, ITestOutputHelper output)
+    /// <param name="cluster">The cluster that gets the new database.</param>
+    /// <param name="output">Where the nodes' logs go at the end.</param>
+    /// <param name="settings">More environment variables, the same for every node (as one deployment's configuration).</param>
+    public static async Task<TwoNodes> StartAsync(PostgresCluster cluster, ITestOutputHelper output, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var nodes = new TwoNodes(cluster.CreateDatabase(), output);
+        var nodes = new TwoNodes(cluster.CreateDatabase(), output, settings);
         var starting = new[] { ServerProcess.StartAsync(nodes.Environment()), ServerProcess.StartAsync(nodes.Environment()) };
         try
         {
@@ -79,7 +84,7 @@ internal sealed class TwoNodes : IAsyncDisposable
         }
     }
 
-    private Dictionary<string, string> Environment() => new()
+    private Dictionary<string, string> Environment() => new(_settings)
     {
         ["EventTracker__Store__Provider"] = "PostgreSQL",
         ["ConnectionStrings__EventTracker"] = ConnectionString,
