@@ -3,10 +3,10 @@ using System.Globalization;
 namespace EventTracker.Server.Tests.Postgres;
 
 /// <summary>
-/// Traffic that gives every analytics answer something to say, sent partly to one node and partly to the other:
-/// a slow checkout whose errors spike in the last minutes, a quiet catalog, logins that work and then a burst of failed ones, flows through a
-/// gateway that never finish, and a batch to each node. Event times are given relative to <c>now</c> and kept more than
-/// a minute away from the edges of the windows the answers use (5 minutes, 10 minutes, 1 hour, 65 minutes).
+/// Traffic that gives every analytics answer something to say, sent partly to one node and partly to the other: a slow
+/// checkout whose errors spike in the last minutes, a quiet catalog, logins that work and then a burst of failed ones,
+/// flows through a gateway that never finish, and a batch to each node. Event times are given relative to <c>now</c>
+/// and kept at least two minutes away from the edges of the windows the answers use (5 and 10 minutes, 1 hour, 65 minutes).
 /// </summary>
 internal static class MultiNodeTraffic
 {
