@@ -14,6 +14,8 @@ internal sealed class AnalyticsProjection : FeedFollower
     private readonly TimeSpan _bucketWidth;
     private readonly TimeSpan[] _windows;
     private readonly int _maxOpenChains;
+    private readonly TimeSpan _lookBack;
+    private readonly TimeProvider _clock;
     private RollupTimeline _timeline;
     private CorrelationChainTracker _chains;
     private SourceFanOut _sources = new();
@@ -25,6 +27,8 @@ internal sealed class AnalyticsProjection : FeedFollower
         var rules = suggestions.Value;
         _windows = [rules.Window, rules.SpikeWindow, rules.SpikeWindow + rules.SpikeBaseline, rules.FailedLoginWindow];
         _maxOpenChains = options.Value.MaxOpenChains;
+        _lookBack = rules.Window;
+        _clock = time;
         _bucketWidth = options.Value.RollupBucketWidth;
         _timeline = new RollupTimeline(_bucketWidth, _windows);
         _chains = new CorrelationChainTracker(_maxOpenChains);
@@ -100,18 +104,22 @@ internal sealed class AnalyticsProjection : FeedFollower
         }
     }
 
-    /// <summary>Correlation chains that started at or before <paramref name="startedBefore"/> and have not finished, per service.</summary>
+    /// <summary>
+    /// Correlation chains that started at or before <paramref name="startedBefore"/>, within the suggestion window before
+    /// it (a chain older than that is no longer anyone's open request), and have not finished, per service.
+    /// </summary>
     public IReadOnlyDictionary<string, ChainCount> OpenChainsStartedBefore(long startedBefore)
     {
         lock (_gate)
         {
-            return _chains.OpenChainsStartedBefore(startedBefore);
+            return _chains.OpenChainsStarted(startedBefore - (long)_lookBack.TotalMilliseconds, startedBefore);
         }
     }
 
     // A store that keeps rollups (PostgreSQL) hands them over as of a position, and the feed is followed from there: a
     // node starting over millions of events reads a few rows per minute of history, and its memory does not grow with
-    // the events held. Correlation chains and session fan-out start empty: they follow the last minutes only.
+    // the events held. Correlation chains and session fan-out look back one suggestion window only: the events of that
+    // window that carry a correlation or session id are read again, up to the same position.
     private FeedPosition LoadStored(IRollupStore store)
     {
         if (_bucketWidth.Ticks % store.RollupBucketWidth.Ticks != 0)
@@ -122,6 +130,13 @@ internal sealed class AnalyticsProjection : FeedFollower
 
         var rollups = store.ReadRollupsAsync(CancellationToken.None).GetAwaiter().GetResult();
         StoredRollupLoader.Load(_timeline, rollups);
+        var since = _clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)_lookBack.TotalMilliseconds;
+        foreach (var linked in store.ReadLinkedAsync(since, rollups.At, CancellationToken.None).ToBlockingEnumerable())
+        {
+            _chains.Observe(linked);
+            _sources.Observe(linked);
+        }
+
         return rollups.At;
     }
 

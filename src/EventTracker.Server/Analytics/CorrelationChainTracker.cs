@@ -80,19 +80,17 @@ internal sealed class CorrelationChainTracker
     }
 
     /// <summary>Open chains that started at or before <paramref name="startedBefore"/>, per service.</summary>
-    public Dictionary<string, ChainCount> OpenChainsStartedBefore(long startedBefore)
+    /// <summary>The chains still open that started in [<paramref name="startedFrom"/>, <paramref name="startedBefore"/>], per service.</summary>
+    public Dictionary<string, ChainCount> OpenChainsStarted(long startedFrom, long startedBefore)
     {
         var result = new Dictionary<string, ChainCount>(StringComparer.Ordinal);
         foreach (var (service, starts) in _byService)
         {
-            var earliest = starts.Min!;
-            if (earliest.Timestamp > startedBefore)
+            var view = starts.GetViewBetween(LowerBound(startedFrom), Bound(startedBefore));
+            if (view.Count > 0)
             {
-                continue;
+                result[service] = new ChainCount(view.Count, view.Min!.Name, view.Min.Timestamp);
             }
-
-            var count = starts.GetViewBetween(earliest, Bound(startedBefore)).Count;
-            result[service] = new ChainCount(count, earliest.Name, earliest.Timestamp);
         }
 
         return result;
@@ -158,6 +156,10 @@ internal sealed class CorrelationChainTracker
     // The last possible start at or before a time, as an upper bound for a view of the index.
     private static EventRecord Bound(long timestamp) =>
         new() { Timestamp = timestamp, Sequence = long.MaxValue, ReceivedAt = timestamp, Name = string.Empty, PayloadJson = [] };
+
+    // The first possible start at or after a time, as a lower bound.
+    private static EventRecord LowerBound(long timestamp) =>
+        new() { Timestamp = timestamp, Sequence = long.MinValue, ReceivedAt = timestamp, Name = string.Empty, PayloadJson = [] };
 
     private static bool EndsWithAny(string name, string[] suffixes)
     {

@@ -11,4 +11,10 @@ internal interface IRollupStore
 
     /// <summary>Every stored rollup, as of one feed position: they count exactly the events up to it.</summary>
     Task<StoredRollups> ReadRollupsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The events that happened since <paramref name="since"/> and carry a correlation or session id, up to the feed
+    /// position <paramref name="upTo"/>, in position order: what chains and sessions are followed from.
+    /// </summary>
+    IAsyncEnumerable<EventRecord> ReadLinkedAsync(long since, FeedPosition upTo, CancellationToken cancellationToken);
 }

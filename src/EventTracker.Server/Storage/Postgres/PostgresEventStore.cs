@@ -173,6 +173,23 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
     public Task<StoredRollups> ReadRollupsAsync(CancellationToken cancellationToken) =>
         PostgresFailures.Guard(() => PostgresRollups.ReadAsync(_dataSource, cancellationToken)).AsTask();
 
+    public async IAsyncEnumerable<EventRecord> ReadLinkedAsync(
+        long since, FeedPosition upTo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE ts >= @since AND position <= @upTo "
+            + "AND (correlation_id IS NOT NULL OR session_id IS NOT NULL) ORDER BY position",
+            connection);
+        command.Parameters.AddWithValue("since", since);
+        command.Parameters.AddWithValue("upTo", upTo.Appended);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return PostgresRows.Read(reader);
+        }
+    }
+
     public async Task WaitForChangesAsync(FeedPosition after, CancellationToken cancellationToken)
     {
         while (true)
