@@ -1,4 +1,3 @@
-using EventTracker.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace EventTracker.Server.Storage;
@@ -7,7 +6,7 @@ namespace EventTracker.Server.Storage;
 /// The memory-only <see cref="IEventStore"/> (<c>--in-memory</c>, or an empty data directory setting): everything lives in a
 /// <see cref="MemoryLayer"/> and is gone when the process ends. Appends are planned and applied under one gate.
 /// </summary>
-internal sealed class InMemoryEventStore : IEventStore, IDisposable
+internal sealed class InMemoryEventStore : MemoryLayerStore, IDisposable
 {
     private readonly Lock _appendGate = new();
     private readonly MemoryLayer _memory;
@@ -15,38 +14,19 @@ internal sealed class InMemoryEventStore : IEventStore, IDisposable
     public InMemoryEventStore(IOptions<EventStoreOptions> options, TimeProvider time) =>
         _memory = new MemoryLayer(options.Value, time, EventIds.FirstSequence(time));
 
-    public long Count => _memory.Count;
+    protected override MemoryLayer Memory => _memory;
 
-    public long EvictedCount => _memory.EvictedCount;
-
-    public ValueTask<AppendResult> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken)
+    public override ValueTask<AppendResult> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(Append(AppendOperation.Single(newEvent)).ToAppendResult());
     }
 
-    public ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
+    public override ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return ValueTask.FromResult(Append(AppendOperation.Batch(batchId, events)).ToBatchResult());
     }
-
-    public ValueTask<EventPage> QueryAsync(EventFilter filter, long? from, long? to, int limit, EventPosition? before, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_memory.Query(filter, from, to, limit, before));
-    }
-
-    public ValueTask<FeedPosition> ReadHeadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_memory.Head);
-
-    public ValueTask<FeedPage> ReadAsync(FeedPosition after, int maxChanges, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_memory.Read(after, maxChanges));
-    }
-
-    public Task WaitForChangesAsync(FeedPosition after, CancellationToken cancellationToken) =>
-        _memory.WaitForChangesAsync(after, cancellationToken);
 
     public void Dispose() => _memory.Dispose();
 

@@ -134,42 +134,9 @@ public abstract class InProcessEventStoreContract : EventStoreContract
     {
         var store = Reopen(new EventStoreOptions { Capacity = 1_000 });
         var held = new HashSet<long>();
-        using var stop = new CancellationTokenSource();
-        var follower = Task.Run(async () =>
-        {
-            var position = FeedPosition.Start;
-            while (true)
-            {
-                var page = await store.ReadAsync(position, 100, CancellationToken.None);
-                foreach (var change in page.Changes)
-                {
-                    Assert.True(change.Kind == StoreChangeKind.Appended ? held.Add(change.Record!.Sequence) : held.Remove(change.Record!.Sequence));
-                }
 
-                position = page.Next;
-                if (page.Changes.Count == 0 && stop.IsCancellationRequested && position == await store.ReadHeadAsync(CancellationToken.None))
-                {
-                    return;
-                }
-            }
-        });
-
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
-        {
-            for (var i = 0; i < 1_000; i++)
-            {
-                if (i % 5 == 0)
-                {
-                    await store.AppendBatchAsync($"b-{w}-{i}", [Event("batched"), Event("batched")], CancellationToken.None);
-                }
-                else
-                {
-                    await store.AppendAsync(Event("single"), CancellationToken.None);
-                }
-            }
-        })));
-        await stop.CancelAsync();
-        await follower.WaitAsync(TimeSpan.FromSeconds(30));
+        await FollowWhileWritingAsync(store, 1_000, change =>
+            Assert.True(change.Kind == StoreChangeKind.Appended ? held.Add(change.Record!.Sequence) : held.Remove(change.Record!.Sequence)));
 
         var expected = (await store.QueryAsync(new EventFilter(), null, null, 2_000, null, CancellationToken.None)).Events.Select(e => e.Sequence);
         Assert.Equal(expected.Order(), held.Order());

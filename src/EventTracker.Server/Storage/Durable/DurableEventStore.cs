@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using EventTracker.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace EventTracker.Server.Storage.Durable;
@@ -10,7 +9,7 @@ namespace EventTracker.Server.Storage.Durable;
 /// at most <see cref="EventStoreOptions.MaxQueuedEvents"/> of them (more are refused at once). On start, the log is
 /// read back into memory.
 /// </summary>
-internal sealed partial class DurableEventStore : IEventStore, IDisposable
+internal sealed partial class DurableEventStore : MemoryLayerStore, IDisposable
 {
     private readonly Lock _logGate = new();
     private readonly EventStoreOptions _options;
@@ -68,9 +67,7 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
     /// <summary>The data directory, as a full path.</summary>
     public string Directory { get; }
 
-    public long Count => _memory.Count;
-
-    public long EvictedCount => _memory.EvictedCount;
+    protected override MemoryLayer Memory => _memory;
 
     /// <summary>Appends refused because too many events were waiting to be written.</summary>
     public long ShedAppends => Interlocked.Read(ref _shedAppends);
@@ -82,28 +79,11 @@ internal sealed partial class DurableEventStore : IEventStore, IDisposable
         set => _writer.BeforeEachGroup = value;
     }
 
-    public async ValueTask<AppendResult> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken) =>
+    public override async ValueTask<AppendResult> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken) =>
         (await EnqueueAsync(AppendOperation.Single(newEvent), cancellationToken)).ToAppendResult();
 
-    public async ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
+    public override async ValueTask<BatchAppendResult> AppendBatchAsync(string batchId, IReadOnlyList<NewEvent> events, CancellationToken cancellationToken) =>
         (await EnqueueAsync(AppendOperation.Batch(batchId, events), cancellationToken)).ToBatchResult();
-
-    public ValueTask<EventPage> QueryAsync(EventFilter filter, long? from, long? to, int limit, EventPosition? before, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_memory.Query(filter, from, to, limit, before));
-    }
-
-    public ValueTask<FeedPosition> ReadHeadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_memory.Head);
-
-    public ValueTask<FeedPage> ReadAsync(FeedPosition after, int maxChanges, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_memory.Read(after, maxChanges));
-    }
-
-    public Task WaitForChangesAsync(FeedPosition after, CancellationToken cancellationToken) =>
-        _memory.WaitForChangesAsync(after, cancellationToken);
 
     /// <summary>Stops taking appends, writes and flushes what was taken, and releases the directory.</summary>
     public void Dispose()

@@ -26,8 +26,8 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _maintenance;
     private readonly TimeSpan? _maxAge;
-    private long _count;
-    private long _evicted;
+    private readonly Lock _countsGate = new();
+    private (FeedPosition At, long Held, long Evicted) _counts;
 
     public PostgresEventStore(NpgsqlDataSource dataSource, IOptions<EventStoreOptions> options, TimeProvider time, ILogger<PostgresEventStore> logger)
     {
@@ -43,7 +43,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
             var version = PostgresSchema.MigrateAsync(connection, CancellationToken.None).GetAwaiter().GetResult();
             EnsurePartitionsAsync(connection, CancellationToken.None).GetAwaiter().GetResult();
             var head = ReadFeedRowAsync(connection, CancellationToken.None).GetAwaiter().GetResult();
-            LogOpened(logger, database, version, head.Appended, _count);
+            LogOpened(logger, database, version, head.Appended, Count);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -51,19 +51,37 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
         }
 
         _listener = new PostgresFeedListener(dataSource, PostgresSchema.FeedChannel, time, logger);
-        _writer = new PostgresGroupWriter(dataSource, time, logger, (_, held) =>
+        _writer = new PostgresGroupWriter(dataSource, time, logger, (head, held) =>
         {
-            Volatile.Write(ref _count, held);
+            Observe(head, held, evicted: null);
             _listener.Signal();
         });
         _maintenance = Task.Run(MaintainAsync);
     }
 
     /// <summary>Events held, as of this node's latest write or read of the feed.</summary>
-    public long Count => Volatile.Read(ref _count);
+    public long Count
+    {
+        get
+        {
+            lock (_countsGate)
+            {
+                return _counts.Held;
+            }
+        }
+    }
 
     /// <summary>Events dropped by retention (whole daily partitions older than <see cref="EventStoreOptions.MaxAge"/>), on any node.</summary>
-    public long EvictedCount => Volatile.Read(ref _evicted);
+    public long EvictedCount
+    {
+        get
+        {
+            lock (_countsGate)
+            {
+                return _counts.Evicted;
+            }
+        }
+    }
 
     /// <summary>For tests: awaited inside each group's transaction just before it commits, with the positions it took.</summary>
     internal Func<long, long, Task>? BeforeCommit
@@ -105,7 +123,8 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
         var counts = new PostgresConditions(filter, from ?? long.MinValue, to ?? long.MaxValue);
         batch.BatchCommands.Add(counts.Command(
             $"SELECT count(*), array_agg(DISTINCT service_name) FILTER (WHERE service_name IS NOT NULL) FROM eventtracker.events WHERE {counts.Where}"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT event_count, (SELECT min(ts) FROM eventtracker.events) FROM eventtracker.feed"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "SELECT event_count, (SELECT min(ts) FROM eventtracker.events), last_position, removed_count FROM eventtracker.feed"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var events = new List<EventRecord>(Math.Min(limit + 1, 1024));
         while (await reader.ReadAsync(cancellationToken))
@@ -121,7 +140,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
         await reader.ReadAsync(cancellationToken);
         var total = reader.GetInt64(0);
         long? earliest = reader.IsDBNull(1) ? null : reader.GetInt64(1);
-        Volatile.Write(ref _count, total);
+        Observe(new FeedPosition(reader.GetInt64(2), reader.GetInt64(3)), total, evicted: null);
 
         var more = events.Count > limit;
         if (more)
@@ -272,9 +291,21 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
         await using var command = new NpgsqlCommand("SELECT last_position, event_count, removed_count, evicted_count FROM eventtracker.feed", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        Volatile.Write(ref _count, reader.GetInt64(1));
-        Volatile.Write(ref _evicted, reader.GetInt64(3));
-        return new FeedPosition(reader.GetInt64(0), reader.GetInt64(2));
+        var head = new FeedPosition(reader.GetInt64(0), reader.GetInt64(2));
+        Observe(head, reader.GetInt64(1), reader.GetInt64(3));
+        return head;
+    }
+
+    // Reads and commits finish in any order; the counts of the newest feed position seen win.
+    private void Observe(FeedPosition at, long held, long? evicted)
+    {
+        lock (_countsGate)
+        {
+            if (at.Reached(_counts.At))
+            {
+                _counts = (at, held, evicted ?? _counts.Evicted);
+            }
+        }
     }
 
     private Task EnsurePartitionsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Action<long, long> _committed;
+    private readonly Action<FeedPosition, long> _committed;
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private long _lastArrival;
@@ -34,8 +34,8 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
     /// <param name="dataSource">The database.</param>
     /// <param name="time">The clock that stamps arrivals.</param>
     /// <param name="logger">Where failed groups are reported.</param>
-    /// <param name="committed">Told the newest position and the number of events held after each commit.</param>
-    public PostgresGroupWriter(NpgsqlDataSource dataSource, TimeProvider time, ILogger logger, Action<long, long> committed)
+    /// <param name="committed">Told the feed's end and the number of events held after each commit.</param>
+    public PostgresGroupWriter(NpgsqlDataSource dataSource, TimeProvider time, ILogger logger, Action<FeedPosition, long> committed)
     {
         _dataSource = dataSource;
         _time = time;
@@ -119,15 +119,17 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
         }
 
         await WriteBatchesAsync(connection, operations).ConfigureAwait(false);
-        long held;
+        long held, removals;
         await using (var moveFeed = new NpgsqlCommand(
-            "UPDATE eventtracker.feed SET last_position = @last, event_count = event_count + @stored RETURNING event_count; "
+            "UPDATE eventtracker.feed SET last_position = @last, event_count = event_count + @stored RETURNING event_count, removed_count; "
             + $"SELECT pg_notify('{PostgresSchema.FeedChannel}', @last::text)",
             connection))
         {
             moveFeed.Parameters.AddWithValue("last", next - 1);
             moveFeed.Parameters.AddWithValue("stored", (long)records.Count);
-            held = (long)(await moveFeed.ExecuteScalarAsync().ConfigureAwait(false))!;
+            await using var moved = await moveFeed.ExecuteReaderAsync().ConfigureAwait(false);
+            await moved.ReadAsync().ConfigureAwait(false);
+            (held, removals) = (moved.GetInt64(0), moved.GetInt64(1));
         }
 
         if (BeforeCommit is { } beforeCommit)
@@ -136,7 +138,7 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
         }
 
         await transaction.CommitAsync().ConfigureAwait(false);
-        _committed(next - 1, held);
+        _committed(new FeedPosition(next - 1, removals), held);
     }
 
     private static async Task WriteEventsAsync(NpgsqlConnection connection, List<EventRecord> records)
