@@ -1,9 +1,9 @@
 namespace EventTracker.Server.Storage;
 
 /// <summary>
-/// One append on its way through a store: a single event, or a batch with its id. <see cref="MemoryLayer.Plan"/>
-/// decides what it stores (and which parts are replays), a durable store writes that down, and
-/// <see cref="MemoryLayer.Apply"/> makes it visible.
+/// One append on its way through a store: a single event, or a batch with its id. <see cref="AppendPlanner"/>
+/// decides what it stores (and which parts are replays), a durable store writes that down, and the store makes it
+/// visible (<see cref="MemoryLayer.Apply"/>, or the commit of a database transaction).
 /// </summary>
 internal sealed class AppendOperation
 {
