@@ -45,14 +45,5 @@ internal sealed class PostgresConditions
     }
 
     /// <summary>A batch command running <paramref name="sql"/> with the parameters added so far.</summary>
-    public NpgsqlBatchCommand Command(string sql)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in _values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
-    }
+    public NpgsqlBatchCommand Command(string sql) => PostgresSchema.BatchCommand(sql, _values);
 }

@@ -159,10 +159,8 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
             BatchCommands =
             {
                 new NpgsqlBatchCommand("SELECT removed_count, retained_from FROM eventtracker.feed"),
-                new NpgsqlBatchCommand($"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE position > $1 ORDER BY position LIMIT $2")
-                {
-                    Parameters = { new NpgsqlParameter { Value = after.Appended }, new NpgsqlParameter { Value = maxChanges } },
-                },
+                PostgresSchema.BatchCommand(
+                    $"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE position > $1 ORDER BY position LIMIT $2", [after.Appended, maxChanges]),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);

@@ -109,14 +109,5 @@ internal static class PostgresRollups
 
     private static string? Service(string stored) => stored.Length == 0 ? null : stored;
 
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
-    }
+    private static NpgsqlBatchCommand Command(string sql, params object[] values) => PostgresSchema.BatchCommand(sql, values);
 }

@@ -139,6 +139,18 @@ internal static class PostgresSchema
         }
     }
 
+    /// <summary>A batch command running <paramref name="sql"/> with <paramref name="values"/> as its parameters $1, $2, ….</summary>
+    public static NpgsqlBatchCommand BatchCommand(string sql, IEnumerable<object> values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
     public static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, connection);
