@@ -69,7 +69,7 @@ internal static class DurabilityBenchmark
             {
                 for (var start = 0; start < count; start += 1000)
                 {
-                    var batch = Enumerable.Range(start, Math.Min(1000, count - start)).Select(i => Encoded(codec, i)).ToList();
+                    var batch = Enumerable.Range(start, Math.Min(1000, count - start)).Select(i => SeedLikeEvents.Encoded(codec, i)).ToList();
                     await store.AppendBatchAsync("b" + start, batch, CancellationToken.None);
                 }
             }
@@ -109,23 +109,7 @@ internal static class DurabilityBenchmark
         Console.WriteLine($"RSS after recovery:             {held / 1048576.0:N0} MiB ({baseline / 1048576.0:N0} MiB before opening; managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:N0} MiB)");
     }
 
-    private static NewEvent Encoded(PayloadCodec codec, int i)
-    {
-        var raw = SeedLikeEvents.Create(i);
-        var errors = new EventTracker.Server.Validation.ValidationErrors();
-        var payload = EventRequestParser.ParsePayload(raw.PayloadJson, EventTimeWindow.Unbounded, errors)!;
-        return codec.ToNewEvent(raw.Name, payload, raw.UserId, null);
-    }
-
-    private static string Body(int sender, int batch)
-    {
-        var events = Enumerable.Range(0, BatchSize).Select(i =>
-        {
-            var e = SeedLikeEvents.Create((batch * BatchSize) + i + (sender * 10_000_000));
-            return $$"""{"eventName":"{{e.Name}}","payload":{{Encoding.UTF8.GetString(e.PayloadJson)}}}""";
-        });
-        return $$"""{"events":[{{string.Join(",", events)}}]}""";
-    }
+    private static string Body(int sender, int batch) => SeedLikeEvents.BatchBody((batch * BatchSize) + (sender * 10_000_000), BatchSize);
 
     private static long DirectoryBytes(string directory) =>
         Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);

@@ -7,7 +7,8 @@ using EventTracker.Benchmarks;
 // goes to BenchmarkDotNet; "durability [events on disk] [seconds]" compares the durable store with memory only;
 // "access [seconds]" measures what API keys and rate limits cost single-event ingestion; "monitor-load [loads]" the
 // main-thread time the monitor.js tag adds to a page load in Chromium; "ai [events]" times insights and the feature
-// export over a full store; "otlp [spans]" OTLP span ingestion against JSON batches of the same events.
+// export over a full store; "otlp [spans]" OTLP span ingestion against JSON batches of the same events; "postgres [rows]
+// [seconds]" the PostgreSQL store through one and two nodes against a plain COPY, and nodes over a filled database.
 if (args is ["memory", ..])
 {
     MemoryFootprint.Run(Argument(1, 1_000_000));
@@ -53,6 +54,12 @@ if (args is ["recover", var directory, var capacity])
 if (args is ["durability", ..])
 {
     await DurabilityBenchmark.RunAsync(Argument(1, 1_000_000), Argument(2, 10));
+    return;
+}
+
+if (args is ["postgres", ..])
+{
+    await PostgresScaleOut.RunAsync(Argument(1, 10_000_000), Argument(2, 10));
     return;
 }
 

@@ -1,5 +1,7 @@
 using System.Text;
+using EventTracker.Server.Ingestion;
 using EventTracker.Server.Storage;
+using EventTracker.Server.Validation;
 
 namespace EventTracker.Benchmarks;
 
@@ -24,5 +26,25 @@ internal static class SeedLikeEvents
         var payload = Encoding.UTF8.GetBytes(
             $$$"""{"userAgent":"Mozilla/5.0 (X11; Linux x86_64)","referrer":"https://previous-page.com","sessionId":"{{{session}}}","userRole":"premium-user","correlationId":"{{{correlation}}}","statusCode":{{{status}}},"responseTimeMs":{{{responseTime}}},"serviceName":"{{{service}}}","metadata":{"feature":"authentication","version":"2.1.0","customField":"value"}}""");
         return new NewEvent(name, service, user, session, correlation, status, responseTime, null, payload);
+    }
+
+    /// <summary>Event <paramref name="i"/> as the server stores it: parsed and encoded as ingestion would.</summary>
+    public static NewEvent Encoded(PayloadCodec codec, int i)
+    {
+        var raw = Create(i);
+        var errors = new ValidationErrors();
+        var payload = EventRequestParser.ParsePayload(raw.PayloadJson, EventTimeWindow.Unbounded, errors)!;
+        return codec.ToNewEvent(raw.Name, payload, raw.UserId, null);
+    }
+
+    /// <summary>A batch request body of <paramref name="count"/> events from <paramref name="first"/> on.</summary>
+    public static string BatchBody(int first, int count)
+    {
+        var events = Enumerable.Range(first, count).Select(i =>
+        {
+            var e = Create(i);
+            return $$"""{"eventName":"{{e.Name}}","payload":{{Encoding.UTF8.GetString(e.PayloadJson)}}}""";
+        });
+        return $$"""{"events":[{{string.Join(",", events)}}]}""";
     }
 }

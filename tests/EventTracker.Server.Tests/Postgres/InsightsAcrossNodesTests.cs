@@ -1,5 +1,6 @@
 using EventTracker.Contracts;
 using EventTracker.Server.Tests.Insights;
+using EventTracker.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EventTracker.Server.Tests.Postgres;

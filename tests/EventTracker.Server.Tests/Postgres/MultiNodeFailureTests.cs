@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using EventTracker.Client;
 using EventTracker.Contracts;
+using EventTracker.Testing;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 using Xunit.Sdk;

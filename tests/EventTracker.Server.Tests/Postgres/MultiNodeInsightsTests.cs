@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using EventTracker.Contracts;
 using EventTracker.Server.Tests.Alerts;
 using EventTracker.Server.Tests.Mcp;
+using EventTracker.Testing;
 using ModelContextProtocol.Client;
 using Xunit.Abstractions;
 

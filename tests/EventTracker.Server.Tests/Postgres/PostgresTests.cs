@@ -1,3 +1,5 @@
+using EventTracker.Testing;
+
 namespace EventTracker.Server.Tests.Postgres;
 
 /// <summary>The tests that share one <see cref="PostgresCluster"/>.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using EventTracker.Contracts;
+using EventTracker.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EventTracker.Server.Tests.Postgres;

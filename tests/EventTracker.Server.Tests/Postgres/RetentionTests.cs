@@ -3,6 +3,7 @@ using EventTracker.Server.Analytics;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Storage.Postgres;
 using EventTracker.Server.Tests.Storage;
+using EventTracker.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -3,6 +3,7 @@ using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Storage.Postgres;
+using EventTracker.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -203,6 +203,45 @@ public abstract class EventStoreContract : IDisposable
     }
 
     [Fact]
+    public async Task Match_counts_and_services_are_exact_however_a_range_cuts_minutes_and_hours()
+    {
+        // Events on and beside minute and hour boundaries over three hours, some without a service.
+        const long minute = 60_000, hour = 3_600_000;
+        var start = Time.GetUtcNow().ToUnixTimeMilliseconds() - (3 * hour);
+        long[] offsets = [0, 1, minute - 1, minute, minute + 1, 59 * minute, hour - 1, hour, hour + 1, hour + (30 * minute) + 7, (2 * hour) - 1, 2 * hour, (2 * hour) + minute, (3 * hour) - 1];
+        var events = offsets.Select((offset, i) => Event(
+            i % 3 == 0 ? "page-view" : i % 3 == 1 ? "api-error" : "login", service: i % 4 == 3 ? null : i % 2 == 0 ? "web" : "api", occurredAt: start + offset)).ToList();
+        await Store.AppendBatchAsync("boundaries", events, CancellationToken.None);
+
+        (long? From, long? To)[] ranges =
+        [
+            (null, null), (start, null), (null, start + hour), (start + 1, start + (2 * hour)), (start + minute, start + hour - 1),
+            (start + minute - 1, start + (2 * hour) + 1), (start + hour, start + hour), (start + 2, start + minute - 2), (start + hour + 1, null),
+            (start - hour, start + (3 * hour)),
+        ];
+        EventFilter[] filters = [new(), new() { ServiceName = "web" }, new() { EventName = "login" }, new() { Type = "ERROR" }, new() { ServiceName = "api", Type = "e" }];
+        foreach (var (from, to) in ranges)
+        {
+            foreach (var filter in filters)
+            {
+                var expected = events.Where(e =>
+                    e.OccurredAt >= (from ?? long.MinValue) && e.OccurredAt <= (to ?? long.MaxValue)
+                    && (filter.ServiceName is null || e.ServiceName == filter.ServiceName)
+                    && (filter.EventName is null || e.Name == filter.EventName)
+                    && (filter.Type is null || e.Name.Contains(filter.Type, StringComparison.OrdinalIgnoreCase))).ToList();
+
+                var page = await Store.QueryAsync(filter, from, to, 1, null, CancellationToken.None);
+
+                var range = $"{from - start}..{to - start} {filter.ServiceName}/{filter.EventName}/{filter.Type}";
+                Assert.True(expected.Count == page.Filtered, $"{range}: {page.Filtered} counted, {expected.Count} match");
+                Assert.True(
+                    expected.Where(e => e.ServiceName is not null).Select(e => e.ServiceName!).Distinct().Order(StringComparer.Ordinal).SequenceEqual(page.Services),
+                    $"{range}: services {string.Join(",", page.Services)}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task Events_are_placed_by_when_they_happened_whatever_order_they_arrive_in()
     {
         var now = Time.GetUtcNow().ToUnixTimeMilliseconds();

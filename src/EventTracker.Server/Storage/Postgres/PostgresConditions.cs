@@ -37,6 +37,31 @@ internal sealed class PostgresConditions
     /// <summary>The condition, for a <c>WHERE</c> clause.</summary>
     public string Where { get; }
 
+    /// <summary>
+    /// The filter's service and name fields as a condition over a rollup table's (service, name) columns, with their
+    /// parameters added; <c>true</c> when it has none.
+    /// </summary>
+    public string RollupWhere(EventFilter filter)
+    {
+        var conditions = new List<string>();
+        if (filter.ServiceName is { } service)
+        {
+            conditions.Add($"service = {Next(service)}");
+        }
+
+        if (filter.EventName is { } name)
+        {
+            conditions.Add($"name = {Next(name)}");
+        }
+
+        if (filter.Type is { } type)
+        {
+            conditions.Add($"strpos(lower(name), lower({Next(type)})) > 0");
+        }
+
+        return conditions.Count == 0 ? "true" : string.Join(" AND ", conditions);
+    }
+
     /// <summary>Adds a parameter and returns its placeholder.</summary>
     public string Next(object value)
     {

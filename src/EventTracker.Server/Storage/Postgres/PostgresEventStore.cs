@@ -120,9 +120,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
         batch.BatchCommands.Add(conditions.Command(
             $"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE {conditions.Where} AND (ts, position) < ({conditions.Next(cursor.Timestamp)}, {conditions.Next(cursor.Sequence)}) "
             + $"ORDER BY ts DESC, position DESC LIMIT {conditions.Next(limit + 1)}"));
-        var counts = new PostgresConditions(filter, from ?? long.MinValue, to ?? long.MaxValue);
-        batch.BatchCommands.Add(counts.Command(
-            $"SELECT count(*), array_agg(DISTINCT service_name) FILTER (WHERE service_name IS NOT NULL) FROM eventtracker.events WHERE {counts.Where}"));
+        batch.BatchCommands.Add(PostgresMatchCount.Command(filter, from ?? long.MinValue, to ?? long.MaxValue));
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "SELECT event_count, (SELECT min(ts) FROM eventtracker.events), last_position, removed_count FROM eventtracker.feed"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);

@@ -182,7 +182,8 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
         await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
-    private static EventRecord ToRecord(NewEvent newEvent, long position, long receivedAt) => new()
+    /// <summary>The row an event becomes at <paramref name="position"/>, received at <paramref name="receivedAt"/>.</summary>
+    internal static EventRecord ToRecord(NewEvent newEvent, long position, long receivedAt) => new()
     {
         Sequence = position,
         Timestamp = newEvent.OccurredAt ?? receivedAt,

@@ -5,19 +5,25 @@ namespace EventTracker.Server.Storage.Postgres;
 /// <summary>
 /// The per-minute rollup tables: added to in the transaction that stores the events (so they count exactly the
 /// committed events, on every node), and read back whole by a starting node. An event without a service is kept
-/// under the empty service name.
+/// under the empty service name. The names are also counted per hour, so that counting the events of a long range
+/// reads one row per hour (<see cref="PostgresMatchCount"/>).
 /// </summary>
 internal static class PostgresRollups
 {
     /// <summary>The width of a stored bucket.</summary>
     public static readonly TimeSpan BucketWidth = TimeSpan.FromMinutes(1);
 
-    private const long BucketMs = 60_000;
+    /// <summary>The width of a bucket in milliseconds.</summary>
+    public const long BucketMs = 60_000;
+
+    /// <summary>The width of an hourly name bucket in milliseconds.</summary>
+    public const long HourMs = 3_600_000;
 
     /// <summary>Adds <paramref name="records"/> to the rollups, in the caller's transaction.</summary>
     public static async Task AddAsync(NpgsqlConnection connection, IReadOnlyList<EventRecord> records)
     {
         var names = new Dictionary<(long, string, string), (long Count, long Errors)>();
+        var hours = new Dictionary<(long, string, string), long>();
         var services = new Dictionary<(long, string), (double Sum, double Min, double Max, long LastSeen)>();
         var bins = new Dictionary<(long, string, int), long>();
         foreach (var record in records)
@@ -27,6 +33,8 @@ internal static class PostgresRollups
             var errors = record.IsError ? 1 : 0;
             var name = names.GetValueOrDefault((key.Item1, key.Item2, record.Name));
             names[(key.Item1, key.Item2, record.Name)] = (name.Count + 1, name.Errors + errors);
+            var hour = (key.Item1 - (((key.Item1 % HourMs) + HourMs) % HourMs), key.Item2, record.Name);
+            hours[hour] = hours.GetValueOrDefault(hour) + 1;
             var service = services.GetValueOrDefault(key, (0, double.PositiveInfinity, double.NegativeInfinity, long.MinValue));
             service.LastSeen = Math.Max(service.LastSeen, record.Timestamp);
             if (record.ResponseTimeMs is { } ms)
@@ -45,6 +53,11 @@ internal static class PostgresRollups
             + "ON CONFLICT (bucket, service, name) DO UPDATE SET count = rollup_names.count + excluded.count, errors = rollup_names.errors + excluded.errors",
             names.Keys.Select(k => k.Item1).ToArray(), names.Keys.Select(k => k.Item2).ToArray(), names.Keys.Select(k => k.Item3).ToArray(),
             names.Values.Select(v => v.Count).ToArray(), names.Values.Select(v => v.Errors).ToArray()));
+        batch.BatchCommands.Add(Command(
+            "INSERT INTO eventtracker.rollup_hours SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) "
+            + "ON CONFLICT (bucket, service, name) DO UPDATE SET count = rollup_hours.count + excluded.count",
+            hours.Keys.Select(k => k.Item1).ToArray(), hours.Keys.Select(k => k.Item2).ToArray(), hours.Keys.Select(k => k.Item3).ToArray(),
+            hours.Values.ToArray()));
         batch.BatchCommands.Add(Command(
             "INSERT INTO eventtracker.rollup_services SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[]) "
             + "ON CONFLICT (bucket, service) DO UPDATE SET response_sum = rollup_services.response_sum + excluded.response_sum, "

@@ -112,6 +112,17 @@ internal static class PostgresSchema
             ADD COLUMN retained_from bigint NOT NULL DEFAULT -9223372036854775808,
             ADD COLUMN evicted_count bigint NOT NULL DEFAULT 0;
         """,
+        """
+        CREATE TABLE eventtracker.rollup_hours (
+            bucket bigint NOT NULL,
+            service text NOT NULL,
+            name text NOT NULL,
+            count bigint NOT NULL,
+            PRIMARY KEY (bucket, service, name));
+        INSERT INTO eventtracker.rollup_hours
+            SELECT bucket - ((bucket % 3600000) + 3600000) % 3600000, service, name, sum(count)
+            FROM eventtracker.rollup_names GROUP BY 1, 2, 3;
+        """,
     ];
 
     /// <summary>Brings the schema up to date; returns the version it is at.</summary>

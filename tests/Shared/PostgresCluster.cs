@@ -3,23 +3,32 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace EventTracker.Server.Tests.Postgres;
+namespace EventTracker.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for the tests: <c>initdb</c> into a temporary directory, <c>pg_ctl</c> on a free
 /// loopback port with its socket in that directory, trust authentication, stopped and deleted on dispose. When the
 /// tests run as root (as CI does), the server runs as the <c>postgres</c> user, which it insists on. Each test asks
-/// for a database of its own.
+/// for a database of its own. Shared by the tests (without fsync, for speed) and the scale-out benchmark (with it).
 /// </summary>
 public sealed class PostgresCluster : IDisposable
 {
     private readonly string _directory;
     private readonly string _binaries;
     private readonly bool _asPostgresUser;
+    private readonly bool _fsync;
     private int _databases;
 
+    /// <summary>A cluster for the tests: commits do not wait for the disk.</summary>
     public PostgresCluster()
+        : this(fsync: false)
     {
+    }
+
+    /// <param name="fsync">Whether commits wait for the disk, as a production server's do.</param>
+    internal PostgresCluster(bool fsync)
+    {
+        _fsync = fsync;
         _binaries = FindBinaries();
         _asPostgresUser = Environment.UserName == "root";
         _directory = Directory.CreateTempSubdirectory("eventtracker-pg-").FullName;
@@ -56,7 +65,7 @@ public sealed class PostgresCluster : IDisposable
     public void Start() =>
         Run(Path.Combine(_binaries, "pg_ctl"),
             $"-D \"{DataDirectory}\" -l \"{Path.Combine(_directory, "server.log")}\" -w -t 60 "
-            + $"-o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300\" start",
+            + $"-o \"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync={(_fsync ? "on" : "off")} -c max_connections=300\" start",
             _asPostgresUser);
 
     /// <summary>Stops the server at once (as a crash would: no checkpoint), waiting until it is down.</summary>

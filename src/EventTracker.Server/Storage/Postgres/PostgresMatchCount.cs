@@ -1,0 +1,64 @@
+using EventTracker.Contracts;
+using Npgsql;
+
+namespace EventTracker.Server.Storage.Postgres;
+
+/// <summary>
+/// How many events a query matches, and their services, without visiting every match: when the filter is about
+/// services and names only, whole hours come from the hourly rollup, whole minutes at the range's ends from the
+/// per-minute one, and only the partial minutes at its very ends from the events. Both rollups are written in the
+/// transaction that stores their events, and the one statement reads them in one snapshot, so the count is exact.
+/// A filter on a user, session or correlation id matches few events, which its index counts directly.
+/// </summary>
+internal static class PostgresMatchCount
+{
+    /// <summary>A statement answering one row: the number of matches and the array of their distinct services.</summary>
+    public static NpgsqlBatchCommand Command(EventFilter filter, long from, long to)
+    {
+        var conditions = new PostgresConditions(filter, from, to);
+        if (filter.UserId is not null || filter.SessionId is not null || filter.CorrelationId is not null)
+        {
+            return conditions.Command(
+                $"SELECT count(*), array_agg(DISTINCT service_name) FILTER (WHERE service_name IS NOT NULL) FROM eventtracker.events WHERE {conditions.Where}");
+        }
+
+        var (minutesFrom, hoursFrom, hoursTo, minutesTo) = Split(from, to);
+        var rollups = conditions.RollupWhere(filter);
+        var (m1, h1, h2, m2) = (conditions.Next(minutesFrom), conditions.Next(hoursFrom), conditions.Next(hoursTo), conditions.Next(minutesTo));
+        return conditions.Command(
+            "SELECT coalesce(sum(matched.count), 0)::bigint, array_agg(DISTINCT matched.service) FILTER (WHERE matched.service <> '') FROM ("
+            + $"SELECT count, service FROM eventtracker.rollup_hours WHERE bucket >= {h1} AND bucket < {h2} AND {rollups} "
+            + $"UNION ALL SELECT count, service FROM eventtracker.rollup_names WHERE (bucket >= {m1} AND bucket < {h1} OR bucket >= {h2} AND bucket < {m2}) AND {rollups} "
+            + $"UNION ALL SELECT 1, coalesce(service_name, '') FROM eventtracker.events WHERE {conditions.Where} AND (ts < {m1} OR ts >= {m2})"
+            + ") matched");
+    }
+
+    /// <summary>
+    /// Splits [<paramref name="from"/>, <paramref name="to"/>] into whole minutes [m1, m2) with whole hours [h1, h2)
+    /// inside them; what lies outside [m1, m2) is counted from the events. An open end stays open
+    /// (<see cref="long.MinValue"/>, <see cref="long.MaxValue"/>).
+    /// </summary>
+    internal static (long MinutesFrom, long HoursFrom, long HoursTo, long MinutesTo) Split(long from, long to)
+    {
+        var minutesFrom = Ceiling(from, PostgresRollups.BucketMs);
+        var minutesTo = to == long.MaxValue ? long.MaxValue : Floor(to + 1, PostgresRollups.BucketMs);
+        if (minutesFrom >= minutesTo)
+        {
+            // Less than a whole minute: every match is counted from the events.
+            return (long.MaxValue, long.MaxValue, long.MaxValue, long.MaxValue);
+        }
+
+        var hoursFrom = Ceiling(minutesFrom, PostgresRollups.HourMs);
+        var hoursTo = minutesTo == long.MaxValue ? long.MaxValue : Floor(minutesTo, PostgresRollups.HourMs);
+        return hoursFrom < hoursTo ? (minutesFrom, hoursFrom, hoursTo, minutesTo) : (minutesFrom, minutesTo, minutesTo, minutesTo);
+    }
+
+    private static long Floor(long time, long width) => time - Modulo(time, width);
+
+    private static long Ceiling(long time, long width) =>
+        time == long.MinValue || Modulo(time, width) == 0 ? time
+        : time > long.MaxValue - width ? long.MaxValue
+        : Floor(time, width) + width;
+
+    private static long Modulo(long time, long width) => ((time % width) + width) % width;
+}
