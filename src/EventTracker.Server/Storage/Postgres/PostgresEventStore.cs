@@ -26,6 +26,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _maintenance;
     private readonly TimeSpan? _maxAge;
+    private readonly PostgresRecentCommits _recent = new();
     private readonly Lock _countsGate = new();
     private (FeedPosition At, long Held, long Evicted) _counts;
 
@@ -51,8 +52,9 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
         }
 
         _listener = new PostgresFeedListener(dataSource, PostgresSchema.FeedChannel, time, logger);
-        _writer = new PostgresGroupWriter(dataSource, time, logger, (head, held) =>
+        _writer = new PostgresGroupWriter(dataSource, time, logger, (head, held, stored) =>
         {
+            _recent.Add(stored, head.Removed);
             Observe(head, held, evicted: null);
             _listener.Signal();
         });
@@ -67,6 +69,18 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
             lock (_countsGate)
             {
                 return _counts.Held;
+            }
+        }
+    }
+
+    // The newest feed position this node has written or read.
+    private FeedPosition LatestSeen
+    {
+        get
+        {
+            lock (_countsGate)
+            {
+                return _counts.At;
             }
         }
     }
@@ -108,7 +122,9 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
         });
 
     public ValueTask<FeedPage> ReadAsync(FeedPosition after, int maxChanges, CancellationToken cancellationToken) =>
-        PostgresFailures.Guard(() => ReadFeedAsync(after, maxChanges, cancellationToken));
+        _recent.TryRead(after, maxChanges) is { } page
+            ? ValueTask.FromResult(page)
+            : PostgresFailures.Guard(() => ReadFeedAsync(after, maxChanges, cancellationToken));
 
     private async Task<EventPage> QueryDatabaseAsync(
         EventFilter filter, long? from, long? to, int limit, EventPosition? before, CancellationToken cancellationToken)
@@ -210,7 +226,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
         while (true)
         {
             var changed = _listener.Changed;
-            if ((await ReadHeadAsync(cancellationToken)).Appended > after.Appended)
+            if (LatestSeen.Appended > after.Appended || (await ReadHeadAsync(cancellationToken)).Appended > after.Appended)
             {
                 return;
             }

@@ -26,7 +26,7 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Action<FeedPosition, long> _committed;
+    private readonly Action<FeedPosition, long, IReadOnlyList<EventRecord>> _committed;
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private long _lastArrival;
@@ -34,8 +34,9 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
     /// <param name="dataSource">The database.</param>
     /// <param name="time">The clock that stamps arrivals.</param>
     /// <param name="logger">Where failed groups are reported.</param>
-    /// <param name="committed">Told the feed's end and the number of events held after each commit.</param>
-    public PostgresGroupWriter(NpgsqlDataSource dataSource, TimeProvider time, ILogger logger, Action<FeedPosition, long> committed)
+    /// <param name="committed">Told the feed's end, the number of events held and the events stored after each commit.</param>
+    public PostgresGroupWriter(
+        NpgsqlDataSource dataSource, TimeProvider time, ILogger logger, Action<FeedPosition, long, IReadOnlyList<EventRecord>> committed)
     {
         _dataSource = dataSource;
         _time = time;
@@ -138,7 +139,7 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
         }
 
         await transaction.CommitAsync().ConfigureAwait(false);
-        _committed(new FeedPosition(next - 1, removals), held);
+        _committed(new FeedPosition(next - 1, removals), held, records);
     }
 
     private static async Task WriteEventsAsync(NpgsqlConnection connection, List<EventRecord> records)

@@ -1,12 +1,14 @@
-using System.Buffers;
 using System.Text;
-using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace EventTracker.Server.Storage.Postgres;
 
-/// <summary>The columns of an event row, in the one order every statement reads and writes them.</summary>
+/// <summary>
+/// The columns of an event row, in the one order every statement reads and writes them. The payload is <c>json</c>,
+/// not <c>jsonb</c>: nothing queries inside it, and <c>json</c> keeps it as written (key order included), so every
+/// node and every store answers with the same payload.
+/// </summary>
 internal static class PostgresRows
 {
     public const string Columns =
@@ -32,7 +34,7 @@ internal static class PostgresRows
             ResponseTimeMs = row.IsDBNull(9) ? null : row.GetDouble(9),
             ClientEventId = Text(row, 10),
             Text = userAgent is null && referrer is null && userRole is null ? null : new TextColumns(userAgent, referrer, userRole),
-            PayloadJson = Compact(row.GetString(14)),
+            PayloadJson = Encoding.UTF8.GetBytes(row.GetString(14)),
         };
     }
 
@@ -70,20 +72,7 @@ internal static class PostgresRows
         await WriteText(copy, record.UserAgent, cancellationToken);
         await WriteText(copy, record.Referrer, cancellationToken);
         await WriteText(copy, record.UserRole, cancellationToken);
-        await copy.WriteAsync(Encoding.UTF8.GetString(record.PayloadJson), NpgsqlDbType.Jsonb, cancellationToken);
-    }
-
-    // jsonb comes back spaced ({"k": 1}); the rest of the server holds payloads as the compact JSON they were written as.
-    private static byte[] Compact(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        var buffer = new ArrayBufferWriter<byte>(json.Length);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            document.WriteTo(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        await copy.WriteAsync(Encoding.UTF8.GetString(record.PayloadJson), NpgsqlDbType.Json, cancellationToken);
     }
 
     private static string? Text(NpgsqlDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);

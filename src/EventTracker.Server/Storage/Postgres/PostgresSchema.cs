@@ -123,6 +123,9 @@ internal static class PostgresSchema
             SELECT bucket - ((bucket % 3600000) + 3600000) % 3600000, service, name, sum(count)
             FROM eventtracker.rollup_names GROUP BY 1, 2, 3;
         """,
+        """
+        ALTER TABLE eventtracker.events ALTER COLUMN payload TYPE json USING payload::json;
+        """,
     ];
 
     /// <summary>Brings the schema up to date; returns the version it is at.</summary>
