@@ -21,24 +21,28 @@ namespace EventTracker.Benchmarks;
 /// </summary>
 internal static class PostgresScaleOut
 {
-    private const int SendersPerNode = 4;
     private const int BatchSize = 100;
     private const int SmallRows = 10_000;
 
     // Distinct events the senders cycle through, made before the clock starts so that making them is not measured.
     private const int Pool = 10_000;
 
-    public static async Task RunAsync(int rows, int seconds)
+    public static async Task RunAsync(int rows, int seconds, int senders)
     {
         using var cluster = new PostgresCluster(fsync: true);
-        Console.WriteLine($"PostgreSQL cluster on port {cluster.Port}, fsync on; {SendersPerNode} senders per node, batches of {BatchSize}, {seconds} s each.");
-        var floor = await CopyFloorAsync(await MigratedDatabaseAsync(cluster), seconds);
-        var one = await IngestAsync(cluster.CreateDatabase(), nodes: 1, seconds);
-        var two = await IngestAsync(cluster.CreateDatabase(), nodes: 2, seconds);
+        Console.WriteLine($"PostgreSQL cluster on port {cluster.Port}, fsync on; {senders} writers, batches of {BatchSize}, {seconds} s each.");
+        var floor = await CopyFloorAsync(await MigratedDatabaseAsync(cluster), seconds, senders);
+        var one = await IngestAsync(cluster.CreateDatabase(), nodes: 1, seconds, senders);
+        var two = await IngestAsync(cluster.CreateDatabase(), nodes: 2, seconds, senders);
         Console.WriteLine($"floor, binary COPY of the same rows: {floor:N0} events/s");
         Console.WriteLine($"through one node:                    {one:N0} events/s ({one / floor:0.00}x the floor)");
         Console.WriteLine($"through two nodes:                   {two:N0} events/s ({two / floor:0.00}x the floor)");
-        await LayoutCostsAsync(cluster, floor, seconds);
+        if (rows == 0)
+        {
+            return;
+        }
+
+        await LayoutCostsAsync(cluster, floor, seconds, senders);
 
         var small = cluster.CreateDatabase();
         await FillAsync(small, SmallRows);
@@ -71,7 +75,7 @@ internal static class PostgresScaleOut
     }
 
     // What the payload type and each index cost the floor: the same COPY with one thing changed.
-    private static async Task LayoutCostsAsync(PostgresCluster cluster, double floor, int seconds)
+    private static async Task LayoutCostsAsync(PostgresCluster cluster, double floor, int seconds, int senders)
     {
         string[] changes =
         [
@@ -91,7 +95,7 @@ internal static class PostgresScaleOut
                 await command.ExecuteNonQueryAsync();
             }
 
-            var rate = await CopyFloorAsync(database, seconds);
+            var rate = await CopyFloorAsync(database, seconds, senders, change.Contains("jsonb", StringComparison.Ordinal) ? NpgsqlTypes.NpgsqlDbType.Jsonb : NpgsqlTypes.NpgsqlDbType.Json);
             Console.WriteLine($"  {change.Replace("eventtracker.", string.Empty, StringComparison.Ordinal),-80} {rate,9:N0} events/s ({rate / floor:0.00}x)");
         }
     }
@@ -100,7 +104,8 @@ internal static class PostgresScaleOut
         new(NpgsqlDataSource.Create(database), Options.Create(new EventStoreOptions()), TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
 
     // The floor: the rows a node would store for the same requests, written by binary COPY, one transaction per batch.
-    private static async Task<double> CopyFloorAsync(string database, int seconds)
+    private static async Task<double> CopyFloorAsync(
+        string database, int seconds, int senders, NpgsqlTypes.NpgsqlDbType payloadType = NpgsqlTypes.NpgsqlDbType.Json)
     {
         await using var dataSource = NpgsqlDataSource.Create(database);
         var codec = new PayloadCodec();
@@ -108,7 +113,7 @@ internal static class PostgresScaleOut
         long position = 0;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var clock = Stopwatch.StartNew();
-        var counts = await Task.WhenAll(Enumerable.Range(0, SendersPerNode).Select(sender => Task.Run(async () =>
+        var counts = await Task.WhenAll(Enumerable.Range(0, senders).Select(sender => Task.Run(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync();
             long stored = 0;
@@ -121,7 +126,7 @@ internal static class PostgresScaleOut
                     for (var i = 0; i < BatchSize; i++)
                     {
                         var newEvent = rows[(first + i) % Pool];
-                        await PostgresRows.WriteAsync(copy, PostgresGroupWriter.ToRecord(newEvent, first + i, now), CancellationToken.None);
+                        await PostgresRows.WriteAsync(copy, PostgresGroupWriter.ToRecord(newEvent, first + i, now), payloadType, CancellationToken.None);
                     }
 
                     await copy.CompleteAsync();
@@ -135,7 +140,7 @@ internal static class PostgresScaleOut
         return counts.Sum() / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<double> IngestAsync(string database, int nodes, int seconds)
+    private static async Task<double> IngestAsync(string database, int nodes, int seconds, int senders)
     {
         var servers = new List<ServerProcess>();
         try
@@ -148,11 +153,12 @@ internal static class PostgresScaleOut
             var bodies = Enumerable.Range(0, Pool / BatchSize).Select(b => SeedLikeEvents.BatchBody(b * BatchSize, BatchSize)).ToArray();
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
             var clock = Stopwatch.StartNew();
-            var counts = await Task.WhenAll(servers.SelectMany((server, node) => Enumerable.Range(0, SendersPerNode).Select(sender => Task.Run(async () =>
+            // The writers are shared out among the nodes, so that the load is the floor's whatever the number of nodes.
+            var counts = await Task.WhenAll(Enumerable.Range(0, senders).Select(sender => Task.Run(async () =>
             {
-                using var client = server.CreateClient();
+                using var client = servers[sender % nodes].CreateClient();
                 long stored = 0;
-                for (var batch = (node * SendersPerNode) + sender; !stop.IsCancellationRequested; batch++)
+                for (var batch = sender; !stop.IsCancellationRequested; batch++)
                 {
                     using var content = new StringContent(bodies[batch % bodies.Length], Encoding.UTF8, "application/json");
                     using var response = await client.PostAsync(EventTrackerRoutes.TrackBatch, content);
@@ -161,7 +167,7 @@ internal static class PostgresScaleOut
                 }
 
                 return stored;
-            }))));
+            })));
             return counts.Sum() / clock.Elapsed.TotalSeconds;
         }
         finally

@@ -8,7 +8,8 @@ using EventTracker.Benchmarks;
 // "access [seconds]" measures what API keys and rate limits cost single-event ingestion; "monitor-load [loads]" the
 // main-thread time the monitor.js tag adds to a page load in Chromium; "ai [events]" times insights and the feature
 // export over a full store; "otlp [spans]" OTLP span ingestion against JSON batches of the same events; "postgres [rows]
-// [seconds]" the PostgreSQL store through one and two nodes against a plain COPY, and nodes over a filled database.
+// [seconds] [senders]" the PostgreSQL store through one and two nodes against a plain COPY with as many writers, and
+// nodes over a database filled with rows events (0: ingestion only).
 if (args is ["memory", ..])
 {
     MemoryFootprint.Run(Argument(1, 1_000_000));
@@ -59,7 +60,7 @@ if (args is ["durability", ..])
 
 if (args is ["postgres", ..])
 {
-    await PostgresScaleOut.RunAsync(Argument(1, 10_000_000), Argument(2, 10));
+    await PostgresScaleOut.RunAsync(Argument(1, 10_000_000), Argument(2, 10), Argument(3, 16));
     return;
 }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using EventTracker.Server.Storage.Durable;
 using EventTracker.Server.Storage.Postgres;
 using Microsoft.Extensions.Options;
@@ -34,11 +35,22 @@ internal static class EventStoreRegistration
 
         try
         {
-            return NpgsqlDataSource.Create(connectionString);
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (!new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>().Any(IsAutoPrepare))
+            {
+                // The store runs a handful of statements over a partitioned table again and again: planning them once
+                // per connection instead of per call is most of a feed read's cost.
+                builder.MaxAutoPrepare = 32;
+            }
+
+            return NpgsqlDataSource.Create(builder);
         }
         catch (ArgumentException e)
         {
             throw new StoreUnavailableException($"ConnectionStrings:{EventStoreOptions.ConnectionStringName} is not a valid PostgreSQL connection string: {e.Message}", e);
         }
     }
+
+    private static bool IsAutoPrepare(string key) =>
+        key.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase);
 }

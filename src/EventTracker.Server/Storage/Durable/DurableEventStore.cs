@@ -19,12 +19,12 @@ internal sealed partial class DurableEventStore : MemoryLayerStore, IDisposable
     private readonly SegmentLog _log;
     private readonly MemoryLayer _memory;
     private readonly GroupCommitWriter _writer;
-    private long _queuedEvents;
-    private long _shedAppends;
+    private readonly AppendBacklog _backlog;
 
     public DurableEventStore(IOptions<EventStoreOptions> options, TimeProvider time, ILogger<DurableEventStore> logger)
     {
         _options = options.Value;
+        _backlog = new AppendBacklog(_options.MaxQueuedEvents);
         _time = time;
         _logger = logger;
         Directory = Path.GetFullPath(_options.DataDirectory);
@@ -70,7 +70,7 @@ internal sealed partial class DurableEventStore : MemoryLayerStore, IDisposable
     protected override MemoryLayer Memory => _memory;
 
     /// <summary>Appends refused because too many events were waiting to be written.</summary>
-    public long ShedAppends => Interlocked.Read(ref _shedAppends);
+    public long ShedAppends => _backlog.Shed;
 
     /// <summary>For tests: awaited by the writer before each group it takes, so a test can hold the writer back.</summary>
     internal Func<Task>? BeforeEachGroup
@@ -101,32 +101,15 @@ internal sealed partial class DurableEventStore : MemoryLayerStore, IDisposable
     private async Task<AppendOperation> EnqueueAsync(AppendOperation operation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var count = Math.Max(1, operation.Events.Count);
-        var queued = Interlocked.Add(ref _queuedEvents, count);
-        if (queued > _options.MaxQueuedEvents && queued > count)
-        {
-            Interlocked.Add(ref _queuedEvents, -count);
-            Interlocked.Increment(ref _shedAppends);
-            throw new StoreUnavailableException($"The server is behind writing events ({queued - count:N0} waiting); retry shortly.");
-        }
-
+        using var reservation = _backlog.Take(operation);
         var pending = new PendingAppend(operation);
         if (!_writer.TryEnqueue(pending))
         {
-            Interlocked.Add(ref _queuedEvents, -count);
             throw new StoreUnavailableException("The server is shutting down.");
         }
 
-        try
-        {
-            // A cancelled caller stops waiting; the write it started still completes (or fails) for the others in its group.
-            await pending.Completion.Task.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            Interlocked.Add(ref _queuedEvents, -count);
-        }
-
+        // A cancelled caller stops waiting; the write it started still completes (or fails) for the others in its group.
+        await pending.Completion.Task.WaitAsync(cancellationToken);
         return operation;
     }
 

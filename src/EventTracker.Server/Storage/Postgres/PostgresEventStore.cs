@@ -27,6 +27,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
     private readonly Task _maintenance;
     private readonly TimeSpan? _maxAge;
     private readonly PostgresRecentCommits _recent = new();
+    private readonly AppendBacklog _backlog;
     private readonly Lock _countsGate = new();
     private (FeedPosition At, long Held, long Evicted) _counts;
 
@@ -34,6 +35,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
     {
         _dataSource = dataSource;
         _maxAge = options.Value.MaxAge;
+        _backlog = new AppendBacklog(options.Value.MaxQueuedEvents);
         _time = time;
         _logger = logger;
         var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
@@ -84,6 +86,9 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
             }
         }
     }
+
+    /// <summary>Appends refused because too many events were waiting for the database.</summary>
+    public long ShedAppends => _backlog.Shed;
 
     /// <summary>Events dropped by retention (whole daily partitions older than <see cref="EventStoreOptions.MaxAge"/>), on any node.</summary>
     public long EvictedCount
@@ -174,7 +179,10 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
             {
                 new NpgsqlBatchCommand("SELECT removed_count, retained_from FROM eventtracker.feed"),
                 PostgresSchema.BatchCommand(
-                    $"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE position > $1 ORDER BY position LIMIT $2", [after.Appended, maxChanges]),
+                    // The one-time test against the feed row spares a follower that is up to date a probe of every partition.
+                    $"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE position > $1 AND $1 < (SELECT last_position FROM eventtracker.feed) "
+                    + "ORDER BY position LIMIT $2",
+                    [after.Appended, maxChanges]),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -287,6 +295,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
     private async Task<AppendOperation> EnqueueAsync(AppendOperation operation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        using var reservation = _backlog.Take(operation);
         var pending = new PendingAppend(operation);
         if (!_writer.TryEnqueue(pending))
         {

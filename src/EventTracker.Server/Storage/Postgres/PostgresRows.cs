@@ -39,7 +39,11 @@ internal static class PostgresRows
     }
 
     /// <summary>Writes one event as a row of a binary <c>COPY … (<see cref="Columns"/>)</c>.</summary>
-    public static async Task WriteAsync(NpgsqlBinaryImporter copy, EventRecord record, CancellationToken cancellationToken)
+    public static Task WriteAsync(NpgsqlBinaryImporter copy, EventRecord record, CancellationToken cancellationToken) =>
+        WriteAsync(copy, record, NpgsqlDbType.Json, cancellationToken);
+
+    /// <summary>Writes one event as a row of a binary COPY into a table whose payload column is <paramref name="payloadType"/>.</summary>
+    public static async Task WriteAsync(NpgsqlBinaryImporter copy, EventRecord record, NpgsqlDbType payloadType, CancellationToken cancellationToken)
     {
         await copy.StartRowAsync(cancellationToken);
         await copy.WriteAsync(record.Sequence, NpgsqlDbType.Bigint, cancellationToken);
@@ -72,7 +76,7 @@ internal static class PostgresRows
         await WriteText(copy, record.UserAgent, cancellationToken);
         await WriteText(copy, record.Referrer, cancellationToken);
         await WriteText(copy, record.UserRole, cancellationToken);
-        await copy.WriteAsync(Encoding.UTF8.GetString(record.PayloadJson), NpgsqlDbType.Json, cancellationToken);
+        await copy.WriteAsync(Encoding.UTF8.GetString(record.PayloadJson), payloadType, cancellationToken);
     }
 
     private static string? Text(NpgsqlDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
