@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EventTracker.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -8,14 +9,19 @@ namespace EventTracker.Server.Analytics;
 /// by following the store's change feed from the start, so after a restart it is rebuilt from what the store holds.
 /// Readers call <see cref="FeedFollower.CatchUpAsync(CancellationToken)"/> first, so an answer includes every event stored before it was asked.
 /// </summary>
-internal sealed class AnalyticsProjection : FeedFollower
+internal sealed partial class AnalyticsProjection : FeedFollower
 {
+    private const long HourMs = 3_600_000;
+
     private readonly Lock _gate = new();
     private readonly TimeSpan _bucketWidth;
     private readonly TimeSpan[] _windows;
     private readonly int _maxOpenChains;
     private readonly TimeSpan _lookBack;
     private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly TimeSpan? _detailedFor;
+    private long _coarsenedBefore = long.MinValue;
     private RollupTimeline _timeline;
     private CorrelationChainTracker _chains;
     private SourceFanOut _sources = new();
@@ -29,11 +35,23 @@ internal sealed class AnalyticsProjection : FeedFollower
         _maxOpenChains = options.Value.MaxOpenChains;
         _lookBack = rules.Window;
         _clock = time;
+        _logger = logger;
         _bucketWidth = options.Value.RollupBucketWidth;
         _timeline = new RollupTimeline(_bucketWidth, _windows);
         _chains = new CorrelationChainTracker(_maxOpenChains);
+        if (store is IRollupStore && TimeSpan.FromHours(1).Ticks % _bucketWidth.Ticks == 0)
+        {
+            _detailedFor = Max(options.Value.DetailedRollupsFor, _windows.Max() + TimeSpan.FromHours(1));
+        }
+
         Start(store is IRollupStore rollups ? LoadStored(rollups) : FeedPosition.Start);
     }
+
+    /// <summary>
+    /// How far back ranged analytics keep bucket resolution, when history before that is kept per hour (a store that
+    /// keeps rollups itself, <see cref="IRollupStore"/>); null when every bucket is kept.
+    /// </summary>
+    public TimeSpan? DetailedFor => _detailedFor;
 
     /// <summary>Rollups of the events in [<paramref name="from"/>, <paramref name="to"/>]: exact over all held events, otherwise to bucket resolution.</summary>
     public RollupSet Summarize(long? from, long? to)
@@ -128,15 +146,23 @@ internal sealed class AnalyticsProjection : FeedFollower
                 $"{nameof(EventStoreOptions.RollupBucketWidth)} must be a multiple of the store's rollup buckets ({store.RollupBucketWidth}).");
         }
 
-        var rollups = store.ReadRollupsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var started = Stopwatch.GetTimestamp();
+        _coarsenedBefore = CoarseBefore();
+        var rollups = store.ReadRollupsAsync(_coarsenedBefore, CancellationToken.None).GetAwaiter().GetResult();
         StoredRollupLoader.Load(_timeline, rollups);
+        var loaded = Stopwatch.GetElapsedTime(started);
         var since = _clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)_lookBack.TotalMilliseconds;
+        var linkedEvents = 0;
         foreach (var linked in store.ReadLinkedAsync(since, rollups.At, CancellationToken.None).ToBlockingEnumerable())
         {
             _chains.Observe(linked);
             _sources.Observe(linked);
+            linkedEvents++;
         }
 
+        var rows = rollups.Names.Count + rollups.Services.Count + rollups.Latencies.Count;
+        var linkedTime = Stopwatch.GetElapsedTime(started) - loaded;
+        LogLoaded(_logger, rows, loaded.TotalMilliseconds, linkedEvents, linkedTime.TotalMilliseconds);
         return rollups.At;
     }
 
@@ -144,11 +170,13 @@ internal sealed class AnalyticsProjection : FeedFollower
     {
         lock (_gate)
         {
+            var late = false;
             foreach (var change in changes)
             {
                 switch (change.Kind)
                 {
                     case StoreChangeKind.Appended:
+                        late |= change.Record!.Timestamp < _coarsenedBefore;
                         _timeline.Add(change.Record!);
                         _chains.Observe(change.Record!);
                         _sources.Observe(change.Record!);
@@ -167,6 +195,32 @@ internal sealed class AnalyticsProjection : FeedFollower
                         break;
                 }
             }
+
+            // History past the detailed span is merged per hour, and so is an event that arrives for it late: as a node
+            // starting now reads it from the store.
+            if (CoarseBefore() is var before && (before > _coarsenedBefore || late))
+            {
+                _coarsenedBefore = Math.Max(_coarsenedBefore, before);
+                _timeline.Coarsen(_coarsenedBefore, _clock.GetUtcNow().ToUnixTimeMilliseconds());
+            }
         }
     }
+
+    // The hour before which history is kept per hour: the same on every node at the same time, so nodes agree.
+    private long CoarseBefore()
+    {
+        if (_detailedFor is not { } detailed)
+        {
+            return long.MinValue;
+        }
+
+        var before = _clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)detailed.TotalMilliseconds;
+        return before - (((before % HourMs) + HourMs) % HourMs);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Analytics: read {Rows} stored rollup rows in {RollupMilliseconds:0} ms and {Linked} events with a correlation or session id in {LinkedMilliseconds:0} ms.")]
+    private static partial void LogLoaded(ILogger logger, int rows, double rollupMilliseconds, int linked, double linkedMilliseconds);
 }

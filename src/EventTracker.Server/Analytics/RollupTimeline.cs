@@ -11,6 +11,7 @@ namespace EventTracker.Server.Analytics;
 internal sealed class RollupTimeline
 {
     private const long DayMs = 86_400_000;
+    private const long HourMs = 3_600_000;
 
     private readonly List<RollupBucket> _buckets = [];
     private readonly RollupSet _totals = new();
@@ -119,6 +120,43 @@ internal sealed class RollupTimeline
         }
 
         _buckets.RemoveRange(0, gone);
+    }
+
+    /// <summary>
+    /// Merges the buckets of everything before <paramref name="before"/>, an hour boundary, into one bucket per hour:
+    /// history that no window reaches any more is kept at hour resolution. The totals stay as they are; every window
+    /// is moved to <paramref name="now"/> first, so none still holds a bucket that is merged.
+    /// </summary>
+    public void Coarsen(long before, long now)
+    {
+        foreach (var span in _windows.Keys)
+        {
+            Moved(TimeSpan.FromMilliseconds(span), now);
+        }
+
+        var end = FirstAtOrAfter(before);
+        var hours = new List<RollupBucket>();
+        foreach (var bucket in _buckets.Take(end))
+        {
+            var hour = bucket.Start - Modulo(bucket.Start, HourMs);
+            if (hours.Count > 0 && hours[^1].Start == hour)
+            {
+                bucket.Rollups.MergeInto(hours[^1].Rollups);
+            }
+            else if (bucket.Start == hour)
+            {
+                hours.Add(bucket);
+            }
+            else
+            {
+                var merged = new RollupBucket(hour);
+                bucket.Rollups.MergeInto(merged.Rollups);
+                hours.Add(merged);
+            }
+        }
+
+        _buckets.RemoveRange(0, end);
+        _buckets.InsertRange(0, hours);
     }
 
     /// <summary>Rollups (of <paramref name="serviceName"/> only, when given) of [<paramref name="from"/>, <paramref name="to"/>]: exact when the range covers every bucket, else to bucket resolution.</summary>

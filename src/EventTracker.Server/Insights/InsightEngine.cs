@@ -1,6 +1,7 @@
 using EventTracker.Contracts;
 using EventTracker.Server.Alerts;
 using EventTracker.Server.Analytics;
+using EventTracker.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace EventTracker.Server.Insights;
@@ -40,6 +41,14 @@ internal sealed class InsightEngine : IDisposable
         _alerts = alerts;
         _time = time;
         _options = options.Value;
+        var history = _options.Window * (_options.BaselineWindows + 1);
+        if (projection.DetailedFor is { } detailed && history + TimeSpan.FromHours(1) > detailed)
+        {
+            throw new OptionsValidationException(nameof(InsightOptions), typeof(InsightOptions), [
+                $"Insights judge the last {history} (Window × (BaselineWindows + 1)) per bucket, but this store keeps buckets for {detailed} only: "
+                + $"raise {nameof(EventStoreOptions)}.{nameof(EventStoreOptions.DetailedRollupsFor)} (EventTracker:Store:DetailedRollupsFor) to at least an hour more."]);
+        }
+
         _anomalies = new AnomalyDetector(_options, projection.BucketWidth);
         _patterns = new PatternDetector(_options);
     }

@@ -27,6 +27,15 @@ public sealed class EventStoreOptions
     /// <summary>Width of the analytics rollup buckets, and so the resolution of ranged analytics. Must divide a day. Default one minute.</summary>
     public TimeSpan RollupBucketWidth { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// With PostgreSQL, how far back a node keeps its analytics rollups at <see cref="RollupBucketWidth"/> in memory;
+    /// older history is kept per hour, so a node's memory is bounded by this span and the hours held, not by the
+    /// events in the database. At least the longest suggestion window plus an hour is kept whatever this says.
+    /// Default 25 hours.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan DetailedRollupsFor { get; set; } = TimeSpan.FromHours(25);
+
     /// <summary>Most correlation chains followed at once for the unfinished-chain suggestion. Default 100,000.</summary>
     [Range(1, 10_000_000)]
     public int MaxOpenChains { get; set; } = 100_000;

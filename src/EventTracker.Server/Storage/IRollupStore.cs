@@ -9,8 +9,11 @@ internal interface IRollupStore
     /// <summary>The width of the stored buckets; a node's own buckets must be a multiple of it.</summary>
     TimeSpan RollupBucketWidth { get; }
 
-    /// <summary>Every stored rollup, as of one feed position: they count exactly the events up to it.</summary>
-    Task<StoredRollups> ReadRollupsAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Every stored rollup, as of one feed position (they count exactly the events up to it): per stored bucket from
+    /// <paramref name="detailedFrom"/> (an hour boundary) on, merged per hour before it.
+    /// </summary>
+    Task<StoredRollups> ReadRollupsAsync(long detailedFrom, CancellationToken cancellationToken);
 
     /// <summary>
     /// The events that happened since <paramref name="since"/> and carry a correlation or session id, up to the feed

@@ -6,6 +6,7 @@ using EventTracker.Server.Storage.Postgres;
 using EventTracker.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace EventTracker.Server.Tests.Postgres;
@@ -70,6 +71,49 @@ public sealed class StoredRollupTests(PostgresCluster cluster) : IAsyncLifetime
         Assert.Equal(2001, startedLater.Summarize(null, null).Count);
     }
 
+    [Fact]
+    public async Task History_older_than_the_detailed_span_is_kept_per_hour_alike_on_a_node_that_followed_it_and_one_started_later()
+    {
+        var clock = new FakeTimeProvider(Now);
+        var (store, followed) = OpenNode(clock, detailedFor: TimeSpan.FromHours(2));
+        await followed.CatchUpAsync(CancellationToken.None);
+        var minute = TimeSpan.FromMinutes(1);
+        await store.AppendBatchAsync(
+            "five-hours",
+            Enumerable.Range(1, 300).Select(i => new NewEvent("tick", "svc-" + (i % 2), null, null, null, 200, i, null, "{}"u8.ToArray())
+            {
+                OccurredAt = (Now - (i * minute)).ToUnixTimeMilliseconds(),
+            }).ToList(),
+            CancellationToken.None);
+        await followed.CatchUpAsync(CancellationToken.None);
+        var (_, started) = OpenNode(clock, detailedFor: TimeSpan.FromHours(2));
+
+        // Per hour before 10:00 (two hours back, on the hour), per minute after it; the totals stay exact.
+        var from = (Now - TimeSpan.FromHours(5)).ToUnixTimeMilliseconds();
+        var expected = Enumerable.Range(0, 300).Select(m => m < 180 ? (m % 60 == 0 ? 60L : 0L) : 1L).ToList();
+        foreach (var node in new[] { followed, started })
+        {
+            Assert.Equal(300, node.Summarize(null, null).Count);
+            Assert.Equal(expected, node.Series(from, Now.ToUnixTimeMilliseconds() - 1, 60_000, null).Select(s => s.Rollups.Count));
+        }
+
+        AssertSameAnswers(followed, started);
+
+        // An hour later the next hour is merged on both, and a node started then agrees.
+        clock.Advance(TimeSpan.FromHours(1));
+        await store.AppendAsync(new NewEvent("later", "svc-0", null, null, null, 200, 1, null, "{}"u8.ToArray()), CancellationToken.None);
+        await followed.CatchUpAsync(CancellationToken.None);
+        await started.CatchUpAsync(CancellationToken.None);
+        var (_, third) = OpenNode(clock, detailedFor: TimeSpan.FromHours(2));
+        var tenOClock = Enumerable.Range(0, 60).Select(m => m == 0 ? 60L : 0L);
+        foreach (var node in new[] { followed, started, third })
+        {
+            Assert.Equal(301, node.Summarize(null, null).Count);
+            Assert.Equal(tenOClock, node.Series(from + (3 * 3_600_000), from + (4 * 3_600_000) - 1, 60_000, null).Select(s => s.Rollups.Count));
+            AssertSameAnswers(followed, node);
+        }
+    }
+
     private static void AssertSameAnswers(AnalyticsProjection expected, AnalyticsProjection actual)
     {
         var hours = Enumerable.Range(0, 11).Select(h => (Now - TimeSpan.FromHours(h + 1)).ToUnixTimeMilliseconds()).ToList();
@@ -90,12 +134,16 @@ public sealed class StoredRollupTests(PostgresCluster cluster) : IAsyncLifetime
             ServiceAnalytics.ToServiceStats(rollups.Services.Values).OrderBy(s => s.ServiceName, StringComparer.Ordinal).ToList(),
             EventTrackerJsonContext.Default.IReadOnlyListServiceStats);
 
-    private (PostgresEventStore Store, AnalyticsProjection Projection) OpenNode()
+    private (PostgresEventStore Store, AnalyticsProjection Projection) OpenNode(TimeProvider? clock = null, TimeSpan? detailedFor = null)
     {
+        clock ??= TimeProvider.System;
+        var options = Options.Create(new EventStoreOptions { DetailedRollupsFor = detailedFor ?? TimeSpan.FromHours(25) });
+
+        // Short suggestion windows, so that the detailed span is the one asked for.
+        var suggestions = detailedFor is null ? new SuggestionOptions() : new SuggestionOptions { Window = TimeSpan.FromHours(1), SpikeBaseline = TimeSpan.FromMinutes(30) };
         var dataSource = NpgsqlDataSource.Create(_database);
-        var store = new PostgresEventStore(dataSource, Options.Create(new EventStoreOptions()), TimeProvider.System, NullLogger<PostgresEventStore>.Instance);
-        var projection = new AnalyticsProjection(
-            store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()), TimeProvider.System, NullLogger<AnalyticsProjection>.Instance);
+        var store = new PostgresEventStore(dataSource, options, clock, NullLogger<PostgresEventStore>.Instance);
+        var projection = new AnalyticsProjection(store, options, Options.Create(suggestions), clock, NullLogger<AnalyticsProjection>.Instance);
         _opened.Add(dataSource);
         _opened.Add(store);
         _opened.Add(new DisposeAction(projection.Dispose));

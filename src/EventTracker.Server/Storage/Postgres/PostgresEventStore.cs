@@ -209,8 +209,8 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
 
     public TimeSpan RollupBucketWidth => PostgresRollups.BucketWidth;
 
-    public Task<StoredRollups> ReadRollupsAsync(CancellationToken cancellationToken) =>
-        PostgresFailures.Guard(() => PostgresRollups.ReadAsync(_dataSource, cancellationToken)).AsTask();
+    public Task<StoredRollups> ReadRollupsAsync(long detailedFrom, CancellationToken cancellationToken) =>
+        PostgresFailures.Guard(() => PostgresRollups.ReadAsync(_dataSource, detailedFrom, cancellationToken)).AsTask();
 
     public async IAsyncEnumerable<EventRecord> ReadLinkedAsync(
         long since, FeedPosition upTo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -116,21 +116,27 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
         if (records.Count > 0)
         {
             await WriteEventsAsync(connection, records).ConfigureAwait(false);
-            await PostgresRollups.AddAsync(connection, records).ConfigureAwait(false);
         }
 
-        await WriteBatchesAsync(connection, operations).ConfigureAwait(false);
-        long held, removals;
-        await using (var moveFeed = new NpgsqlCommand(
-            "UPDATE eventtracker.feed SET last_position = @last, event_count = event_count + @stored RETURNING event_count, removed_count; "
-            + $"SELECT pg_notify('{PostgresSchema.FeedChannel}', @last::text)",
-            connection))
+        // The feed's move first, so that its answer is the first result; the rollups and the batch receipts ride in the same round trip.
+        await using var finish = new NpgsqlBatch(connection);
+        finish.BatchCommands.Add(PostgresSchema.BatchCommand(
+            "UPDATE eventtracker.feed SET last_position = $1, event_count = event_count + $2 RETURNING event_count, removed_count", [next - 1, (long)records.Count]));
+        finish.BatchCommands.Add(PostgresSchema.BatchCommand($"SELECT pg_notify('{PostgresSchema.FeedChannel}', $1::text)", [next - 1]));
+        foreach (var command in (records.Count > 0 ? PostgresRollups.Commands(records) : []).Concat(BatchReceipts(operations)))
         {
-            moveFeed.Parameters.AddWithValue("last", next - 1);
-            moveFeed.Parameters.AddWithValue("stored", (long)records.Count);
-            await using var moved = await moveFeed.ExecuteReaderAsync().ConfigureAwait(false);
+            finish.BatchCommands.Add(command);
+        }
+
+        long held, removals;
+        await using (var moved = await finish.ExecuteReaderAsync().ConfigureAwait(false))
+        {
             await moved.ReadAsync().ConfigureAwait(false);
             (held, removals) = (moved.GetInt64(0), moved.GetInt64(1));
+            while (await moved.NextResultAsync().ConfigureAwait(false))
+            {
+                // Reading on surfaces an error in any later statement here, before the commit.
+            }
         }
 
         if (BeforeCommit is { } beforeCommit)
@@ -154,9 +160,16 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
             await copy.CompleteAsync().ConfigureAwait(false);
         }
 
+        var identified = records.Where(r => r.ClientEventId is not null).ToList();
+        if (identified.Count == 0)
+        {
+            // Even an empty COPY is a round trip under the feed lock.
+            return;
+        }
+
         await using var ids = await connection.BeginBinaryImportAsync(
             "COPY eventtracker.client_events (client_event_id, position, ts) FROM STDIN (FORMAT BINARY)").ConfigureAwait(false);
-        foreach (var record in records.Where(r => r.ClientEventId is not null))
+        foreach (var record in identified)
         {
             await ids.StartRowAsync().ConfigureAwait(false);
             await ids.WriteAsync(record.ClientEventId, NpgsqlDbType.Text).ConfigureAwait(false);
@@ -167,20 +180,15 @@ internal sealed partial class PostgresGroupWriter : IAsyncDisposable
         await ids.CompleteAsync().ConfigureAwait(false);
     }
 
-    private static async Task WriteBatchesAsync(NpgsqlConnection connection, List<AppendOperation> operations)
+    private static IEnumerable<NpgsqlBatchCommand> BatchReceipts(List<AppendOperation> operations)
     {
         var batches = operations.Where(o => o.BatchId is not null && o.ReplayedBatch is null).ToList();
-        if (batches.Count == 0)
+        if (batches.Count > 0)
         {
-            return;
+            yield return PostgresSchema.BatchCommand(
+                "INSERT INTO eventtracker.batches (batch_id, processed_count, received_at) SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])",
+                [batches.Select(b => b.BatchId!).ToArray(), batches.Select(b => b.ToStore.Count).ToArray(), batches.Select(b => b.Timestamp).ToArray()]);
         }
-
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO eventtracker.batches (batch_id, processed_count, received_at) SELECT * FROM unnest(@ids, @counts, @times)", connection);
-        command.Parameters.AddWithValue("ids", batches.Select(b => b.BatchId!).ToArray());
-        command.Parameters.AddWithValue("counts", batches.Select(b => b.ToStore.Count).ToArray());
-        command.Parameters.AddWithValue("times", batches.Select(b => b.Timestamp).ToArray());
-        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     /// <summary>The row an event becomes at <paramref name="position"/>, received at <paramref name="receivedAt"/>.</summary>

@@ -19,8 +19,8 @@ internal static class PostgresRollups
     /// <summary>The width of an hourly name bucket in milliseconds.</summary>
     public const long HourMs = 3_600_000;
 
-    /// <summary>Adds <paramref name="records"/> to the rollups, in the caller's transaction.</summary>
-    public static async Task AddAsync(NpgsqlConnection connection, IReadOnlyList<EventRecord> records)
+    /// <summary>The statements that add <paramref name="records"/> to the rollups, for the caller's transaction.</summary>
+    public static IEnumerable<NpgsqlBatchCommand> Commands(IReadOnlyList<EventRecord> records)
     {
         var names = new Dictionary<(long, string, string), (long Count, long Errors)>();
         var hours = new Dictionary<(long, string, string), long>();
@@ -47,39 +47,41 @@ internal static class PostgresRollups
             services[key] = service;
         }
 
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Command(
+        yield return Command(
             "INSERT INTO eventtracker.rollup_names SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) "
             + "ON CONFLICT (bucket, service, name) DO UPDATE SET count = rollup_names.count + excluded.count, errors = rollup_names.errors + excluded.errors",
             names.Keys.Select(k => k.Item1).ToArray(), names.Keys.Select(k => k.Item2).ToArray(), names.Keys.Select(k => k.Item3).ToArray(),
-            names.Values.Select(v => v.Count).ToArray(), names.Values.Select(v => v.Errors).ToArray()));
-        batch.BatchCommands.Add(Command(
+            names.Values.Select(v => v.Count).ToArray(), names.Values.Select(v => v.Errors).ToArray());
+        yield return Command(
             "INSERT INTO eventtracker.rollup_hours SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) "
             + "ON CONFLICT (bucket, service, name) DO UPDATE SET count = rollup_hours.count + excluded.count",
             hours.Keys.Select(k => k.Item1).ToArray(), hours.Keys.Select(k => k.Item2).ToArray(), hours.Keys.Select(k => k.Item3).ToArray(),
-            hours.Values.ToArray()));
-        batch.BatchCommands.Add(Command(
+            hours.Values.ToArray());
+        yield return Command(
             "INSERT INTO eventtracker.rollup_services SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[]) "
             + "ON CONFLICT (bucket, service) DO UPDATE SET response_sum = rollup_services.response_sum + excluded.response_sum, "
             + "min_ms = least(rollup_services.min_ms, excluded.min_ms), max_ms = greatest(rollup_services.max_ms, excluded.max_ms), "
             + "last_seen = greatest(rollup_services.last_seen, excluded.last_seen)",
             services.Keys.Select(k => k.Item1).ToArray(), services.Keys.Select(k => k.Item2).ToArray(), services.Values.Select(v => v.Sum).ToArray(),
-            services.Values.Select(v => v.Min).ToArray(), services.Values.Select(v => v.Max).ToArray(), services.Values.Select(v => v.LastSeen).ToArray()));
+            services.Values.Select(v => v.Min).ToArray(), services.Values.Select(v => v.Max).ToArray(), services.Values.Select(v => v.LastSeen).ToArray());
         if (bins.Count > 0)
         {
-            batch.BatchCommands.Add(Command(
+            yield return Command(
                 "INSERT INTO eventtracker.rollup_latency SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[]) "
                 + "ON CONFLICT (bucket, service, bin) DO UPDATE SET count = rollup_latency.count + excluded.count",
                 bins.Keys.Select(k => k.Item1).ToArray(), bins.Keys.Select(k => k.Item2).ToArray(), bins.Keys.Select(k => k.Item3).ToArray(),
-                bins.Values.ToArray()));
+                bins.Values.ToArray());
         }
-
-        await batch.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Every rollup, read in one snapshot together with the feed position they count up to.</summary>
-    public static async Task<StoredRollups> ReadAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every rollup, read in one snapshot together with the feed position they count up to: per minute from
+    /// <paramref name="detailedFrom"/> on, merged per hour before it (by the database, so old history costs a starting
+    /// node one row per hour, service and name).
+    /// </summary>
+    public static async Task<StoredRollups> ReadAsync(NpgsqlDataSource dataSource, long detailedFrom, CancellationToken cancellationToken)
     {
+        const string Slot = "CASE WHEN bucket < $1 THEN bucket - ((bucket % 3600000) + 3600000) % 3600000 ELSE bucket END";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         await using var batch = new NpgsqlBatch(connection)
@@ -87,19 +89,32 @@ internal static class PostgresRollups
             BatchCommands =
             {
                 new NpgsqlBatchCommand("SELECT last_position FROM eventtracker.feed"),
-                new NpgsqlBatchCommand("SELECT bucket, service, name, count, errors FROM eventtracker.rollup_names"),
-                new NpgsqlBatchCommand("SELECT bucket, service, response_sum, min_ms, max_ms, last_seen FROM eventtracker.rollup_services"),
-                new NpgsqlBatchCommand("SELECT bucket, service, bin, count FROM eventtracker.rollup_latency"),
+                Command($"SELECT {Slot}, service, name, sum(count)::bigint, sum(errors)::bigint FROM eventtracker.rollup_names GROUP BY 1, 2, 3", detailedFrom),
+                Command(
+                    $"SELECT {Slot}, service, sum(response_sum), min(min_ms), max(max_ms), max(last_seen) FROM eventtracker.rollup_services GROUP BY 1, 2",
+                    detailedFrom),
+                Command($"SELECT {Slot}, service, bin, sum(count)::bigint FROM eventtracker.rollup_latency GROUP BY 1, 2, 3", detailedFrom),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var at = new FeedPosition(reader.GetInt64(0), 0);
+
+        // A few dozen services and names recur in every bucket: keep one string of each.
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Text(int ordinal)
+        {
+            var read = reader.GetString(ordinal);
+            return strings.TryAdd(read, read) ? read : strings[read];
+        }
+
+        string? Service() => Text(1) is { Length: > 0 } service ? service : null;
+
         var names = new List<StoredNameRollup>();
         await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            names.Add(new StoredNameRollup(reader.GetInt64(0), Service(reader.GetString(1)), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
+            names.Add(new StoredNameRollup(reader.GetInt64(0), Service(), Text(2), reader.GetInt64(3), reader.GetInt64(4)));
         }
 
         var services = new List<StoredServiceRollup>();
@@ -107,20 +122,18 @@ internal static class PostgresRollups
         while (await reader.ReadAsync(cancellationToken))
         {
             services.Add(new StoredServiceRollup(
-                reader.GetInt64(0), Service(reader.GetString(1)), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5)));
+                reader.GetInt64(0), Service(), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5)));
         }
 
         var latencies = new List<StoredLatencyBin>();
         await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            latencies.Add(new StoredLatencyBin(reader.GetInt64(0), Service(reader.GetString(1)), reader.GetInt32(2), reader.GetInt64(3)));
+            latencies.Add(new StoredLatencyBin(reader.GetInt64(0), Service(), reader.GetInt32(2), reader.GetInt64(3)));
         }
 
         return new StoredRollups(at, names, services, latencies);
     }
-
-    private static string? Service(string stored) => stored.Length == 0 ? null : stored;
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values) => PostgresSchema.BatchCommand(sql, values);
 }
