@@ -42,6 +42,27 @@ public sealed class RollupTimelineTests
         Assert.Equal(0, timeline.Window(TimeSpan.FromHours(1), now + Hour + Minute, null).Count);
     }
 
+    [Fact]
+    public void A_range_from_a_windows_start_to_the_end_is_answered_as_merging_its_buckets_would()
+    {
+        var timeline = new RollupTimeline(TimeSpan.FromMinutes(1), [TimeSpan.FromHours(1)]);
+        for (var i = 0; i < 300; i++)
+        {
+            timeline.Add(Record(i, Start + (i * Minute), status: i % 7 == 0 ? 503 : 200));
+        }
+
+        var now = Start + (5 * Hour) + 30_000;
+        var from = now - Hour;
+        Assert.Equal(Describe(timeline.Summarize(from, null)), Describe(timeline.Summarize(from, null, now: now)));
+        Assert.Equal(Describe(timeline.Summarize(from, null, "svc-1")), Describe(timeline.Summarize(from, null, "svc-1", now)));
+
+        timeline.Add(Record(300, now, status: 500));
+        timeline.Add(Record(301, Start, status: 500));
+        var later = now + (2 * Minute);
+        Assert.Equal(Describe(timeline.Summarize(later - Hour, null)), Describe(timeline.Summarize(later - Hour, null, now: later)));
+        Assert.Equal(59, timeline.Summarize(later - Hour, null, now: later).Count);
+    }
+
     private static string Describe(RollupSet rollups) =>
         string.Join("; ", rollups.Services.Values.OrderBy(s => s.ServiceName, StringComparer.Ordinal).Select(s =>
             $"{s.ServiceName} {s.Count} {s.Errors} {s.ResponseTimes.Percentile(50)} {s.ResponseTimes.Percentile(95)} "

@@ -58,7 +58,7 @@ internal sealed partial class AnalyticsProjection : FeedFollower
     {
         lock (_gate)
         {
-            return _timeline.Summarize(from, to);
+            return _timeline.Summarize(from, to, serviceName: null, _clock.GetUtcNow().ToUnixTimeMilliseconds());
         }
     }
 
@@ -88,7 +88,7 @@ internal sealed partial class AnalyticsProjection : FeedFollower
     {
         lock (_gate)
         {
-            return _timeline.Summarize(from, to, serviceName);
+            return _timeline.Summarize(from, to, serviceName, _clock.GetUtcNow().ToUnixTimeMilliseconds());
         }
     }
 

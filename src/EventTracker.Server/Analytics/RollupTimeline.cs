@@ -160,7 +160,11 @@ internal sealed class RollupTimeline
     }
 
     /// <summary>Rollups (of <paramref name="serviceName"/> only, when given) of [<paramref name="from"/>, <paramref name="to"/>]: exact when the range covers every bucket, else to bucket resolution.</summary>
-    public RollupSet Summarize(long? from, long? to, string? serviceName = null)
+    /// <remarks>
+    /// Given <paramref name="now"/>, a range from the start of one of the windows ending then to the end copies that
+    /// window instead of merging its buckets (<c>from=24h</c> is the suggestions' window).
+    /// </remarks>
+    public RollupSet Summarize(long? from, long? to, string? serviceName = null, long? now = null)
     {
         var result = new RollupSet();
         if (_buckets.Count == 0)
@@ -168,10 +172,22 @@ internal sealed class RollupTimeline
             return result;
         }
 
-        if ((from is not { } f || BucketStart(f) <= _buckets[0].Start) && (to is not { } t || t >= _buckets[^1].Start))
+        var toEnd = to is not { } t || t >= _buckets[^1].Start;
+        if ((from is not { } f || BucketStart(f) <= _buckets[0].Start) && toEnd)
         {
             _totals.MergeInto(result, serviceName);
             return result;
+        }
+
+        if (toEnd && now is { } current && from is { } start)
+        {
+            foreach (var span in _windows.Keys)
+            {
+                if (BucketStart(current - span) == BucketStart(start))
+                {
+                    return Window(TimeSpan.FromMilliseconds(span), current, serviceName);
+                }
+            }
         }
 
         foreach (var bucket in InRange(from, to))

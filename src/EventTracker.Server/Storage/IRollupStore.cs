@@ -17,7 +17,8 @@ internal interface IRollupStore
 
     /// <summary>
     /// The events that happened since <paramref name="since"/> and carry a correlation or session id, up to the feed
-    /// position <paramref name="upTo"/>, in position order: what chains and sessions are followed from.
+    /// position <paramref name="upTo"/>, in position order: what chains and sessions are followed from. Only the
+    /// columns that say what happened, when, where and to whom are read (no payload, text columns or client event id).
     /// </summary>
     IAsyncEnumerable<EventRecord> ReadLinkedAsync(long since, FeedPosition upTo, CancellationToken cancellationToken);
 }

@@ -203,12 +203,18 @@ public abstract class EventStoreContract : IDisposable
     }
 
     [Fact]
-    public async Task Match_counts_and_services_are_exact_however_a_range_cuts_minutes_and_hours()
+    public async Task Match_counts_and_services_are_exact_however_a_range_cuts_minutes_hours_and_days()
     {
-        // Events on and beside minute and hour boundaries over three hours, some without a service.
-        const long minute = 60_000, hour = 3_600_000;
+        // Events on and beside minute and hour boundaries over three hours, and beside the two midnights before them,
+        // some without a service.
+        const long minute = 60_000, hour = 3_600_000, day = 86_400_000;
         var start = Time.GetUtcNow().ToUnixTimeMilliseconds() - (3 * hour);
-        long[] offsets = [0, 1, minute - 1, minute, minute + 1, 59 * minute, hour - 1, hour, hour + 1, hour + (30 * minute) + 7, (2 * hour) - 1, 2 * hour, (2 * hour) + minute, (3 * hour) - 1];
+        var midnight = start - (start % day) - day - start;
+        long[] offsets =
+        [
+            0, 1, minute - 1, minute, minute + 1, 59 * minute, hour - 1, hour, hour + 1, hour + (30 * minute) + 7, (2 * hour) - 1, 2 * hour,
+            (2 * hour) + minute, (3 * hour) - 1, midnight - 1, midnight, midnight + hour + 1, midnight + day - minute, midnight + day, midnight + day + 1,
+        ];
         var events = offsets.Select((offset, i) => Event(
             i % 3 == 0 ? "page-view" : i % 3 == 1 ? "api-error" : "login", service: i % 4 == 3 ? null : i % 2 == 0 ? "web" : "api", occurredAt: start + offset)).ToList();
         await Store.AppendBatchAsync("boundaries", events, CancellationToken.None);
@@ -217,7 +223,8 @@ public abstract class EventStoreContract : IDisposable
         [
             (null, null), (start, null), (null, start + hour), (start + 1, start + (2 * hour)), (start + minute, start + hour - 1),
             (start + minute - 1, start + (2 * hour) + 1), (start + hour, start + hour), (start + 2, start + minute - 2), (start + hour + 1, null),
-            (start - hour, start + (3 * hour)),
+            (start - hour, start + (3 * hour)), (start + midnight, null), (start + midnight - 1, start + midnight + day), (start + midnight + 1, start + 1),
+            (start + midnight - hour, start + midnight + day + hour), (start + midnight + day + 1, start + (2 * hour)),
         ];
         EventFilter[] filters = [new(), new() { ServiceName = "web" }, new() { EventName = "login" }, new() { Type = "ERROR" }, new() { ServiceName = "api", Type = "e" }];
         foreach (var (from, to) in ranges)

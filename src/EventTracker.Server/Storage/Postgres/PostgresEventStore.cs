@@ -217,7 +217,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            $"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE ts >= @since AND position <= @upTo "
+            $"SELECT {PostgresRows.LinkColumns} FROM eventtracker.events WHERE ts >= @since AND position <= @upTo "
             + "AND (correlation_id IS NOT NULL OR session_id IS NOT NULL) ORDER BY position",
             connection);
         command.Parameters.AddWithValue("since", since);
@@ -225,7 +225,7 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return PostgresRows.Read(reader);
+            yield return PostgresRows.ReadLink(reader);
         }
     }
 

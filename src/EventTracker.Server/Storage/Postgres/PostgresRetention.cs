@@ -51,6 +51,7 @@ internal static class PostgresRetention
                 + "DELETE FROM eventtracker.batches WHERE received_at < @bound; "
                 + "DELETE FROM eventtracker.rollup_names WHERE bucket < @bound; "
                 + "DELETE FROM eventtracker.rollup_hours WHERE bucket < @bound; "
+                + "DELETE FROM eventtracker.rollup_days WHERE bucket < @bound; "
                 + "DELETE FROM eventtracker.rollup_services WHERE bucket < @bound; "
                 + "DELETE FROM eventtracker.rollup_latency WHERE bucket < @bound; "
                 + "UPDATE eventtracker.feed SET retained_from = @bound, removed_count = removed_count + 1, "

@@ -4,9 +4,9 @@ namespace EventTracker.Server.Storage.Postgres;
 
 /// <summary>
 /// The per-minute rollup tables: added to in the transaction that stores the events (so they count exactly the
-/// committed events, on every node), and read back whole by a starting node. An event without a service is kept
-/// under the empty service name. The names are also counted per hour, so that counting the events of a long range
-/// reads one row per hour (<see cref="PostgresMatchCount"/>).
+/// committed events, on every node), and read back by a starting node (per hour past its detailed span). An event
+/// without a service is kept under the empty service name. The names are also counted per hour and per day, so that
+/// counting the events of a long range reads one row per day, service and name (<see cref="PostgresMatchCount"/>).
 /// </summary>
 internal static class PostgresRollups
 {
@@ -19,11 +19,15 @@ internal static class PostgresRollups
     /// <summary>The width of an hourly name bucket in milliseconds.</summary>
     public const long HourMs = 3_600_000;
 
+    /// <summary>The width of a daily name bucket in milliseconds.</summary>
+    public const long DayMs = 86_400_000;
+
     /// <summary>The statements that add <paramref name="records"/> to the rollups, for the caller's transaction.</summary>
     public static IEnumerable<NpgsqlBatchCommand> Commands(IReadOnlyList<EventRecord> records)
     {
         var names = new Dictionary<(long, string, string), (long Count, long Errors)>();
         var hours = new Dictionary<(long, string, string), long>();
+        var days = new Dictionary<(long, string, string), long>();
         var services = new Dictionary<(long, string), (double Sum, double Min, double Max, long LastSeen)>();
         var bins = new Dictionary<(long, string, int), long>();
         foreach (var record in records)
@@ -35,6 +39,8 @@ internal static class PostgresRollups
             names[(key.Item1, key.Item2, record.Name)] = (name.Count + 1, name.Errors + errors);
             var hour = (key.Item1 - (((key.Item1 % HourMs) + HourMs) % HourMs), key.Item2, record.Name);
             hours[hour] = hours.GetValueOrDefault(hour) + 1;
+            var day = (key.Item1 - (((key.Item1 % DayMs) + DayMs) % DayMs), key.Item2, record.Name);
+            days[day] = days.GetValueOrDefault(day) + 1;
             var service = services.GetValueOrDefault(key, (0, double.PositiveInfinity, double.NegativeInfinity, long.MinValue));
             service.LastSeen = Math.Max(service.LastSeen, record.Timestamp);
             if (record.ResponseTimeMs is { } ms)
@@ -57,6 +63,11 @@ internal static class PostgresRollups
             + "ON CONFLICT (bucket, service, name) DO UPDATE SET count = rollup_hours.count + excluded.count",
             hours.Keys.Select(k => k.Item1).ToArray(), hours.Keys.Select(k => k.Item2).ToArray(), hours.Keys.Select(k => k.Item3).ToArray(),
             hours.Values.ToArray());
+        yield return Command(
+            "INSERT INTO eventtracker.rollup_days SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) "
+            + "ON CONFLICT (bucket, service, name) DO UPDATE SET count = rollup_days.count + excluded.count",
+            days.Keys.Select(k => k.Item1).ToArray(), days.Keys.Select(k => k.Item2).ToArray(), days.Keys.Select(k => k.Item3).ToArray(),
+            days.Values.ToArray());
         yield return Command(
             "INSERT INTO eventtracker.rollup_services SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[]) "
             + "ON CONFLICT (bucket, service) DO UPDATE SET response_sum = rollup_services.response_sum + excluded.response_sum, "

@@ -11,15 +11,24 @@ namespace EventTracker.Server.Storage.Postgres;
 /// </summary>
 internal static class PostgresRows
 {
-    public const string Columns =
-        "position, ts, received_at, name, service_name, user_id, session_id, correlation_id, status_code, response_time_ms, "
-        + "client_event_id, user_agent, referrer, user_role, payload";
+    /// <summary>The columns that say what happened, when, where and to whom: the first of <see cref="Columns"/>.</summary>
+    public const string LinkColumns =
+        "position, ts, received_at, name, service_name, user_id, session_id, correlation_id, status_code, response_time_ms";
 
-    public static EventRecord Read(NpgsqlDataReader row)
+    /// <summary>Every column of an event row.</summary>
+    public const string Columns = LinkColumns + ", client_event_id, user_agent, referrer, user_role, payload";
+
+    /// <summary>The event in a row of <see cref="Columns"/>.</summary>
+    public static EventRecord Read(NpgsqlDataReader row) => Read(row, whole: true);
+
+    /// <summary>The event in a row of <see cref="LinkColumns"/>, without its client event id, text columns and payload.</summary>
+    public static EventRecord ReadLink(NpgsqlDataReader row) => Read(row, whole: false);
+
+    private static EventRecord Read(NpgsqlDataReader row, bool whole)
     {
-        var userAgent = Text(row, 11);
-        var referrer = Text(row, 12);
-        var userRole = Text(row, 13);
+        var userAgent = whole ? Text(row, 11) : null;
+        var referrer = whole ? Text(row, 12) : null;
+        var userRole = whole ? Text(row, 13) : null;
         return new EventRecord
         {
             Sequence = row.GetInt64(0),
@@ -32,9 +41,9 @@ internal static class PostgresRows
             CorrelationId = Text(row, 7),
             StatusCode = row.IsDBNull(8) ? null : row.GetInt16(8),
             ResponseTimeMs = row.IsDBNull(9) ? null : row.GetDouble(9),
-            ClientEventId = Text(row, 10),
+            ClientEventId = whole ? Text(row, 10) : null,
             Text = userAgent is null && referrer is null && userRole is null ? null : new TextColumns(userAgent, referrer, userRole),
-            PayloadJson = Encoding.UTF8.GetBytes(row.GetString(14)),
+            PayloadJson = whole ? Encoding.UTF8.GetBytes(row.GetString(14)) : [],
         };
     }
 

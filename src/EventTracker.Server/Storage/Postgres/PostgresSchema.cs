@@ -126,6 +126,17 @@ internal static class PostgresSchema
         """
         ALTER TABLE eventtracker.events ALTER COLUMN payload TYPE json USING payload::json;
         """,
+        """
+        CREATE TABLE eventtracker.rollup_days (
+            bucket bigint NOT NULL,
+            service text NOT NULL,
+            name text NOT NULL,
+            count bigint NOT NULL,
+            PRIMARY KEY (bucket, service, name));
+        INSERT INTO eventtracker.rollup_days
+            SELECT bucket - ((bucket % 86400000) + 86400000) % 86400000, service, name, sum(count)
+            FROM eventtracker.rollup_hours GROUP BY 1, 2, 3;
+        """,
     ];
 
     /// <summary>Brings the schema up to date; returns the version it is at.</summary>
