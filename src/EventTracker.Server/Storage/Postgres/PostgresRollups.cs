@@ -102,7 +102,8 @@ internal static class PostgresRollups
                 new NpgsqlBatchCommand("SELECT last_position FROM eventtracker.feed"),
                 Command($"SELECT {Slot}, service, name, sum(count)::bigint, sum(errors)::bigint FROM eventtracker.rollup_names GROUP BY 1, 2, 3", detailedFrom),
                 Command(
-                    $"SELECT {Slot}, service, sum(response_sum), min(min_ms), max(max_ms), max(last_seen) FROM eventtracker.rollup_services GROUP BY 1, 2",
+                    // Minute by minute, as a node that followed the events merges them: floating-point sums depend on their order.
+                    $"SELECT {Slot}, service, sum(response_sum ORDER BY bucket), min(min_ms), max(max_ms), max(last_seen) FROM eventtracker.rollup_services GROUP BY 1, 2",
                     detailedFrom),
                 Command($"SELECT {Slot}, service, bin, sum(count)::bigint FROM eventtracker.rollup_latency GROUP BY 1, 2, 3", detailedFrom),
             },
