@@ -46,7 +46,14 @@ public sealed class CrashRecoveryTests
 
             using var stop = new CancellationTokenSource();
             var sending = Enumerable.Range(0, Senders).Select(sender => Task.Run(() => SendUntilRefusedAsync(server, sender, acknowledged, stop.Token))).ToArray();
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // Under load for two seconds, and until enough is acknowledged to make the kill mean something (a busy test
+            // machine may take longer).
+            var loaded = System.Diagnostics.Stopwatch.StartNew();
+            while (loaded.Elapsed < TimeSpan.FromSeconds(2) || (acknowledged.Count <= 50 && loaded.Elapsed < TimeSpan.FromSeconds(60)))
+            {
+                await Task.Delay(50);
+            }
+
             await server.KillAsync();
             await Task.WhenAll(sending);
             await reading;
