@@ -31,7 +31,14 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     // PORT (default 3000) applies unless URLs were given explicitly (--urls or ASPNETCORE_URLS).
     if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     {
-        builder.WebHost.UseUrls($"http://localhost:{builder.Configuration["PORT"] ?? "3000"}");
+        var portSetting = builder.Configuration["PORT"];
+        if (!ListenPort.TryParse(portSetting ?? ListenPort.Default.ToString(System.Globalization.CultureInfo.InvariantCulture), out var port))
+        {
+            Console.Error.WriteLine(ListenPort.Problem("PORT", portSetting));
+            return ServerCommandLine.UsageError;
+        }
+
+        builder.WebHost.UseUrls($"http://localhost:{port}");
     }
 
     builder.Services.AddSingleton(TimeProvider.System);
@@ -69,6 +76,11 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
 
     var app = builder.Build();
+    if (ListenPort.IsTakenFor(app))
+    {
+        Console.Error.WriteLine($"Failed to bind to address {app.Configuration["urls"]}: address already in use. {ListenPort.InUseAdvice}");
+        return 1;
+    }
 
     // Recover the store and rebuild what follows it before the first request, not during it.
     try
@@ -105,6 +117,15 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.MapHealthChecks(EventTrackerRoutes.Health);
 
     app.Lifetime.ApplicationStarted.Register(() => OpenServerWarning.LogIfExposed(app));
-    app.Run();
+    try
+    {
+        app.Run();
+    }
+    catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+    {
+        Console.Error.WriteLine($"{e.Message} {ListenPort.InUseAdvice}");
+        return 1;
+    }
+
     return 0;
 }

@@ -11,6 +11,9 @@ namespace EventTracker.Server.Hosting;
 /// </summary>
 internal static class ServerCommandLine
 {
+    /// <summary>The exit code of a command line or setting that cannot be used (as shells use 2 for a misused command).</summary>
+    public const int UsageError = 2;
+
     private static readonly string[] OwnOptions = ["port", "urls", "store", "data-dir", "in-memory", "help", "version"];
 
     /// <summary>
@@ -20,14 +23,21 @@ internal static class ServerCommandLine
     public static int Run(string[] args, Func<string[], IReadOnlyDictionary<string, string?>, int> runServer)
     {
         var hostArgs = args.Where(IsConfigurationKey).ToArray();
-        var port = new Option<int?>("--port") { Description = "The port to listen on at localhost (default: the PORT environment variable, else 3000)." };
-        port.Validators.Add(result =>
+        var port = new Option<int?>("--port")
         {
-            if (result.GetValue(port) is < 1 or > 65535)
+            Description = $"The port to listen on at localhost (default: the PORT environment variable, else {ListenPort.Default}).",
+            CustomParser = result =>
             {
-                result.AddError("--port must be between 1 and 65535.");
-            }
-        });
+                var text = result.Tokens is [var token] ? token.Value : null;
+                if (ListenPort.TryParse(text, out var value))
+                {
+                    return value;
+                }
+
+                result.AddError(ListenPort.Problem("--port", text));
+                return null;
+            },
+        };
         var urls = new Option<string?>("--urls") { Description = "Addresses to listen on instead, such as http://0.0.0.0:3000 (semicolon-separated)." };
         var dataDirectory = new Option<string?>("--data-dir")
         {
@@ -83,8 +93,21 @@ internal static class ServerCommandLine
             return runServer(hostArgs, settings);
         });
 
+        var parsed = root.Parse(args.Where(a => !IsConfigurationKey(a)).ToArray());
+        if (parsed.Errors.Count > 0)
+        {
+            // One line per mistake, not the whole usage: the mistake is what the operator needs to see.
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine(error.Message);
+            }
+
+            Console.Error.WriteLine("Run with --help to see the options.");
+            return UsageError;
+        }
+
         // Exceptions from the server are its own to report; the test host also stops the program by throwing one.
-        return root.Parse(args.Where(a => !IsConfigurationKey(a)).ToArray()).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 
     /// <summary>A <c>--Key=value</c> configuration argument that is not one of the options above.</summary>

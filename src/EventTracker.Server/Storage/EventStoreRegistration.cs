@@ -7,7 +7,7 @@ using Npgsql;
 namespace EventTracker.Server.Storage;
 
 /// <summary>Registers the <see cref="IEventStore"/> that <see cref="EventStoreOptions.Provider"/> names.</summary>
-internal static class EventStoreRegistration
+internal static partial class EventStoreRegistration
 {
     public static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration) =>
         services
@@ -19,9 +19,15 @@ internal static class EventStoreRegistration
             {
                 StoreProvider.PostgreSQL => ActivatorUtilities.CreateInstance<PostgresEventStore>(provider),
                 StoreProvider.Embedded when options.IsDurable => ActivatorUtilities.CreateInstance<DurableEventStore>(provider),
-                _ => ActivatorUtilities.CreateInstance<InMemoryEventStore>(provider),
+                _ => OpenMemory(provider, options),
             };
         });
+
+    private static InMemoryEventStore OpenMemory(IServiceProvider provider, EventStoreOptions options)
+    {
+        LogMemoryOnly(provider.GetRequiredService<ILogger<InMemoryEventStore>>(), options.Capacity);
+        return ActivatorUtilities.CreateInstance<InMemoryEventStore>(provider);
+    }
 
     private static NpgsqlDataSource OpenDatabase(IConfiguration configuration)
     {
@@ -50,6 +56,10 @@ internal static class EventStoreRegistration
             throw new StoreUnavailableException($"ConnectionStrings:{EventStoreOptions.ConnectionStringName} is not a valid PostgreSQL connection string: {e.Message}", e);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Event store: memory only — events are gone when the server stops, and at most {Capacity} are held (the oldest are evicted first).")]
+    private static partial void LogMemoryOnly(ILogger logger, int capacity);
 
     private static bool IsAutoPrepare(string key) =>
         key.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase);

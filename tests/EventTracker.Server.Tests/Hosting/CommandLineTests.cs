@@ -55,14 +55,47 @@ public sealed class CommandLineTests
     [InlineData("--bogus")]
     [InlineData("--port", "abc")]
     [InlineData("--port", "70000")]
+    [InlineData("--port")]
     [InlineData("--in-memory", "--data-dir", "x")]
     [InlineData("serve")]
-    public async Task Unknown_or_wrong_options_are_refused_naming_them(params string[] args)
+    public async Task Unknown_or_wrong_options_are_refused_naming_them_in_a_line_with_the_usage_error_exit_code(params string[] args)
     {
-        var (exitCode, _, error) = await RunToExitAsync(args);
+        var (exitCode, output, error) = await RunToExitAsync(args);
 
-        Assert.NotEqual(0, exitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains(args[0], error, StringComparison.Ordinal);
+        AssertNoStackTrace(output + error);
+        Assert.True(Lines(error) <= 3, error);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("0")]
+    [InlineData("80000")]
+    public async Task An_invalid_PORT_refuses_to_start_instead_of_listening_elsewhere(string port)
+    {
+        var (exitCode, output, error) = await RunToExitAsync(new Dictionary<string, string> { ["PORT"] = port }, "--in-memory");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"PORT must be a number between 1 and 65535, not '{port}'", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+        AssertNoStackTrace(output + error);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_said_in_one_line_without_a_stack_trace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exitCode, output, error) = await RunToExitAsync("--port", port, "--in-memory");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($":{port}: address already in use", error, StringComparison.Ordinal);
+        Assert.Contains("--port or PORT", error, StringComparison.Ordinal);
+        AssertNoStackTrace(output + error);
+        Assert.Equal(1, Lines(error));
     }
 
     [Fact]
@@ -114,11 +147,15 @@ public sealed class CommandLineTests
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
         }
+
+        Assert.Contains("memory only — events are gone when the server stops", await server.StandardOutput.ReadToEndAsync(), StringComparison.Ordinal);
     }
 
     private static Process Start(params string[] args) => StartIn(AppContext.BaseDirectory, args);
 
-    private static Process StartIn(string workingDirectory, params string[] args)
+    private static Process StartIn(string workingDirectory, params string[] args) => StartIn(workingDirectory, new Dictionary<string, string>(), args);
+
+    private static Process StartIn(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "EventTracker.Server.dll"), .. args])
         {
@@ -129,18 +166,34 @@ public sealed class CommandLineTests
         info.Environment.Remove("ASPNETCORE_URLS");
         info.Environment.Remove("PORT");
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         return Process.Start(info)!;
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(params string[] args)
+    private static Task<(int ExitCode, string Output, string Error)> RunToExitAsync(params string[] args) =>
+        RunToExitAsync(new Dictionary<string, string>(), args);
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunToExitAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(args);
+        using var process = StartIn(AppContext.BaseDirectory, environment, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output, await error);
     }
+
+    private static void AssertNoStackTrace(string text)
+    {
+        Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+    }
+
+    private static int Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
 
     private static async Task WaitUntilHealthyAsync(HttpClient client)
     {
