@@ -31,14 +31,14 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     // PORT (default 3000) applies unless URLs were given explicitly (--urls or ASPNETCORE_URLS).
     if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     {
-        var portSetting = builder.Configuration["PORT"];
-        if (!ListenPort.TryParse(portSetting ?? ListenPort.Default.ToString(System.Globalization.CultureInfo.InvariantCulture), out var port))
+        var port = ListenPort.Default;
+        if (builder.Configuration["PORT"] is { } portSetting && !ListenPort.TryParse(portSetting, out port))
         {
             Console.Error.WriteLine(ListenPort.Problem("PORT", portSetting));
             return ServerCommandLine.UsageError;
         }
 
-        builder.WebHost.UseUrls($"http://localhost:{port}");
+        builder.WebHost.UseUrls(ListenPort.Url(port));
     }
 
     builder.Services.AddSingleton(TimeProvider.System);
