@@ -14,6 +14,8 @@ using EventTracker.Server.Queries;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Storage.Durable;
 using EventTracker.Server.Streams;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Options;
 
 return ServerCommandLine.Run(args, RunServer);
@@ -69,6 +71,11 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<AllowedOrigins>();
     builder.Services.AddEventTrackerStaticAssets();
     builder.Services.AddProblemDetails();
+    builder.Services.Configure<KeyManagementOptions>(keys =>
+    {
+        keys.XmlRepository = new InMemoryKeyRepository();
+        keys.XmlEncryptor = new NullXmlEncryptor();
+    });
     builder.Services.AddRequestDecompression();
     builder.Services.AddOpenApi();
     builder.Services.AddEventTrackerMcp();

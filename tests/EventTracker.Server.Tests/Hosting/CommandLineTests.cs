@@ -151,6 +151,34 @@ public sealed class CommandLineTests
         Assert.Contains("memory only — events are gone when the server stops", await server.StandardOutput.ReadToEndAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_installed_server_writes_no_data_protection_keys_into_the_users_profile_and_does_not_warn_about_them()
+    {
+        using var home = new TemporaryDirectory();
+        var port = FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = home.Path,
+            ["Logging__LogLevel__Microsoft.AspNetCore.DataProtection"] = "Information",
+        };
+        using var server = StartIn(AppContext.BaseDirectory, environment, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--in-memory");
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
+            await WaitUntilHealthyAsync(client);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+
+        var output = await server.StandardOutput.ReadToEndAsync();
+        Assert.DoesNotContain("XML encryptor", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("DataProtection-Keys", output, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(home.Path));
+    }
+
     private static Process Start(params string[] args) => StartIn(AppContext.BaseDirectory, args);
 
     private static Process StartIn(string workingDirectory, params string[] args) => StartIn(workingDirectory, new Dictionary<string, string>(), args);
