@@ -1,6 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace EventTracker.Contracts;
 
-/// <summary>One event of a batch.</summary>
+/// <summary>
+/// One event of a batch. Members other than these three are refused when read, not dropped: the event's data,
+/// <c>userId</c> and <c>timestamp</c> included, goes in <see cref="Payload"/>.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class BatchTrackEventItem
 {
     /// <summary>The event name.</summary>

@@ -58,6 +58,8 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Fixture>
         { "POST", "/api/events/track/batch", "application/json", """{"events":[{"eventName":"ok"},{"eventName":"bad\n"}]}""", 400, "events[1].eventName" },
         { "POST", "/api/events/track/batch", "application/json", """{"events":[{"eventName":"ok"},{"eventName":"x","payload":{"responseTimeMs":-1}}]}""", 400, "events[1].payload.responseTimeMs" },
         { "POST", "/api/events/track/batch", "application/json", """{"events":[null]}""", 400, "events[0]" },
+        { "POST", "/api/events/track/batch", "application/json", """{"events":[{"eventName":"a"},{"eventName":"b","userId":"u-1"}]}""", 400, "events[1].userId" },
+        { "POST", "/api/events/track/batch", "application/json", """{"events":[{"eventName":"a","timestamp":1}]}""", 400, "events[0].timestamp" },
         { "POST", "/api/events/track/batch", "application/json", $$"""{"batchId":"{{Long201}}","events":[{"eventName":"a"}]}""", 400, "batchId" },
         { "POST", "/api/events/track/batch", "application/json", """{"events":[{"eventName":"a","eventId":""}]}""", 400, "events[0].eventId" },
         { "POST", "/api/events/track/batch", "text/csv", "a,b", 415, "Content-Type" },

@@ -15,7 +15,7 @@ internal static class JsonErrors
             field = field[..bracket];
         }
 
-        var expected = field switch
+        var expected = IsUnmappedMember(exception) ? UnknownBatchItemMember : field switch
         {
             "statusCode" => "Must be an integer.",
             "responseTimeMs" => "Must be a number.",
@@ -27,4 +27,11 @@ internal static class JsonErrors
         var position = exception.LineNumber is { } line ? $" (line {line + 1}, byte {exception.BytePositionInLine + 1})" : string.Empty;
         errors.Add(path, expected + position);
     }
+
+    private const string UnknownBatchItemMember =
+        "Not a member of a batch item (eventName, eventId, payload); the event's data, userId and timestamp included, goes in payload.";
+
+    // Only BatchTrackEventItem disallows unmapped members; System.Text.Json names the case in its message only.
+    private static bool IsUnmappedMember(JsonException exception) =>
+        exception.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal);
 }
