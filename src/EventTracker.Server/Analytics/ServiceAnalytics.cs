@@ -81,12 +81,16 @@ internal sealed class ServiceAnalytics
         return new TimeSeriesResponse
         {
             ServiceName = serviceName,
-            From = DateTimeOffset.FromUnixTimeMilliseconds(slots[0].Start),
-            To = DateTimeOffset.FromUnixTimeMilliseconds(slots[^1].Start + width),
+            From = SeriesTime(slots[0].Start),
+            To = SeriesTime(slots[^1].Start + width),
             BucketSeconds = width / 1000,
             Points = slots.Select(slot => ToPoint(slot.Start, slot.Rollups)).ToList(),
         };
     }
+
+    // Round buckets of a range reaching year 1 or year 9999 start or end past what a DateTimeOffset holds.
+    private static DateTimeOffset SeriesTime(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(
+        Math.Clamp(ms, DateTimeOffset.MinValue.ToUnixTimeMilliseconds(), DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()));
 
     /// <summary>Most points a time series has.</summary>
     public const int MaxPoints = 120;
@@ -119,7 +123,7 @@ internal sealed class ServiceAnalytics
 
         return new TimeSeriesPoint
         {
-            Start = DateTimeOffset.FromUnixTimeMilliseconds(start),
+            Start = SeriesTime(start),
             Count = merged.Count,
             Errors = merged.Errors,
             ErrorRate = Percentage(merged.Errors, merged.Count),

@@ -143,7 +143,16 @@ internal static class HostileCorpus
     private static IEnumerable<HostileCase> QueryParameters()
     {
         string[] times = ["9223372036854775807", "253402300800000", "99999999999999999999", "5000000d", "762514w", "106751992d", "9999999999s", "-1", "1e5", "2025-13-45", "%00", "%FF", "24x", "7 d", "0x10", "%ED%A0%80"];
-        string[] endpoints = ["/api/events", "/api/events/services", "/api/events/statistics"];
+        string[] endpoints =
+        [
+            "/api/events", "/api/events/services", "/api/events/statistics", "/api/events/timeseries", "/api/events/insights",
+            "/api/events/features", "/api/ai/prompts/performance",
+        ];
+        string[] extremeRanges =
+        [
+            "from=0&to=253402300799999", "to=9999-12-31T23:59:59Z", "from=9999-12-31T00:00:00Z&to=9999-12-31T23:59:59.999Z",
+            "from=0001-01-01T00:00:00Z", "from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59.999Z",
+        ];
         foreach (var endpoint in endpoints)
         {
             foreach (var parameter in new[] { "from", "to" })
@@ -152,6 +161,12 @@ internal static class HostileCorpus
                 {
                     yield return Get($"{endpoint}?{parameter}={value}", parameter);
                 }
+            }
+
+            // Valid however far they reach: answered, with every time in the answer representable.
+            foreach (var range in extremeRanges)
+            {
+                yield return new HostileCase($"range {endpoint}?{range}", "GET", $"{endpoint}?{range}", null, 200, null);
             }
         }
 
