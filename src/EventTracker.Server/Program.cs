@@ -110,6 +110,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.UseAuthentication();
     app.UseAuthorization();
     app.UseRateLimiter();
+    app.UseEventTrackerMcpGate();
     app.UseWebSockets();
 
     app.MapIngestionEndpoints();

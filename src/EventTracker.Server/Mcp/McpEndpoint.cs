@@ -25,8 +25,15 @@ internal static class McpEndpoint
             .WithEventTrackerTools<EventTools>()
             .WithEventTrackerTools<ServiceTools>()
             .WithPrompts<AnalysisPromptsMcp>(McpJson.Options);
+        services.AddSingleton<McpParamsCheck>();
         return services;
     }
+
+    /// <summary>Puts <see cref="McpRequestGate"/> in front of <c>/mcp</c>, after authentication and rate limiting.</summary>
+    public static void UseEventTrackerMcpGate(this IApplicationBuilder app) =>
+        app.UseWhen(
+            context => context.Request.Path.Equals(EventTrackerRoutes.Mcp, StringComparison.OrdinalIgnoreCase),
+            branch => branch.UseMiddleware<McpRequestGate>());
 
     public static void MapEventTrackerMcp(this IEndpointRouteBuilder app) =>
         app.MapMcp(EventTrackerRoutes.Mcp)

@@ -39,7 +39,7 @@ internal sealed class ServiceTools
         var service = string.IsNullOrEmpty(serviceName) ? null : ToolArguments.Identifier(serviceName, "serviceName");
         if (type is not null && !InsightTypes.All.Contains(type, StringComparer.Ordinal))
         {
-            throw new McpException($"Argument 'type': '{type}' is not one of {string.Join(", ", InsightTypes.All)}.");
+            throw new McpException($"Argument 'type': '{JsonRpcError.Quote(type)}' is not one of {string.Join(", ", InsightTypes.All)}.");
         }
 
         var (start, _) = ToolArguments.Range(from, null, _time.GetUtcNow());

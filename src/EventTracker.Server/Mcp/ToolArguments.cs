@@ -32,7 +32,7 @@ internal static class ToolArguments
 
         return TimeParameter.TryParse(value, now, out var milliseconds)
             ? milliseconds
-            : throw new McpException($"Argument '{name}': '{value}' is not {TimeParameter.Forms}.");
+            : throw new McpException($"Argument '{name}': '{JsonRpcError.Quote(value)}' is not {TimeParameter.Forms}.");
     }
 
     /// <summary>Both ends of a range, in order.</summary>
@@ -48,7 +48,7 @@ internal static class ToolArguments
     {
         if (!TimeParameter.TryParseRelative(value, out var span))
         {
-            throw new McpException($"Argument '{name}': '{value}' is not a span such as 15m, 1h or 7d.");
+            throw new McpException($"Argument '{name}': '{JsonRpcError.Quote(value)}' is not a span such as 15m, 1h or 7d.");
         }
 
         return span < TimeSpan.FromMinutes(1) || span > TimeSpan.FromDays(30)

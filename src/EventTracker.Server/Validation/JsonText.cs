@@ -62,7 +62,8 @@ internal static class JsonText
         }
         catch (JsonException e)
         {
-            var reason = e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+            // "Expected depth to be zero at the end" is a document cut short, not one nested too deep.
+            var reason = e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase)
                 ? $"Nested deeper than {MaxDepth} levels"
                 : "Malformed JSON";
             return Refuse(errors, root, $"{reason} at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}.");
