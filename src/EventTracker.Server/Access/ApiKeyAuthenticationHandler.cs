@@ -44,11 +44,11 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         var presented = ApiKeyReader.Read(Request) is not null;
         Response.Headers.WWWAuthenticate = presented ? Realm + ", error=\"invalid_token\"" : Realm;
-        await Problems.Unauthorized(
+        await Refusal(Problems.Unauthorized(
                 ApiKeyReader.Header,
                 presented
                     ? "The API key is not known."
-                    : $"An API key is required: send it as {ApiKeyReader.Header}, Authorization: Bearer, or the {ApiKeyReader.QueryParameter} query parameter.")
+                    : $"An API key is required: send it as {ApiKeyReader.Header}, Authorization: Bearer, or the {ApiKeyReader.QueryParameter} query parameter."))
             .ExecuteAsync(Context);
     }
 
@@ -56,11 +56,15 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         var refusal = Context.GetAccessRefusal();
         Response.Headers.WWWAuthenticate = $"{Realm}, error=\"insufficient_scope\", scope=\"{refusal.Scope}\"";
-        await Problems.Forbidden(
+        await Refusal(Problems.Forbidden(
                 refusal.OriginRefused ? "Origin" : ApiKeyReader.Header,
                 refusal.OriginRefused
                     ? "This API key may not be used from this origin."
-                    : $"This API key lacks the '{refusal.Scope}' scope.")
+                    : $"This API key lacks the '{refusal.Scope}' scope."))
             .ExecuteAsync(Context);
     }
+
+    // In the endpoint's protocol when it has one other than problem details (OTLP's google.rpc.Status).
+    private IResult Refusal(Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult problem) =>
+        Context.GetEndpoint()?.Metadata.GetMetadata<IRefusalFormat>()?.Format(problem, Context) ?? problem;
 }

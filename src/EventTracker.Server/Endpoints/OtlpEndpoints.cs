@@ -10,7 +10,7 @@ internal static class OtlpEndpoints
 {
     public static void MapOtlpEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(string.Empty).WithTags("OpenTelemetry").RequireAuthorization(Scopes.Ingest);
+        var group = app.MapGroup(string.Empty).WithTags("OpenTelemetry").RequireAuthorization(Scopes.Ingest).WithMetadata(OtlpRefusalFormat.Instance);
 
         group.MapPost(EventTrackerRoutes.OtlpTraces, (HttpContext context, OtlpIngestion otlp, CancellationToken cancellationToken) =>
                 otlp.ExportAsync(context, ExportTraceServiceRequest.Parser, SpanMapper.Map, Traces, cancellationToken))

@@ -41,6 +41,16 @@ internal static class LogRecordMapper
 
     private static void Add(OtlpEvents events, string path, LogRecord record, OtlpResource resource, InstrumentationScope? scope)
     {
+        // A record outside any trace has no ids (some exporters send zeros); ids of the wrong length are invalid.
+        var ids = new ValidationErrors();
+        var traceId = OtlpValues.Id(record.TraceId, OtlpValues.TraceIdLength, required: false, "traceId", ids);
+        var spanId = OtlpValues.Id(record.SpanId, OtlpValues.SpanIdLength, required: false, "spanId", ids);
+        if (ids.Any)
+        {
+            events.Reject(path, ids);
+            return;
+        }
+
         var attributes = record.Attributes;
         var metadata = OtlpValues.ToJson(attributes, MappedAttributes);
         if (record.Body is { } body && OtlpValues.ToJson(body) is { } bodyJson)
@@ -58,7 +68,7 @@ internal static class LogRecordMapper
             metadata["severity_number"] = record.SeverityNumber;
         }
 
-        if (OtlpValues.Hex(record.SpanId) is { } spanId)
+        if (spanId is not null)
         {
             metadata["span_id"] = spanId;
         }
@@ -67,7 +77,7 @@ internal static class LogRecordMapper
         var payload = new AIEventPayload
         {
             ServiceName = resource.ServiceName,
-            CorrelationId = OtlpValues.Hex(record.TraceId),
+            CorrelationId = traceId,
             SessionId = OtlpValues.Text(attributes, "session.id"),
             UserAgent = OtlpValues.Text(attributes, "user_agent.original"),
             Metadata = metadata,

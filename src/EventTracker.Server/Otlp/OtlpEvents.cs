@@ -33,6 +33,13 @@ internal sealed class OtlpEvents
         }
     }
 
+    /// <summary>Rejects the record at <paramref name="path"/> for <paramref name="errors"/>, found before it became an event.</summary>
+    public void Reject(string path, ValidationErrors errors)
+    {
+        Rejected++;
+        _errors.AddAll(errors, path + ".");
+    }
+
     /// <param name="path">Where the record is in the request (<c>resourceSpans[0].scopeSpans[1].spans[7]</c>).</param>
     /// <param name="name">The event name.</param>
     /// <param name="payload">The event's payload.</param>
@@ -61,8 +68,7 @@ internal sealed class OtlpEvents
         EventValidation.ValidateIdentifier(eventId, "id", errors);
         if (errors.Any)
         {
-            Rejected++;
-            _errors.AddAll(errors, path + ".");
+            Reject(path, errors);
             return;
         }
 

@@ -56,7 +56,7 @@ internal sealed class OtlpIngestion
         var message = OtlpRequestParser.Parse(body!, encoding, parser, out var error);
         if (message is null)
         {
-            return OtlpResults.Refusal(Problems.BadRequest("body", error!), encoding);
+            return OtlpResults.Refusal(Problems.BadRequest(error!.Value.Field, error.Value.Message), encoding);
         }
 
         var errors = new ValidationErrors();

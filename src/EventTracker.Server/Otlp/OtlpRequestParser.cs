@@ -14,8 +14,8 @@ internal static class OtlpRequestParser
     private static readonly string[] IdFields = ["traceId", "spanId", "parentSpanId"];
     private static readonly JsonParser Json = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
-    /// <summary>The request, or null with <paramref name="error"/> saying what is wrong with the body.</summary>
-    public static T? Parse<T>(byte[] body, OtlpEncoding encoding, MessageParser<T> parser, out string? error)
+    /// <summary>The request, or null with <paramref name="error"/> naming what is wrong with the body and where.</summary>
+    public static T? Parse<T>(byte[] body, OtlpEncoding encoding, MessageParser<T> parser, out (string Field, string Message)? error)
         where T : class, IMessage<T>, new()
     {
         error = null;
@@ -29,22 +29,22 @@ internal static class OtlpRequestParser
             var json = JsonNode.Parse(body);
             if (json is not JsonObject root)
             {
-                error = "The body must be an OTLP/JSON export request object.";
+                error = ("body", "The body must be an OTLP/JSON export request object.");
                 return null;
             }
 
-            error = IdsToBase64(root, string.Empty);
+            error = OtlpJsonShape.Problem(root, new T().Descriptor) ?? IdsToBase64(root, string.Empty);
             return error is null ? Json.Parse<T>(root.ToJsonString()) : null;
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException or JsonException or FormatException or InvalidOperationException)
         {
-            error = $"The body is not a valid OTLP {(encoding == OtlpEncoding.Protobuf ? "protobuf" : "JSON")} export request: {e.Message}";
+            error = ("body", $"The body is not a valid OTLP {(encoding == OtlpEncoding.Protobuf ? "protobuf" : "JSON")} export request: {e.Message}");
             return null;
         }
     }
 
     // Returns the first id that is not hex text, by its path; rewrites the others in place.
-    private static string? IdsToBase64(JsonNode node, string path)
+    private static (string Field, string Message)? IdsToBase64(JsonNode node, string path)
     {
         switch (node)
         {
@@ -56,7 +56,7 @@ internal static class OtlpRequestParser
                     {
                         if (hex.Length % 2 != 0 || hex.AsSpan().ContainsAnyExcept(HexDigits))
                         {
-                            return $"{at}: An id must be hex text, such as \"5b8efff798038103d269b633813fc60c\".";
+                            return (at, "An id must be hex text, such as \"5b8efff798038103d269b633813fc60c\".");
                         }
 
                         json[key] = Convert.ToBase64String(Convert.FromHexString(hex));

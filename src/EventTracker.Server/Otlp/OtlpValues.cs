@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EventTracker.Server.Otlp.Protocol;
+using EventTracker.Server.Validation;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
 
@@ -53,11 +54,37 @@ internal static class OtlpValues
         _ => null,
     };
 
-    /// <summary>An id (trace or span) as lowercase hex, the way OpenTelemetry writes it; null when empty or all zeros.</summary>
-    public static string? Hex(ByteString id)
+    /// <summary>Bytes in a trace id.</summary>
+    public const int TraceIdLength = 16;
+
+    /// <summary>Bytes in a span id.</summary>
+    public const int SpanIdLength = 8;
+
+    /// <summary>
+    /// An id (trace or span) as lowercase hex, the way OpenTelemetry writes it. Empty, or all zeros, is null: allowed
+    /// where the id may be absent, reported under <paramref name="field"/> where it is <paramref name="required"/>.
+    /// Any length other than <paramref name="length"/> bytes is reported: the specification calls such ids invalid.
+    /// </summary>
+    public static string? Id(ByteString id, int length, bool required, string field, ValidationErrors errors)
     {
         var bytes = id.Span;
-        return bytes.IsEmpty || !bytes.ContainsAnyExcept((byte)0) ? null : Convert.ToHexStringLower(bytes);
+        if (bytes.IsEmpty || !bytes.ContainsAnyExcept((byte)0))
+        {
+            if (required)
+            {
+                errors.Add(field, bytes.IsEmpty ? $"Is required: {length} bytes." : "Must not be all zeros (an invalid id).");
+            }
+
+            return null;
+        }
+
+        if (bytes.Length != length)
+        {
+            errors.Add(field, $"Must be {length} bytes ({length * 2} hex digits), not {bytes.Length}.");
+            return null;
+        }
+
+        return Convert.ToHexStringLower(bytes);
     }
 
     /// <summary>Nanoseconds since the Unix epoch as milliseconds; null for 0 (not set).</summary>

@@ -9,7 +9,7 @@ namespace EventTracker.Server.Otlp;
 /// <c>responseTimeMs</c> its duration, <c>statusCode</c> its <c>http.response.status_code</c> (500 when it has none
 /// and the span's status is Error), <c>correlationId</c> its trace id, its start as the event's time, and its other
 /// attributes, ids, kind and status in <c>metadata</c>. Trace and span id together are the event id, so a retried
-/// export stores each span once.
+/// export stores each span once; a span without valid ones (all zeros, or not 16 and 8 bytes) is rejected.
 /// </summary>
 internal static class SpanMapper
 {
@@ -43,16 +43,20 @@ internal static class SpanMapper
 
     private static void Add(OtlpEvents events, string path, Span span, OtlpResource resource, InstrumentationScope? scope)
     {
-        var attributes = span.Attributes;
-        var metadata = OtlpValues.ToJson(attributes, MappedAttributes);
-        var traceId = OtlpValues.Hex(span.TraceId);
-        var spanId = OtlpValues.Hex(span.SpanId);
-        if (spanId is not null)
+        var ids = new ValidationErrors();
+        var traceId = OtlpValues.Id(span.TraceId, OtlpValues.TraceIdLength, required: true, "traceId", ids);
+        var spanId = OtlpValues.Id(span.SpanId, OtlpValues.SpanIdLength, required: true, "spanId", ids);
+        var parent = OtlpValues.Id(span.ParentSpanId, OtlpValues.SpanIdLength, required: false, "parentSpanId", ids);
+        if (ids.Any)
         {
-            metadata["span_id"] = spanId;
+            events.Reject(path, ids);
+            return;
         }
 
-        if (OtlpValues.Hex(span.ParentSpanId) is { } parent)
+        var attributes = span.Attributes;
+        var metadata = OtlpValues.ToJson(attributes, MappedAttributes);
+        metadata["span_id"] = spanId;
+        if (parent is not null)
         {
             metadata["parent_span_id"] = parent;
         }
@@ -86,7 +90,6 @@ internal static class SpanMapper
             Metadata = metadata,
         };
 
-        var eventId = traceId is not null && spanId is not null ? traceId + spanId : null;
-        events.Add(path, span.Name, payload, eventId, OtlpValues.Milliseconds(span.StartTimeUnixNano), OtlpValues.Text(attributes, "enduser.id"));
+        events.Add(path, span.Name, payload, traceId + spanId, OtlpValues.Milliseconds(span.StartTimeUnixNano), OtlpValues.Text(attributes, "enduser.id"));
     }
 }

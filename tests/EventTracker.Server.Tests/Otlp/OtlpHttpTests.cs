@@ -14,6 +14,7 @@ public sealed class OtlpHttpTests : IDisposable
 {
     private const string Protobuf = "application/x-protobuf";
     private const string TraceId = "5b8efff798038103d269b633813fc60c";
+    private const string ReadKey = "otlp-read-only-key-0123456789";
 
     private readonly TestServerFactory _factory = new();
     private readonly HttpClient _client;
@@ -132,6 +133,95 @@ public sealed class OtlpHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task Spans_with_invalid_ids_are_rejected_alone_naming_the_id()
+    {
+        var zeroTrace = Span("zero-trace");
+        zeroTrace.TraceId = ByteString.CopyFrom(new byte[16]);
+        var shortSpan = Span("short-span");
+        shortSpan.SpanId = ByteString.CopyFrom(1, 2, 3);
+        var noSpan = Span("no-span");
+        noSpan.SpanId = ByteString.Empty;
+        var longParent = Span("long-parent");
+        longParent.ParentSpanId = ByteString.CopyFrom(new byte[16] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 });
+        var zeroParent = Span("zero-parent-is-a-root");
+        zeroParent.ParentSpanId = ByteString.CopyFrom(new byte[8]);
+
+        using var response = await PostAsync("/v1/traces", Traces(zeroTrace, shortSpan, Span("kept"), noSpan, longParent, zeroParent).ToByteArray(), Protobuf);
+
+        var partial = ExportTraceServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync()).PartialSuccess;
+        Assert.Equal(4, partial.RejectedSpans);
+        Assert.Contains("spans[0].traceId: Must not be all zeros", partial.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("spans[1].spanId: Must be 8 bytes (16 hex digits), not 3.", partial.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("spans[3].spanId: Is required", partial.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("spans[4].parentSpanId: Must be 8 bytes", partial.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(["kept", "zero-parent-is-a-root"], (await _client.GetEventsAsync("?serviceName=otlp-test")).Events.Select(e => e.Name).Order());
+    }
+
+    [Fact]
+    public async Task Log_records_may_have_no_ids_but_not_ids_of_the_wrong_length()
+    {
+        var body = """
+            {"resourceLogs":[{"scopeLogs":[{"logRecords":[
+              {"eventName":"no-ids"},
+              {"eventName":"zero-ids","traceId":"00000000000000000000000000000000","spanId":"0000000000000000"},
+              {"eventName":"short-trace","traceId":"abcd"},
+              {"eventName":"long-span","traceId":"5b8efff798038103d269b633813fc60c","spanId":"5b8efff798038103d269"}]}]}]}
+            """;
+
+        using var response = await PostAsync("/v1/logs", Encoding.UTF8.GetBytes(body), "application/json");
+
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("2", (string?)json["partialSuccess"]!["rejectedLogRecords"]);
+        Assert.Contains("logRecords[2].traceId: Must be 16 bytes (32 hex digits), not 2.", (string?)json["partialSuccess"]!["errorMessage"], StringComparison.Ordinal);
+        Assert.Contains("logRecords[3].spanId: Must be 8 bytes", (string?)json["partialSuccess"]!["errorMessage"], StringComparison.Ordinal);
+        var stored = (await _client.GetEventsAsync()).Events;
+        Assert.Equal(["no-ids", "zero-ids"], stored.Select(e => e.Name).Order());
+        Assert.All(stored, e => Assert.Null(e.Payload.CorrelationId));
+    }
+
+    [Theory]
+    [InlineData(null, 401, 16)] // UNAUTHENTICATED
+    [InlineData("wrong-key", 401, 16)]
+    [InlineData(ReadKey, 403, 7)] // PERMISSION_DENIED
+    public async Task Refusals_by_key_are_an_rpc_status_for_protobuf_and_problem_details_with_code_and_message_for_json(string? key, int status, int code)
+    {
+        using var keyed = new TestServerFactory(new Dictionary<string, string?>
+        {
+            ["EventTracker:Auth:Keys:0:Name"] = "reader",
+            ["EventTracker:Auth:Keys:0:Key"] = ReadKey,
+            ["EventTracker:Auth:Keys:0:Scopes:0"] = "read",
+        });
+        using var client = keyed.CreateClient();
+        foreach (var (contentType, body) in new[] { (Protobuf, Traces(Span("refused")).ToByteArray()), ("application/json", "{}"u8.ToArray()) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/traces") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+            if (key is not null)
+            {
+                request.Headers.Add("X-API-Key", key);
+            }
+
+            using var response = await client.SendAsync(request);
+
+            Assert.Equal(status, (int)response.StatusCode);
+            Assert.Equal(contentType == Protobuf ? Protobuf : "application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            if (contentType == Protobuf)
+            {
+                var rpc = RpcStatus.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
+                Assert.Equal(code, rpc.Code);
+                Assert.Contains("API key", rpc.Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                Assert.Equal(status, (int?)json["status"]);
+                Assert.Equal(code, (int?)json["code"]);
+                Assert.Contains("API key", (string?)json["message"], StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_partial_success_in_json_names_the_rejected_count_and_fields()
     {
         var body = $$$$"""{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"attributes":[{"key":"session.id","value":{"stringValue":"{{{{new string('s', 300)}}}}"}}]},{}]}]}]}""";
@@ -169,8 +259,16 @@ public sealed class OtlpHttpTests : IDisposable
         { "/v1/logs", "application/json", "{\"resourceLogs\":"u8.ToArray(), 400, "not a valid OTLP JSON" },
         { "/v1/traces", "application/json", """{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"not-hex"}]}]}]}"""u8.ToArray(), 400, "resourceSpans[0].scopeSpans[0].spans[0].traceId" },
         { "/v1/traces", "application/json", """{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"abc"}]}]}]}"""u8.ToArray(), 400, "traceId" },
-        { "/v1/traces", "application/json", """{"resourceSpans":[{"scopeSpans":[{"spans":[{"startTimeUnixNano":"soon"}]}]}]}"""u8.ToArray(), 400, "not a valid OTLP JSON" },
-        { "/v1/traces", "application/json", """{"resourceSpans":{"a":1}}"""u8.ToArray(), 400, "not a valid OTLP JSON" },
+        { "/v1/traces", "application/json", """{"resourceSpans":[{"scopeSpans":[{"spans":[{"startTimeUnixNano":"soon"}]}]}]}"""u8.ToArray(), 400, "resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano" },
+        { "/v1/traces", "application/json", """{"resourceSpans":[{"scopeSpans":[{"spans":[{"endTimeUnixNano":-5}]}]}]}"""u8.ToArray(), 400, "resourceSpans[0].scopeSpans[0].spans[0].endTimeUnixNano" },
+        { "/v1/traces", "application/json", """{"resourceSpans":[{"scopeSpans":[{"spans":[{},{"kind":"server"}]}]}]}"""u8.ToArray(), 400, "resourceSpans[0].scopeSpans[0].spans[1].kind" },
+        { "/v1/traces", "application/json", """{"resourceSpans":[{"scopeSpans":[{"spans":[{"status":{"code":"bad"}}]}]}]}"""u8.ToArray(), 400, "resourceSpans[0].scopeSpans[0].spans[0].status.code" },
+        { "/v1/traces", "application/json", """{"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[{"key":"n","value":{"intValue":"abc"}}]}]}]}]}"""u8.ToArray(), 400, "resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue" },
+        { "/v1/traces", "application/json", """{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":5}]}]}]}"""u8.ToArray(), 400, "resourceSpans[0].scopeSpans[0].spans[0].name" },
+        { "/v1/traces", "application/json", """{"resourceSpans":{"a":1}}"""u8.ToArray(), 400, "resourceSpans: Must be an array" },
+        { "/v1/traces", "application/json", """{"resourceSpans":"all of them"}"""u8.ToArray(), 400, "resourceSpans: Must be an array" },
+        { "/v1/logs", "application/json", """{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":"abc"}]}]}]}"""u8.ToArray(), 400, "resourceLogs[0].scopeLogs[0].logRecords[0].timeUnixNano" },
+        { "/v1/logs", "application/json", """{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"severityNumber":"LOUD"}]}]}]}"""u8.ToArray(), 400, "resourceLogs[0].scopeLogs[0].logRecords[0].severityNumber" },
         { "/v1/logs", "application/json", Encoding.UTF8.GetBytes(new string('[', 200) + new string(']', 200)), 400, "not a valid OTLP JSON" },
     };
 
