@@ -9,11 +9,14 @@ namespace EventTracker.Server.Streams;
 /// One reader of the live stream. Messages wait in a bounded queue of its own; when the reader falls behind, the
 /// oldest are dropped, counted, and reported to it in a <c>dropped</c> message before the next one it reads. All
 /// readers together hold at most the broadcaster's total budget: past it, a reader holding more than its share loses
-/// its oldest message for each new one.
+/// its oldest message for each new one. A drop and its count happen under one lock with the reader's take, so the
+/// notice for a gap always comes before the first message after it.
 /// </summary>
 internal sealed class StreamSubscription : IDisposable
 {
     private readonly Channel<BroadcastMessage> _queue;
+    private readonly int _queueSize;
+    private readonly Lock _gate = new();
     private readonly EventBroadcaster _owner;
     private EventFilter _filter;
     private long _dropped;
@@ -25,9 +28,10 @@ internal sealed class StreamSubscription : IDisposable
     {
         _owner = owner;
         _filter = filter;
-        _queue = Channel.CreateBounded<BroadcastMessage>(
-            new BoundedChannelOptions(queueSize) { FullMode = BoundedChannelFullMode.DropOldest },
-            DroppedByQueue);
+        _queueSize = queueSize;
+
+        // Full is handled in Offer, where the drop is counted under the lock; the channel's own drop callback runs outside it.
+        _queue = Channel.CreateBounded<BroadcastMessage>(new BoundedChannelOptions(queueSize) { FullMode = BoundedChannelFullMode.Wait });
     }
 
     /// <summary>Which events this reader receives; can be replaced while reading.</summary>
@@ -45,16 +49,19 @@ internal sealed class StreamSubscription : IDisposable
             return;
         }
 
-        if (_owner.OverBudget(Interlocked.Read(ref _queued)) && _queue.Reader.TryRead(out var oldest))
+        lock (_gate)
         {
-            Dequeued();
-            OnDropped(oldest);
-        }
+            if ((_queue.Reader.Count >= _queueSize || _owner.OverBudget(Interlocked.Read(ref _queued))) && _queue.Reader.TryRead(out var oldest))
+            {
+                Dequeued();
+                OnDropped(oldest);
+            }
 
-        if (_queue.Writer.TryWrite(message))
-        {
-            Interlocked.Increment(ref _queued);
-            _owner.CountQueued(+1);
+            if (_queue.Writer.TryWrite(message))
+            {
+                Interlocked.Increment(ref _queued);
+                _owner.CountQueued(+1);
+            }
         }
     }
 
@@ -63,18 +70,38 @@ internal sealed class StreamSubscription : IDisposable
     {
         while (await _queue.Reader.WaitToReadAsync(cancellationToken))
         {
-            while (_queue.Reader.TryRead(out var message))
+            while (TryTake(out var message, out var notice))
             {
-                Dequeued();
-                var dropped = Interlocked.Exchange(ref _dropped, 0);
-                var unknownLoss = Interlocked.Exchange(ref _unknownLoss, 0) == 1;
-                if (dropped > 0 || unknownLoss)
+                if (notice is not null)
                 {
-                    yield return DroppedNotice(dropped, Interlocked.Read(ref _lastDroppedId));
+                    yield return notice;
                 }
 
                 yield return message;
             }
+        }
+    }
+
+    // The next message, and the notice of what was lost before it, taken together so no drop falls between them.
+    private bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out BroadcastMessage message, out BroadcastMessage? notice)
+    {
+        lock (_gate)
+        {
+            notice = null;
+            if (!_queue.Reader.TryRead(out message))
+            {
+                return false;
+            }
+
+            Dequeued();
+            var dropped = Interlocked.Exchange(ref _dropped, 0);
+            var unknownLoss = Interlocked.Exchange(ref _unknownLoss, 0) == 1;
+            if (dropped > 0 || unknownLoss)
+            {
+                notice = DroppedNotice(dropped, Interlocked.Read(ref _lastDroppedId));
+            }
+
+            return true;
         }
     }
 
@@ -95,11 +122,14 @@ internal sealed class StreamSubscription : IDisposable
     /// </summary>
     public void ReportMissed(long count, long lastMissedId)
     {
-        Interlocked.Add(ref _dropped, count);
-        Interlocked.Exchange(ref _lastDroppedId, lastMissedId);
-        if (count == 0)
+        lock (_gate)
         {
-            Interlocked.Exchange(ref _unknownLoss, 1);
+            Interlocked.Add(ref _dropped, count);
+            Interlocked.Exchange(ref _lastDroppedId, lastMissedId);
+            if (count == 0)
+            {
+                Interlocked.Exchange(ref _unknownLoss, 1);
+            }
         }
     }
 
@@ -107,12 +137,6 @@ internal sealed class StreamSubscription : IDisposable
     {
         Interlocked.Decrement(ref _queued);
         _owner.CountQueued(-1);
-    }
-
-    private void DroppedByQueue(BroadcastMessage message)
-    {
-        Dequeued();
-        OnDropped(message);
     }
 
     private void OnDropped(BroadcastMessage message)
