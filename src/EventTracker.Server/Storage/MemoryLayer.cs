@@ -43,8 +43,19 @@ internal sealed class MemoryLayer : IDisposable
     /// whole batch) were seen before — within the ledger, or earlier in <paramref name="operations"/>. Callers must not
     /// plan concurrently, and must <see cref="Apply"/> what they planned, in order, before planning again.
     /// </summary>
-    public void Plan(IReadOnlyList<AppendOperation> operations) =>
-        AppendPlanner.Plan(operations, _ledger, _time.GetUtcNow().ToUnixTimeMilliseconds(), ref _plannedNext, ref _plannedLastArrival);
+    public void Plan(IReadOnlyList<AppendOperation> operations)
+    {
+        // The ledger is read under the lock: a query's eviction forgets ids (under the write lock) while appends plan.
+        _lock.EnterReadLock();
+        try
+        {
+            AppendPlanner.Plan(operations, _ledger, _time.GetUtcNow().ToUnixTimeMilliseconds(), ref _plannedNext, ref _plannedLastArrival);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
 
     /// <summary>Forgets what was planned and not applied (its write failed), so its sequences are given again.</summary>
     public void AbandonPlan() => _plannedNext = Read(static table => table.Next);
