@@ -111,7 +111,7 @@ internal static class StreamEndpoints
         var messages = new WebSocketMessageHandler(
             subscription, ingestor, context.MayIngest(keys), context.GetApiKey()?.Name,
             () => limits.TryTakeEvents(context, 1, out var wait) ? null : wait);
-        using var session = new WebSocketSession(socket, subscription, messages, options.Value.MaxClientMessageBytes);
+        using var session = new WebSocketSession(socket, subscription, messages, options.Value.MaxClientMessageBytes, options.Value.WebSocketSendTimeout);
         await session.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
     }
 

@@ -33,6 +33,12 @@ public sealed class StreamOptions
     [Range(1, 1_000_000)]
     public int MaxConnections { get; set; } = 10_000;
 
+    /// <summary>
+    /// How long a WebSocket client may take to accept one message; one that takes longer has stopped reading and is
+    /// disconnected, so it holds neither its replies nor the server's shutdown. Default 30 seconds.
+    /// </summary>
+    public TimeSpan WebSocketSendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest WebSocket message a client may send; larger closes the socket with a policy violation. Default 64 KiB.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxClientMessageBytes { get; set; } = 64 * 1024;

@@ -6,7 +6,8 @@ namespace EventTracker.Server.Streams;
 /// One WebSocket client: live messages go out as text frames with the same envelopes as SSE; the client may send
 /// <c>{"type":"filter",…}</c>, <c>{"type":"track","eventName":…,"payload":…}</c> and <c>{"type":"ping"}</c>.
 /// A message that is not understood is answered with an <c>error</c> envelope; one over the size limit closes
-/// the socket with a policy violation.
+/// the socket with a policy violation. A client that does not accept a message within the send timeout has stopped
+/// reading: its connection is aborted, so it holds neither the send lock nor the server's shutdown.
 /// </summary>
 internal sealed class WebSocketSession : IDisposable
 {
@@ -14,18 +15,21 @@ internal sealed class WebSocketSession : IDisposable
     private readonly StreamSubscription _subscription;
     private readonly WebSocketMessageHandler _messages;
     private readonly int _maxMessageBytes;
+    private readonly TimeSpan _sendTimeout;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
     /// <param name="socket">The accepted socket.</param>
     /// <param name="subscription">The client's live messages.</param>
     /// <param name="messages">Answers what the client sends.</param>
     /// <param name="maxMessageBytes">The largest message the client may send.</param>
-    public WebSocketSession(WebSocket socket, StreamSubscription subscription, WebSocketMessageHandler messages, int maxMessageBytes)
+    /// <param name="sendTimeout">How long the client may take to accept one message.</param>
+    public WebSocketSession(WebSocket socket, StreamSubscription subscription, WebSocketMessageHandler messages, int maxMessageBytes, TimeSpan sendTimeout)
     {
         _socket = socket;
         _subscription = subscription;
         _messages = messages;
         _maxMessageBytes = maxMessageBytes;
+        _sendTimeout = sendTimeout;
     }
 
     /// <summary>
@@ -83,7 +87,7 @@ internal sealed class WebSocketSession : IDisposable
         {
             await foreach (var message in _subscription.ReadAllAsync(cancellationToken))
             {
-                await SendAsync(message.Json, CancellationToken.None);
+                await SendAsync(message.Json, cancellationToken);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
@@ -117,20 +121,31 @@ internal sealed class WebSocketSession : IDisposable
                 return;
             }
 
-            await SendAsync(await _messages.HandleAsync(buffer.AsMemory(0, length), cancellationToken), CancellationToken.None);
+            await SendAsync(await _messages.HandleAsync(buffer.AsMemory(0, length), cancellationToken), cancellationToken);
         }
     }
 
+    // Waiting for the lock counts toward the timeout: a reply queued behind a stuck live message is just as late.
     private async Task SendAsync(byte[] message, CancellationToken cancellationToken)
     {
-        await _sendLock.WaitAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_sendTimeout);
         try
         {
-            await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            await _sendLock.WaitAsync(deadline.Token);
+            try
+            {
+                await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, deadline.Token);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
         }
-        finally
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            _sendLock.Release();
+            _socket.Abort();
+            throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The client stopped reading: a message waited longer than the send timeout.");
         }
     }
 
@@ -138,7 +153,13 @@ internal sealed class WebSocketSession : IDisposable
     {
         try
         {
-            await _sendLock.WaitAsync();
+            if (!await _sendLock.WaitAsync(_sendTimeout))
+            {
+                // A send is stuck on a client that stopped reading: no close frame can go out before it.
+                _socket.Abort();
+                return;
+            }
+
             try
             {
                 if (_socket.State == WebSocketState.Open)
