@@ -15,6 +15,7 @@ internal sealed class MemoryLayer : IDisposable
     private readonly EventTable _table;
     private readonly ReplayLedger _ledger;
     private readonly RemovalLog _removals = new();
+    private readonly ITimer? _expiry;
     private TaskCompletionSource _changed = NewSignal();
     private long _evicted;
 
@@ -29,6 +30,14 @@ internal sealed class MemoryLayer : IDisposable
         _table = new EventTable(options.Capacity, firstSequence);
         _ledger = new ReplayLedger(options.MaxRememberedBatches);
         _plannedNext = firstSequence;
+
+        // Appends and queries evict what expired; this does it for a store that gets neither, so its followers
+        // (statistics, insights) let go of events past the maximum age too.
+        if (options.MaxAge is { } age)
+        {
+            var period = TimeSpan.FromTicks(Math.Clamp(age.Ticks / 10, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+            _expiry = time.CreateTimer(static layer => ((MemoryLayer)layer!).EvictExpiredOnTimer(), this, period, period);
+        }
     }
 
     public long Count => Read(static table => table.Count);
@@ -155,6 +164,22 @@ internal sealed class MemoryLayer : IDisposable
         }
     }
 
+    private void EvictExpiredOnTimer()
+    {
+        try
+        {
+            // A fake clock fires timers on whichever thread reads it, which may be one holding the lock; the next tick evicts.
+            if (!_lock.IsReadLockHeld && !_lock.IsWriteLockHeld)
+            {
+                EvictExpired();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The store closed while the timer fired.
+        }
+    }
+
     /// <summary>The feed's end: the newest sequence given and the removals made.</summary>
     public FeedPosition Head => Read(table => new FeedPosition(table.Next - 1, _removals.Count));
 
@@ -245,6 +270,7 @@ internal sealed class MemoryLayer : IDisposable
 
     public void Dispose()
     {
+        _expiry?.Dispose();
         _changed.TrySetCanceled();
         _lock.Dispose();
     }

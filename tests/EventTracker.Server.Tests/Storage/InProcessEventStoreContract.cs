@@ -81,6 +81,21 @@ public abstract class InProcessEventStoreContract : EventStoreContract
     }
 
     [Fact]
+    public async Task An_idle_store_evicts_expired_events_and_tells_its_followers()
+    {
+        var store = Reopen(new EventStoreOptions { MaxAge = TimeSpan.FromHours(1) });
+        await store.AppendAsync(Event("old"), CancellationToken.None);
+        var (_, position) = await ReadFeedAsync(store, FeedPosition.Start);
+
+        // Neither appends nor queries from here on: only the passing of time.
+        Time.Advance(TimeSpan.FromMinutes(62));
+
+        Assert.Equal(0, store.Count);
+        Assert.Equal(1, store.EvictedCount);
+        Assert.Equal(["-old"], (await ReadFeedAsync(store, position)).Log);
+    }
+
+    [Fact]
     public async Task Timestamps_never_go_backwards_even_when_the_clock_does()
     {
         var clock = new SteppingBackClock(Time.GetUtcNow());
