@@ -111,6 +111,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.UseAuthorization();
     app.UseRateLimiter();
     app.UseEventTrackerMcpGate();
+    app.UseLingeringWebSocketClose();
     app.UseWebSockets();
 
     app.MapIngestionEndpoints();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Net.WebSockets;
 using System.Net.ServerSentEvents;
 using EventTracker.Contracts;
 using EventTracker.Server.Access;
@@ -14,6 +15,9 @@ namespace EventTracker.Server.Endpoints;
 /// <summary><c>GET /api/events/stream</c> (Server-Sent Events) and <c>/api/events/ws</c> (WebSocket).</summary>
 internal static class StreamEndpoints
 {
+    // How long a WebSocket connection that ended in error is read to its end, so its close frame is not lost to a reset.
+    private static readonly TimeSpan CloseLinger = TimeSpan.FromSeconds(2);
+
     public static void MapStreamEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet(EventTrackerRoutes.Stream, StreamAsync)
@@ -113,7 +117,26 @@ internal static class StreamEndpoints
             () => limits.TryTakeEvents(context, 1, out var wait) ? null : wait);
         using var session = new WebSocketSession(socket, subscription, messages, options.Value.MaxClientMessageBytes, options.Value.WebSocketSendTimeout);
         await session.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
+        if (socket.State != WebSocketState.Closed && context.Features.Get<LingeringUpgrade>() is { } upgrade)
+        {
+            // The closing handshake did not finish (a protocol error, a client gone or stalled): let our close frame reach
+            // the client, and its answer arrive, before the connection ends.
+            await upgrade.DrainAsync(CloseLinger);
+        }
     }
+
+    /// <summary>
+    /// Holds WebSocket connections for <see cref="LingeringUpgrade"/>; goes before <c>UseWebSockets</c>, which reads the
+    /// upgrade feature when the request arrives.
+    /// </summary>
+    public static void UseLingeringWebSocketClose(this IApplicationBuilder app) =>
+        app.UseWhen(
+            context => context.Request.Path.Equals(EventTrackerRoutes.WebSocket, StringComparison.OrdinalIgnoreCase),
+            branch => branch.Use((context, next) =>
+            {
+                LingeringUpgrade.Install(context);
+                return next(context);
+            }));
 
     /// <summary>The <c>Last-Event-ID</c> header, or the <c>lastEventId</c> query parameter for clients that cannot set headers.</summary>
     private static long? LastEventId(HttpRequest request, QueryReader query)

@@ -49,33 +49,12 @@ internal sealed class WebSocketSession : IDisposable
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
             // The client went away, or broke the protocol (a text frame that is not UTF-8 gets close 1007 from the
-            // platform): then give its answer to our close frame a moment, so the connection ends with the handshake.
-            await AwaitClientCloseAsync();
+            // platform, which then aborts): the endpoint reads the connection to its end (LingeringUpgrade).
         }
         finally
         {
             await stop.CancelAsync();
             await sending;
-        }
-    }
-
-    private async Task AwaitClientCloseAsync()
-    {
-        if (_socket.State != WebSocketState.CloseSent)
-        {
-            return;
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            var buffer = new byte[256];
-            while ((await _socket.ReceiveAsync(buffer, timeout.Token)).MessageType != WebSocketMessageType.Close)
-            {
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
-        {
         }
     }
 
