@@ -132,11 +132,12 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
         string? type;
         do
         {
-            // The socket also streams the event it stored, before or after the answer to the track message.
+            // The socket also streams the event it stored, before or after the answer to the track message, and the
+            // periodic stats and pings whenever they fall due.
             var received = await socket.ReceiveAsync(buffer, timeout.Token);
             type = JsonDocument.Parse(buffer.AsMemory(0, received.Count)).RootElement.GetProperty("type").GetString();
         }
-        while (type == "event");
+        while (type is "event" or "stats" or "ping");
 
         Assert.Equal(tracks ? "track" : "error", type);
     }
