@@ -35,7 +35,8 @@ internal static class AccessOverhead
         Console.WriteLine($"throughput ratio:       {withAccess.PerSecond / baseline:0.00} (keyed / mean of open)");
     }
 
-    private static async Task<(double PerSecond, double P50, double P99)> MeasureAsync(Dictionary<string, string> environment, string? key, int seconds)
+    /// <summary>Single-event POSTs from <see cref="Senders"/> senders for <paramref name="seconds"/> against a fresh server process.</summary>
+    internal static async Task<(double PerSecond, double P50, double P99)> MeasureAsync(Dictionary<string, string> environment, string? key, int seconds)
     {
         await using var server = await ServerProcess.StartAsync(environment);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using System.Diagnostics;
 using System.Text;
@@ -20,6 +21,7 @@ internal static class MemoryFootprint
     public static void Run(int count)
     {
         var baseline = ProcessMemory.ResidentBytes();
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var store = new InMemoryEventStore(Options.Create(new EventStoreOptions { Capacity = count }), TimeProvider.System);
         using var projection = new AnalyticsProjection(store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()), TimeProvider.System, NullLogger<AnalyticsProjection>.Instance);
         using var broadcaster = new EventBroadcaster(store, Options.Create(new StreamOptions()), TimeProvider.System, NullLogger<EventBroadcaster>.Instance);
@@ -30,7 +32,8 @@ internal static class MemoryFootprint
             new PayloadCodec(),
             TimeProvider.System,
             Options.Create(new IngestionOptions()),
-            Options.Create(new EventStoreOptions()));
+            Options.Create(new EventStoreOptions()),
+            new EventTracker.Server.Telemetry.ServerMetrics(meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         var stopwatch = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {

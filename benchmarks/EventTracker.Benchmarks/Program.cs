@@ -5,7 +5,8 @@ using EventTracker.Benchmarks;
 // "memory [count]" measures the footprint of held events; "client [events]" the background client's throughput to a
 // local server; "fanout [readers] [events/s] [services] [seconds]" runs the live-stream load harness; anything else
 // goes to BenchmarkDotNet; "durability [events on disk] [seconds]" compares the durable store with memory only;
-// "access [seconds]" measures what API keys and rate limits cost single-event ingestion; "monitor-load [loads]" the
+// "access [seconds]" measures what API keys and rate limits cost single-event ingestion; "metrics [seconds]" what the
+// server's own metrics cost it; "monitor-load [loads]" the
 // main-thread time the monitor.js tag adds to a page load in Chromium; "ai [events]" times insights and the feature
 // export over a full store; "otlp [spans]" OTLP span ingestion against JSON batches of the same events; "postgres [rows]
 // [seconds] [senders]" the PostgreSQL store through one and two nodes against a plain COPY with as many writers, and
@@ -25,6 +26,12 @@ if (args is ["client", ..])
 if (args is ["access", ..])
 {
     await AccessOverhead.RunAsync(Argument(1, 10));
+    return;
+}
+
+if (args is ["metrics", ..])
+{
+    await MetricsOverhead.RunAsync(Argument(1, 10));
     return;
 }
 

@@ -14,6 +14,7 @@ using EventTracker.Server.Queries;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Storage.Durable;
 using EventTracker.Server.Streams;
+using EventTracker.Server.Telemetry;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Options;
@@ -62,6 +63,8 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<SuggestionEngine>();
     builder.Services.AddSingleton<PayloadCodec>();
     builder.Services.AddSingleton<EventIngestor>();
+    builder.Services.AddSingleton<EventAdmission>();
+    builder.Services.AddEventTrackerTelemetry(builder.Configuration);
     builder.Services.AddSingleton<RequestBodyReader>();
     builder.Services.AddSingleton<OtlpIngestion>();
     builder.Services.AddSingleton<EventBroadcaster>();
@@ -124,6 +127,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.MapEventTrackerMcp();
     app.MapOpenApi();
     app.MapHealthChecks(EventTrackerRoutes.Health);
+    app.MapEventTrackerMetrics();
 
     app.Lifetime.ApplicationStarted.Register(() => OpenServerWarning.LogIfExposed(app));
     try

@@ -2,7 +2,7 @@ using EventTracker.Contracts;
 using EventTracker.Server.Access;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
-using EventTracker.Server.Storage;
+using EventTracker.Server.Telemetry;
 using EventTracker.Server.Validation;
 using Microsoft.Extensions.Options;
 
@@ -45,7 +45,7 @@ internal static class IngestionEndpoints
     }
 
     private static async Task<IResult> TrackAsync(
-        string eventName, HttpRequest request, RequestBodyReader bodyReader, EventIngestor ingestor, EventRateLimit limits, CancellationToken cancellationToken)
+        string eventName, HttpRequest request, RequestBodyReader bodyReader, EventAdmission admission, CancellationToken cancellationToken)
     {
         var (body, problem) = await bodyReader.ReadJsonAsync(request, cancellationToken);
         if (problem is not null)
@@ -65,35 +65,20 @@ internal static class IngestionEndpoints
 
         EventValidation.ValidateName(eventName, "eventName", errors);
         var headers = TrackHeaders.Read(request.Headers, errors) with { Sender = request.HttpContext.GetApiKey()?.Name };
-        if (errors.Any)
-        {
-            return Problems.BadRequest(errors);
-        }
-
-        var payload = EventRequestParser.ParsePayload(body!, ingestor.TimeWindow, errors);
+        var payload = errors.Any ? null : EventRequestParser.ParsePayload(body!, admission.TimeWindow, errors);
         if (payload is null)
         {
-            return Problems.BadRequest(errors);
+            return admission.Refuse(IngestTransport.Http, errors).ToProblem(request.HttpContext.Response);
         }
 
-        if (!limits.TryTakeEvents(request.HttpContext, 1, out var wait))
-        {
-            return Problems.TooManyEvents(request.HttpContext.Response, wait);
-        }
-
-        try
-        {
-            return TypedResults.Json(await ingestor.TrackAsync(eventName, payload, headers, cancellationToken), EventTrackerJsonContext.Default.TrackEventResponse);
-        }
-        catch (StoreUnavailableException e)
-        {
-            return Problems.Unavailable(request.HttpContext.Response, "store", e.Message, e.RetryAfter);
-        }
+        var admitted = await admission.TrackAsync(request.HttpContext, IngestTransport.Http, eventName, payload, headers, cancellationToken);
+        return admitted.Refusal is { } refusal
+            ? refusal.ToProblem(request.HttpContext.Response)
+            : TypedResults.Json(admitted.Value!, EventTrackerJsonContext.Default.TrackEventResponse);
     }
 
     private static async Task<IResult> TrackBatchAsync(
-        HttpContext context, RequestBodyReader bodyReader, EventIngestor ingestor, IOptions<IngestionOptions> options, EventRateLimit limits,
-        CancellationToken cancellationToken)
+        HttpContext context, RequestBodyReader bodyReader, EventAdmission admission, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
     {
         var (body, problem) = await bodyReader.ReadJsonAsync(context.Request, cancellationToken);
         if (problem is not null)
@@ -103,40 +88,27 @@ internal static class IngestionEndpoints
 
         var errors = new ValidationErrors();
         var headers = TrackHeaders.Read(context.Request.Headers, errors) with { Sender = context.GetApiKey()?.Name };
-        if (errors.Any)
-        {
-            return Problems.BadRequest(errors);
-        }
-
-        var batch = EventRequestParser.ParseBatch(body!, options.Value.MaxBatchEvents, ingestor.TimeWindow, errors, out var tooMany, out var clientAhead);
+        var tooMany = false;
+        long clientAhead = 0;
+        var batch = errors.Any ? null : EventRequestParser.ParseBatch(body!, options.Value.MaxBatchEvents, admission.TimeWindow, errors, out tooMany, out clientAhead);
         if (batch is null)
         {
-            return tooMany ? Problems.TooLarge(errors) : Problems.BadRequest(errors);
-        }
-
-        if (!limits.TryTakeEvents(context, batch.Events.Count, out var wait))
-        {
-            return Problems.TooManyEvents(context.Response, wait);
+            return admission.Refuse(IngestTransport.Batch, errors, tooLarge: tooMany).ToProblem(context.Response);
         }
 
         // An Idempotency-Key on a batch names the batch when its body does not.
         batch.BatchId ??= headers.EventId;
-        BatchTrackEventResponse response;
-        bool replayed;
-        try
+        var admitted = await admission.TrackBatchAsync(context, batch, headers with { EventId = null }, clientAhead, cancellationToken);
+        if (admitted.Refusal is { } refusal)
         {
-            (response, replayed) = await ingestor.TrackBatchAsync(batch, headers with { EventId = null }, clientAhead, cancellationToken);
-        }
-        catch (StoreUnavailableException e)
-        {
-            return Problems.Unavailable(context.Response, "store", e.Message, e.RetryAfter);
+            return refusal.ToProblem(context.Response);
         }
 
-        if (replayed)
+        if (admitted.Value!.Replayed)
         {
             context.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
-        return TypedResults.Json(response, EventTrackerJsonContext.Default.BatchTrackEventResponse);
+        return TypedResults.Json(admitted.Value.Response, EventTrackerJsonContext.Default.BatchTrackEventResponse);
     }
 }

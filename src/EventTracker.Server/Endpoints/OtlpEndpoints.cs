@@ -13,13 +13,13 @@ internal static class OtlpEndpoints
         var group = app.MapGroup(string.Empty).WithTags("OpenTelemetry").RequireAuthorization(Scopes.Ingest).WithMetadata(OtlpRefusalFormat.Instance);
 
         group.MapPost(EventTrackerRoutes.OtlpTraces, (HttpContext context, OtlpIngestion otlp, CancellationToken cancellationToken) =>
-                otlp.ExportAsync(context, ExportTraceServiceRequest.Parser, SpanMapper.Map, Traces, cancellationToken))
+                otlp.ExportAsync(context, "traces", ExportTraceServiceRequest.Parser, SpanMapper.Map, Traces, cancellationToken))
             .WithName("ExportTraces")
             .WithSummary("OTLP/HTTP trace export: each span is stored as an event (see the README for the mapping).")
             .WithDescription("Body: an ExportTraceServiceRequest as application/x-protobuf or application/json, optionally gzip-compressed.");
 
         group.MapPost(EventTrackerRoutes.OtlpLogs, (HttpContext context, OtlpIngestion otlp, CancellationToken cancellationToken) =>
-                otlp.ExportAsync(context, ExportLogsServiceRequest.Parser, LogRecordMapper.Map, Logs, cancellationToken))
+                otlp.ExportAsync(context, "logs", ExportLogsServiceRequest.Parser, LogRecordMapper.Map, Logs, cancellationToken))
             .WithName("ExportLogs")
             .WithSummary("OTLP/HTTP log export: each log record is stored as an event (see the README for the mapping).")
             .WithDescription("Body: an ExportLogsServiceRequest as application/x-protobuf or application/json, optionally gzip-compressed.");

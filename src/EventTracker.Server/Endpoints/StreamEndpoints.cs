@@ -80,8 +80,8 @@ internal static class StreamEndpoints
     }
 
     private static async Task WebSocketAsync(
-        HttpContext context, EventBroadcaster broadcaster, EventIngestor ingestor, TimeProvider time,
-        IOptions<StreamOptions> options, IHostApplicationLifetime lifetime, ApiKeyRegistry keys, EventRateLimit limits, AllowedOrigins origins)
+        HttpContext context, EventBroadcaster broadcaster, EventAdmission admission, TimeProvider time,
+        IOptions<StreamOptions> options, IHostApplicationLifetime lifetime, ApiKeyRegistry keys, AllowedOrigins origins)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -112,9 +112,7 @@ internal static class StreamEndpoints
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var messages = new WebSocketMessageHandler(
-            subscription, ingestor, context.MayIngest(keys), context.GetApiKey()?.Name,
-            () => limits.TryTakeEvents(context, 1, out var wait) ? null : wait);
+        var messages = new WebSocketMessageHandler(subscription, admission, context, context.MayIngest(keys), time);
         using var session = new WebSocketSession(socket, subscription, messages, options.Value.MaxClientMessageBytes, options.Value.WebSocketSendTimeout);
         await session.RunAsync(context.RequestAborted, lifetime.ApplicationStopping);
         if (socket.State != WebSocketState.Closed && context.Features.Get<LingeringUpgrade>() is { } upgrade)

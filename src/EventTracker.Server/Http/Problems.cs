@@ -44,7 +44,11 @@ internal static class Problems
 
     /// <summary>429 for a sender whose event budget is spent (a batch of n events costs n).</summary>
     public static ProblemHttpResult TooManyEvents(HttpResponse response, TimeSpan retryAfter) =>
-        TooManyRequests(response, "rate", $"Too many events from this sender; retry in {RetryAfterSeconds(retryAfter)} s. A batch of n events costs n.", retryAfter);
+        TooManyRequests(response, "rate", TooManyEventsMessage(retryAfter), retryAfter);
+
+    /// <summary>What a sender over its event budget is told, in every transport.</summary>
+    public static string TooManyEventsMessage(TimeSpan retryAfter) =>
+        $"Too many events from this sender; retry in {RetryAfterSeconds(retryAfter)} s. A batch of n events costs n.";
 
     /// <summary>503 with <c>Retry-After</c> (whole seconds): the server cannot take events now, and stored none of these.</summary>
     public static ProblemHttpResult Unavailable(HttpResponse response, string field, string message, TimeSpan retryAfter)

@@ -1,13 +1,15 @@
+using System.Diagnostics;
 using EventTracker.Contracts;
 using EventTracker.Server.Analytics;
 using EventTracker.Server.Storage;
+using EventTracker.Server.Telemetry;
 using EventTracker.Server.Validation;
 using Microsoft.Extensions.Options;
 
 namespace EventTracker.Server.Ingestion;
 
 /// <summary>
-/// The one ingestion path: every validated event, from any endpoint (HTTP single, batch, WebSocket), is turned into
+/// How admitted events are stored (<see cref="EventAdmission"/> decides which are): every one, from any transport, is turned into
 /// a <see cref="NewEvent"/>, appended to the store (whose change feed updates analytics and the live streams), and
 /// answered with the suggestions for its service, once the analytics include it.
 /// </summary>
@@ -20,11 +22,13 @@ internal sealed class EventIngestor
     private readonly TimeProvider _time;
     private readonly TimeSpan _maxEventAge;
     private readonly TimeSpan _maxFutureSkew;
+    private readonly ServerMetrics _metrics;
 
     public EventIngestor(
         IEventStore store, SuggestionEngine suggestions, AnalyticsProjection projection, PayloadCodec codec, TimeProvider time,
-        IOptions<IngestionOptions> ingestion, IOptions<EventStoreOptions> storage)
+        IOptions<IngestionOptions> ingestion, IOptions<EventStoreOptions> storage, ServerMetrics metrics)
     {
+        _metrics = metrics;
         _store = store;
         _suggestions = suggestions;
         _projection = projection;
@@ -38,11 +42,14 @@ internal sealed class EventIngestor
     public EventTimeWindow TimeWindow => EventTimeWindow.Around(_time.GetUtcNow(), _maxEventAge, _maxFutureSkew);
 
     /// <exception cref="StoreUnavailableException">The store cannot take writes now; nothing was stored.</exception>
-    public async Task<TrackEventResponse> TrackAsync(string eventName, AIEventPayload payload, TrackHeaders headers, CancellationToken cancellationToken)
+    public async Task<(TrackEventResponse Response, bool Replayed)> TrackAsync(string eventName, AIEventPayload payload, TrackHeaders headers, CancellationToken cancellationToken)
     {
-        var result = await _store.AppendAsync(ToNewEvent(eventName, payload, headers, Scoped(headers.EventId, headers.Sender)), cancellationToken);
+        var newEvent = ToNewEvent(eventName, payload, headers, Scoped(headers.EventId, headers.Sender));
+        var started = Stopwatch.GetTimestamp();
+        var result = await _store.AppendAsync(newEvent, cancellationToken);
+        _metrics.AppendDuration(Stopwatch.GetElapsedTime(started));
         await IncludeInAnalyticsAsync(result.Record.Sequence, cancellationToken);
-        return new TrackEventResponse
+        var response = new TrackEventResponse
         {
             Success = true,
             Message = result.Replayed ? "Event already tracked" : "Event tracked successfully",
@@ -50,6 +57,7 @@ internal sealed class EventIngestor
             EventId = EventIds.Format(result.Record.Sequence),
             Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(result.Record.Timestamp),
         };
+        return (response, result.Replayed);
     }
 
     /// <param name="batch">The validated batch.</param>
@@ -57,14 +65,17 @@ internal sealed class EventIngestor
     /// <param name="clientAhead">How far the client's clock is ahead of the server's; its events' own times are shifted back by it.</param>
     /// <param name="cancellationToken">Stops waiting for the store; the batch may have been stored.</param>
     /// <exception cref="StoreUnavailableException">The store cannot take writes now; nothing was stored.</exception>
-    public async Task<(BatchTrackEventResponse Response, bool Replayed)> TrackBatchAsync(
+    /// <returns>The answer, whether the batch id was seen before, and how many of its events were stored now.</returns>
+    public async Task<(BatchTrackEventResponse Response, bool Replayed, int Stored)> TrackBatchAsync(
         BatchTrackEventRequest batch, TrackHeaders headers, long clientAhead, CancellationToken cancellationToken)
     {
-        var batchId = batch.BatchId ?? "batch-" + Guid.CreateVersion7().ToString("N");
+        var batchId = batch.BatchId ?? NewBatchId();
         var events = batch.Events
             .Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, Scoped(item.EventId, headers.Sender), clientAhead))
             .ToList();
+        var started = Stopwatch.GetTimestamp();
         var result = await _store.AppendBatchAsync(Scoped(batchId, headers.Sender)!, events, cancellationToken);
+        _metrics.AppendDuration(Stopwatch.GetElapsedTime(started));
         if (result.Stored.Count > 0)
         {
             await IncludeInAnalyticsAsync(result.Stored[^1].Sequence, cancellationToken);
@@ -77,8 +88,22 @@ internal sealed class EventIngestor
             BatchId = batchId,
             Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(result.Timestamp),
         };
-        return (response, result.Replayed);
+        return (response, result.Replayed, result.Stored.Count);
     }
+
+    /// <summary>Stores checked events as one batch (of a generated id) without an answer: no suggestions, no wait for analytics.</summary>
+    /// <exception cref="StoreUnavailableException">The store cannot take writes now; nothing was stored.</exception>
+    /// <returns>How many were stored now (the others carried ids seen before).</returns>
+    public async Task<int> StoreAsync(IReadOnlyList<BatchTrackEventItem> items, TrackHeaders headers, CancellationToken cancellationToken)
+    {
+        var events = items.Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, Scoped(item.EventId, headers.Sender))).ToList();
+        var started = Stopwatch.GetTimestamp();
+        var result = await _store.AppendBatchAsync(Scoped(NewBatchId(), headers.Sender)!, events, cancellationToken);
+        _metrics.AppendDuration(Stopwatch.GetElapsedTime(started));
+        return result.Stored.Count;
+    }
+
+    private static string NewBatchId() => "batch-" + Guid.CreateVersion7().ToString("N");
 
     // The answer's suggestions should count the events just stored; but they are stored, so a store that cannot be read
     // right now (a database going down after the commit) gives suggestions without them rather than a refusal a client

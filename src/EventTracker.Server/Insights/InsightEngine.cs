@@ -31,8 +31,12 @@ internal sealed class InsightEngine : IDisposable
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _evaluating = new(1, 1);
     private readonly Dictionary<string, Episode> _open = new(StringComparer.Ordinal);
+    private int _openCount;
     private readonly LinkedList<AIInsight> _history = new();
     private IReadOnlyList<BaselineStatus> _baselines = [];
+
+    /// <summary>Insight episodes open as of the latest evaluation.</summary>
+    public int OpenCount => Volatile.Read(ref _openCount);
 
     public InsightEngine(AnalyticsProjection projection, IInsightLedger ledger, TimeProvider time, IOptions<InsightOptions> options, IInsightAlerts alerts)
     {
@@ -68,6 +72,7 @@ internal sealed class InsightEngine : IDisposable
             await using (lead.Lease)
             {
                 var (now, raised, closed, changed) = Evaluate(lead);
+                Volatile.Write(ref _openCount, _open.Count);
                 if (lead.Leading)
                 {
                     // Still in order (one evaluation at a time): an episode's opening is told before a later evaluation can tell its close.

@@ -9,10 +9,12 @@ internal sealed partial class InsightMonitor : BackgroundService
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
     private readonly ILogger<InsightMonitor> _logger;
+    private readonly Telemetry.ServerMetrics _metrics;
 
-    public InsightMonitor(InsightEngine engine, TimeProvider time, IOptions<InsightOptions> options, ILogger<InsightMonitor> logger)
+    public InsightMonitor(InsightEngine engine, TimeProvider time, IOptions<InsightOptions> options, ILogger<InsightMonitor> logger, Telemetry.ServerMetrics metrics)
     {
         _engine = engine;
+        _metrics = metrics;
         _time = time;
         _interval = options.Value.EvaluationInterval;
         _logger = logger;
@@ -26,6 +28,7 @@ internal sealed partial class InsightMonitor : BackgroundService
             try
             {
                 await _engine.EvaluateAsync(stoppingToken);
+                _metrics.InsightEvaluated();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -17,21 +17,29 @@ internal static partial class ArgumentShapeFilter
     public static McpRequestHandler<CallToolRequestParams, CallToolResult> Wrap(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
         async (context, cancellationToken) =>
         {
-            if (context.MatchedPrimitive is McpServerTool tool
-                && Problem(tool.ProtocolTool.InputSchema, (context.Params?.Arguments ?? new Dictionary<string, JsonElement>()).Select(a => (a.Key, a.Value)), string.Empty) is { } problem)
-            {
-                return Refuse(context, problem);
-            }
-
-            try
-            {
-                return await next(context, cancellationToken);
-            }
-            catch (McpException e) when (e is not McpProtocolException)
-            {
-                return Refuse(context, e.Message);
-            }
+            var result = await CallAsync(next, context, cancellationToken);
+            context.Services?.GetService<Telemetry.ServerMetrics>()?.McpCall(context.Params?.Name ?? string.Empty, result.IsError == true);
+            return result;
         };
+
+    private static async ValueTask<CallToolResult> CallAsync(
+        McpRequestHandler<CallToolRequestParams, CallToolResult> next, RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken)
+    {
+        if (context.MatchedPrimitive is McpServerTool tool
+            && Problem(tool.ProtocolTool.InputSchema, (context.Params?.Arguments ?? new Dictionary<string, JsonElement>()).Select(a => (a.Key, a.Value)), string.Empty) is { } problem)
+        {
+            return Refuse(context, problem);
+        }
+
+        try
+        {
+            return await next(context, cancellationToken);
+        }
+        catch (McpException e) when (e is not McpProtocolException)
+        {
+            return Refuse(context, e.Message);
+        }
+    }
 
     private static CallToolResult Refuse(RequestContext<CallToolRequestParams> context, string problem)
     {

@@ -22,6 +22,9 @@ internal sealed class OtlpEvents
 
     public int Rejected { get; private set; }
 
+    /// <summary>What the rejected records broke, by their path in the request.</summary>
+    public ValidationErrors Errors => _errors;
+
     /// <summary>What the rejected records broke (the first few), for the partial success's <c>error_message</c>.</summary>
     public string ErrorMessage
     {

@@ -2,7 +2,7 @@ using EventTracker.Contracts;
 using EventTracker.Server.Access;
 using EventTracker.Server.Http;
 using EventTracker.Server.Ingestion;
-using EventTracker.Server.Storage;
+using EventTracker.Server.Telemetry;
 using EventTracker.Server.Validation;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,31 +12,31 @@ namespace EventTracker.Server.Otlp;
 
 /// <summary>
 /// An OTLP/HTTP export request taken in: read (either encoding, compressed or not, within the body limit), mapped to
-/// events record by record, charged to the sender's event budget, and stored through <see cref="EventIngestor"/> like
-/// every other event. Records that break the event rules are rejected alone and reported as a partial success.
+/// events record by record, and admitted through <see cref="EventAdmission"/> like every other event. Records that break the event rules are rejected alone and reported as a partial success.
 /// </summary>
 internal sealed class OtlpIngestion
 {
     private readonly RequestBodyReader _reader;
-    private readonly EventIngestor _ingestor;
-    private readonly EventRateLimit _limits;
+    private readonly EventAdmission _admission;
     private readonly int _maxBatchEvents;
+    private readonly ServerMetrics _metrics;
 
-    public OtlpIngestion(RequestBodyReader reader, EventIngestor ingestor, EventRateLimit limits, IOptions<IngestionOptions> options)
+    public OtlpIngestion(RequestBodyReader reader, EventAdmission admission, IOptions<IngestionOptions> options, ServerMetrics metrics)
     {
+        _metrics = metrics;
         _reader = reader;
-        _ingestor = ingestor;
-        _limits = limits;
+        _admission = admission;
         _maxBatchEvents = options.Value.MaxBatchEvents;
     }
 
     /// <param name="context">The request.</param>
+    /// <param name="signal">What the request exports (<c>traces</c>, <c>logs</c>), for the metrics.</param>
     /// <param name="parser">Reads the request message.</param>
     /// <param name="map">Maps the message's records to events.</param>
     /// <param name="respond">The success response, given what was rejected.</param>
     /// <param name="cancellationToken">The request's cancellation.</param>
     public async Task<IResult> ExportAsync<TRequest>(
-        HttpContext context, MessageParser<TRequest> parser, Func<TRequest, EventTimeWindow, OtlpEvents> map, Func<OtlpEvents, IMessage> respond,
+        HttpContext context, string signal, MessageParser<TRequest> parser, Func<TRequest, EventTimeWindow, OtlpEvents> map, Func<OtlpEvents, IMessage> respond,
         CancellationToken cancellationToken)
         where TRequest : class, IMessage<TRequest>, new()
     {
@@ -54,41 +54,35 @@ internal sealed class OtlpIngestion
         }
 
         var message = OtlpRequestParser.Parse(body!, encoding, parser, out var error);
+        var errors = new ValidationErrors();
         if (message is null)
         {
-            return OtlpResults.Refusal(Problems.BadRequest(error!.Value.Field, error.Value.Message), encoding);
+            errors.Add(error!.Value.Field, error.Value.Message);
+            return Refusal(_admission.Refuse(IngestTransport.Otlp, errors));
         }
 
-        var errors = new ValidationErrors();
         var headers = TrackHeaders.Read(request.Headers, errors) with { Sender = context.GetApiKey()?.Name, EventId = null };
         if (errors.Any)
         {
-            return OtlpResults.Refusal(Problems.BadRequest(errors), encoding);
+            return Refusal(_admission.Refuse(IngestTransport.Otlp, errors));
         }
 
-        var events = map(message, _ingestor.TimeWindow);
-        if (events.Accepted.Count > 0)
+        // Each chunk is stored whole or not at all; spans carry their ids, so an export retried after a refusal
+        // part-way stores none of them twice.
+        var events = map(message, _admission.TimeWindow);
+        if (events.Rejected > 0)
         {
-            if (!_limits.TryTakeEvents(context, events.Accepted.Count, out var wait))
-            {
-                return OtlpResults.Refusal(Problems.TooManyEvents(context.Response, wait), encoding);
-            }
-
-            try
-            {
-                // Each chunk is stored whole or not at all; spans carry their ids, so an export retried after a
-                // refusal part-way stores none of them twice.
-                foreach (var chunk in events.Accepted.Chunk(_maxBatchEvents))
-                {
-                    await _ingestor.TrackBatchAsync(new BatchTrackEventRequest { Events = chunk }, headers, clientAhead: 0, context.RequestAborted);
-                }
-            }
-            catch (StoreUnavailableException e)
-            {
-                return OtlpResults.Refusal(Problems.Unavailable(context.Response, "store", e.Message, e.RetryAfter), encoding);
-            }
+            _admission.Refuse(IngestTransport.Otlp, events.Errors, count: events.Rejected);
         }
 
+        if (await _admission.StoreAsync(context, events.Accepted, headers, _maxBatchEvents, context.RequestAborted) is { } refusal)
+        {
+            return Refusal(refusal);
+        }
+
+        _metrics.OtlpRecords(signal, events.Accepted.Count, events.Rejected);
         return OtlpResults.Success(respond(events), encoding);
+
+        IResult Refusal(AdmissionRefusal refusal) => OtlpResults.Refusal(refusal.ToProblem(context.Response), encoding);
     }
 }

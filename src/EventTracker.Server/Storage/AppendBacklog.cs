@@ -11,6 +11,9 @@ internal sealed class AppendBacklog(int maxQueuedEvents)
     private long _queued;
     private long _shed;
 
+    /// <summary>Events taken and not yet written.</summary>
+    public long Queued => Interlocked.Read(ref _queued);
+
     /// <summary>Appends refused because the backlog was full.</summary>
     public long Shed => Interlocked.Read(ref _shed);
 
@@ -24,7 +27,7 @@ internal sealed class AppendBacklog(int maxQueuedEvents)
         {
             Interlocked.Add(ref _queued, -count);
             Interlocked.Increment(ref _shed);
-            throw new StoreUnavailableException($"The server is behind writing events ({queued - count:N0} waiting); retry shortly.");
+            throw new StoreUnavailableException($"The server is behind writing events ({queued - count:N0} waiting); retry shortly.") { Shed = true };
         }
 
         return new Reservation(this, count);

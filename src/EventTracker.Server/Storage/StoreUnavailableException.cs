@@ -8,6 +8,9 @@ internal sealed class StoreUnavailableException : Exception
     {
     }
 
+    /// <summary>Refused because the server is too far behind writing (load shed), not because the store failed.</summary>
+    public bool Shed { get; init; }
+
     /// <summary>When a client should try again.</summary>
     public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using EventTracker.Contracts;
 using EventTracker.Server.Ingestion;
+using EventTracker.Server.Telemetry;
 using EventTracker.Server.Queries;
-using EventTracker.Server.Storage;
+using EventTracker.Server.Access;
 using EventTracker.Server.Validation;
 
 namespace EventTracker.Server.Streams;
@@ -15,23 +16,23 @@ namespace EventTracker.Server.Streams;
 internal sealed class WebSocketMessageHandler
 {
     private readonly StreamSubscription _subscription;
-    private readonly EventIngestor _ingestor;
+    private readonly EventAdmission _admission;
+    private readonly HttpContext _context;
     private readonly bool _mayIngest;
-    private readonly string? _sender;
-    private readonly Func<TimeSpan?> _takeEvent;
+    private readonly TimeProvider _time;
 
     /// <param name="subscription">The client's live messages, whose filter a <c>filter</c> message replaces.</param>
-    /// <param name="ingestor">Where <c>track</c> messages go.</param>
+    /// <param name="admission">Where <c>track</c> messages go.</param>
+    /// <param name="context">The WebSocket request: its key names the sender and its budget.</param>
     /// <param name="mayIngest">Whether the client's key allows <c>track</c> messages.</param>
-    /// <param name="sender">The name of the client's key, which its event ids are scoped to; null when anonymous.</param>
-    /// <param name="takeEvent">Takes one event from the sender's rate limit: null when allowed, else when to retry.</param>
-    public WebSocketMessageHandler(StreamSubscription subscription, EventIngestor ingestor, bool mayIngest, string? sender, Func<TimeSpan?> takeEvent)
+    /// <param name="time">The clock a <c>pong</c> tells.</param>
+    public WebSocketMessageHandler(StreamSubscription subscription, EventAdmission admission, HttpContext context, bool mayIngest, TimeProvider time)
     {
         _subscription = subscription;
-        _ingestor = ingestor;
+        _admission = admission;
+        _context = context;
         _mayIngest = mayIngest;
-        _sender = sender;
-        _takeEvent = takeEvent;
+        _time = time;
     }
 
     /// <summary>The answer to one client message.</summary>
@@ -51,7 +52,7 @@ internal sealed class WebSocketMessageHandler
             : null;
         return type switch
         {
-            "ping" => Envelope.Serialize(StreamMessageTypes.Pong, DateTimeOffset.UtcNow, EventTrackerJsonContext.Default.DateTimeOffset),
+            "ping" => Envelope.Serialize(StreamMessageTypes.Pong, _time.GetUtcNow(), EventTrackerJsonContext.Default.DateTimeOffset),
             "filter" => ReplaceFilter(root),
             "track" => await TrackAsync(root, cancellationToken),
             _ => Error("type", "Expected an object whose type is \"filter\", \"track\" or \"ping\"."),
@@ -91,29 +92,18 @@ internal sealed class WebSocketMessageHandler
         }
 
         var payloadErrors = new ValidationErrors();
-        var parsed = EventRequestParser.ParsePayload(hasPayload ? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText()) : [], _ingestor.TimeWindow, payloadErrors);
+        var parsed = EventRequestParser.ParsePayload(hasPayload ? System.Text.Encoding.UTF8.GetBytes(payload.GetRawText()) : [], _admission.TimeWindow, payloadErrors);
         errors.AddAll(payloadErrors, prefix: "payload.");
         if (errors.Any || parsed is null)
         {
-            return Error(errors);
+            return Error(_admission.Refuse(IngestTransport.WebSocket, errors).Errors);
         }
 
-        if (_takeEvent() is { } wait)
-        {
-            return Error("rate", $"Too many events; retry in {Http.Problems.RetryAfterSeconds(wait)} s.");
-        }
-
-        TrackEventResponse response;
-        try
-        {
-            response = await _ingestor.TrackAsync(eventName!, parsed, new TrackHeaders(userId, null, null, eventId) { Sender = _sender }, cancellationToken);
-        }
-        catch (StoreUnavailableException e)
-        {
-            return Error("store", e.Message);
-        }
-
-        return Envelope.Serialize(StreamMessageTypes.Track, response, EventTrackerJsonContext.Default.TrackEventResponse);
+        var headers = new TrackHeaders(userId, null, null, eventId) { Sender = _context.GetApiKey()?.Name };
+        var admitted = await _admission.TrackAsync(_context, IngestTransport.WebSocket, eventName!, parsed, headers, cancellationToken);
+        return admitted.Refusal is { } refusal
+            ? Error(refusal.Errors)
+            : Envelope.Serialize(StreamMessageTypes.Track, admitted.Value!, EventTrackerJsonContext.Default.TrackEventResponse);
     }
 
     private static string? Text(JsonElement message, string field, ValidationErrors errors)

@@ -38,6 +38,7 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
         { "MCP", "/mcp", Scopes.Read },
         { "GET", "/api/alerts", Scopes.Admin },
         { "POST", "/api/alerts/test", Scopes.Admin },
+        { "GET", "/metrics", Scopes.Admin },
         { "GET", "/api/monitor.js", "public" },
         { "GET", "/healthz", "public" },
         { "GET", "/", "public" },

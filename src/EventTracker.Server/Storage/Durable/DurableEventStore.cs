@@ -9,7 +9,7 @@ namespace EventTracker.Server.Storage.Durable;
 /// at most <see cref="EventStoreOptions.MaxQueuedEvents"/> of them (more are refused at once). On start, the log is
 /// read back into memory.
 /// </summary>
-internal sealed partial class DurableEventStore : MemoryLayerStore, IDisposable
+internal sealed partial class DurableEventStore : MemoryLayerStore, IWriteStatistics, IDisposable
 {
     private readonly Lock _logGate = new();
     private readonly EventStoreOptions _options;
@@ -71,6 +71,12 @@ internal sealed partial class DurableEventStore : MemoryLayerStore, IDisposable
 
     /// <summary>Appends refused because too many events were waiting to be written.</summary>
     public long ShedAppends => _backlog.Shed;
+
+    public long QueuedEvents => _backlog.Queued;
+
+    public long DiskSyncs => _writer.Syncs;
+
+    public double DiskSyncSeconds => _writer.SyncSeconds;
 
     /// <summary>For tests: awaited by the writer before each group it takes, so a test can hold the writer back.</summary>
     internal Func<Task>? BeforeEachGroup

@@ -12,6 +12,15 @@ namespace EventTracker.Server.Storage.Durable;
 /// </summary>
 internal sealed partial class GroupCommitWriter
 {
+    private long _syncs;
+    private long _syncTicks;
+
+    /// <summary>Times the log was forced to disk.</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
+
+    /// <summary>Time spent forcing the log to disk, in seconds.</summary>
+    public double SyncSeconds => TimeSpan.FromTicks(Interlocked.Read(ref _syncTicks)).TotalSeconds;
+
     private const int MaxGroupOperations = 4096;
     private const int MaxGroupBytes = 8 * 1024 * 1024;
 
@@ -208,7 +217,10 @@ internal sealed partial class GroupCommitWriter
         {
             if (_options.FlushMode != FlushMode.Never)
             {
+                var started = Stopwatch.GetTimestamp();
                 _log.FlushToDisk();
+                Interlocked.Add(ref _syncTicks, Stopwatch.GetElapsedTime(started).Ticks);
+                Interlocked.Increment(ref _syncs);
             }
 
             _unflushed = false;

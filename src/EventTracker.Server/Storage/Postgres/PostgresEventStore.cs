@@ -10,7 +10,7 @@ namespace EventTracker.Server.Storage.Postgres;
 /// the time-partitioned events table, and the feed is the events by position, with <see cref="PostgresFeedListener"/>
 /// as the wake-up. Nothing about the events is kept in this process.
 /// </summary>
-internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IAsyncDisposable, IDisposable
+internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IWriteStatistics, IAsyncDisposable, IDisposable
 {
     // Partitions exist from this far back (ingestion accepts no older event times by default) to this far ahead.
     private static readonly TimeSpan PartitionsBack = TimeSpan.FromDays(31);
@@ -89,6 +89,13 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IA
 
     /// <summary>Appends refused because too many events were waiting for the database.</summary>
     public long ShedAppends => _backlog.Shed;
+
+    public long QueuedEvents => _backlog.Queued;
+
+    // The database makes its own writes durable.
+    public long DiskSyncs => 0;
+
+    public double DiskSyncSeconds => 0;
 
     /// <summary>Events dropped by retention (whole daily partitions older than <see cref="EventStoreOptions.MaxAge"/>), on any node.</summary>
     public long EvictedCount

@@ -1,0 +1,128 @@
+using EventTracker.Contracts;
+using EventTracker.Server.Access;
+using EventTracker.Server.Storage;
+using EventTracker.Server.Telemetry;
+using EventTracker.Server.Validation;
+
+namespace EventTracker.Server.Ingestion;
+
+/// <summary>
+/// The one admission path every transport calls (HTTP single and batch, WebSocket <c>track</c>, OTLP): once a
+/// transport has read and checked its events, they are charged to the sender's event budget, stored through
+/// <see cref="EventIngestor"/>, and a store that cannot take them is turned into a refusal. Each transport writes the
+/// <see cref="AdmissionRefusal"/> in its own protocol.
+/// </summary>
+internal sealed class EventAdmission
+{
+    private readonly EventIngestor _ingestor;
+    private readonly EventRateLimit _limits;
+    private readonly ServerMetrics _metrics;
+
+    public EventAdmission(EventIngestor ingestor, EventRateLimit limits, ServerMetrics metrics)
+    {
+        _ingestor = ingestor;
+        _limits = limits;
+        _metrics = metrics;
+    }
+
+    /// <summary>The event times accepted now.</summary>
+    public EventTimeWindow TimeWindow => _ingestor.TimeWindow;
+
+    /// <summary>
+    /// Refuses events that break the rules or could not be read (<paramref name="count"/> of them: 1 for a request
+    /// refused before its events were counted); nothing is charged or stored.
+    /// </summary>
+    public AdmissionRefusal Refuse(IngestTransport transport, ValidationErrors errors, bool tooLarge = false, int count = 1) =>
+        Counted(transport, AdmissionRefusal.Invalid(errors, tooLarge), count);
+
+    /// <summary>Admits one checked event from the sender of <paramref name="context"/>.</summary>
+    public async Task<Admission<TrackEventResponse>> TrackAsync(
+        HttpContext context, IngestTransport transport, string eventName, AIEventPayload payload, TrackHeaders headers, CancellationToken cancellationToken)
+    {
+        if (!_limits.TryTakeEvents(context, 1, out var wait))
+        {
+            return Counted(transport, AdmissionRefusal.RateLimited(wait), 1);
+        }
+
+        try
+        {
+            var (response, replayed) = await _ingestor.TrackAsync(eventName, payload, headers, cancellationToken);
+            (replayed ? (Action<IngestTransport, long>)_metrics.Replayed : _metrics.Accepted)(transport, 1);
+            return response;
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Counted(transport, AdmissionRefusal.Unavailable(e), 1);
+        }
+    }
+
+    /// <summary>Admits a checked batch, all of it or none.</summary>
+    public async Task<Admission<BatchAdmitted>> TrackBatchAsync(
+        HttpContext context, BatchTrackEventRequest batch, TrackHeaders headers, long clientAhead, CancellationToken cancellationToken)
+    {
+        var count = batch.Events.Count;
+        _metrics.BatchSize(IngestTransport.Batch, count);
+        if (!_limits.TryTakeEvents(context, count, out var wait))
+        {
+            return Counted(IngestTransport.Batch, AdmissionRefusal.RateLimited(wait), count);
+        }
+
+        try
+        {
+            var (response, replayed, stored) = await _ingestor.TrackBatchAsync(batch, headers, clientAhead, cancellationToken);
+            _metrics.Accepted(IngestTransport.Batch, stored);
+            _metrics.Replayed(IngestTransport.Batch, count - stored);
+            return new BatchAdmitted(response, replayed);
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Counted(IngestTransport.Batch, AdmissionRefusal.Unavailable(e), count);
+        }
+    }
+
+    /// <summary>
+    /// Admits checked events that need no answer (OTLP's), stored in chunks of at most <paramref name="chunkSize"/>,
+    /// each whole or not at all; null when all were stored.
+    /// </summary>
+    public async Task<AdmissionRefusal?> StoreAsync(
+        HttpContext context, IReadOnlyList<BatchTrackEventItem> events, TrackHeaders headers, int chunkSize, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return null;
+        }
+
+        _metrics.BatchSize(IngestTransport.Otlp, events.Count);
+        if (!_limits.TryTakeEvents(context, events.Count, out var wait))
+        {
+            return Counted(IngestTransport.Otlp, AdmissionRefusal.RateLimited(wait), events.Count);
+        }
+
+        var left = events.Count;
+        try
+        {
+            foreach (var chunk in events.Chunk(chunkSize))
+            {
+                var stored = await _ingestor.StoreAsync(chunk, headers, cancellationToken);
+                _metrics.Accepted(IngestTransport.Otlp, stored);
+                _metrics.Replayed(IngestTransport.Otlp, chunk.Length - stored);
+                left -= chunk.Length;
+            }
+
+            return null;
+        }
+        catch (StoreUnavailableException e)
+        {
+            return Counted(IngestTransport.Otlp, AdmissionRefusal.Unavailable(e), left);
+        }
+    }
+
+    private AdmissionRefusal Counted(IngestTransport transport, AdmissionRefusal refusal, int count)
+    {
+        _metrics.Refused(transport, refusal.Reason, count);
+        return refusal;
+    }
+}
+
+/// <summary>An admitted batch's answer, and whether it was a batch seen before.</summary>
+internal sealed record BatchAdmitted(BatchTrackEventResponse Response, bool Replayed);
