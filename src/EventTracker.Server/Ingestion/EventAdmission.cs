@@ -39,9 +39,10 @@ internal sealed class EventAdmission
     public async Task<Admission<TrackEventResponse>> TrackAsync(
         HttpContext context, IngestTransport transport, string eventName, AIEventPayload payload, TrackHeaders headers, CancellationToken cancellationToken)
     {
+        using var activity = ServerActivities.Ingest(transport, 1);
         if (!_limits.TryTakeEvents(context, 1, out var wait))
         {
-            return Counted(transport, AdmissionRefusal.RateLimited(wait), 1);
+            return Counted(transport, AdmissionRefusal.RateLimited(wait), 1, activity);
         }
 
         try
@@ -52,7 +53,7 @@ internal sealed class EventAdmission
         }
         catch (StoreUnavailableException e)
         {
-            return Counted(transport, AdmissionRefusal.Unavailable(e), 1);
+            return Counted(transport, AdmissionRefusal.Unavailable(e), 1, activity);
         }
     }
 
@@ -61,10 +62,11 @@ internal sealed class EventAdmission
         HttpContext context, BatchTrackEventRequest batch, TrackHeaders headers, long clientAhead, CancellationToken cancellationToken)
     {
         var count = batch.Events.Count;
+        using var activity = ServerActivities.Ingest(IngestTransport.Batch, count);
         _metrics.BatchSize(IngestTransport.Batch, count);
         if (!_limits.TryTakeEvents(context, count, out var wait))
         {
-            return Counted(IngestTransport.Batch, AdmissionRefusal.RateLimited(wait), count);
+            return Counted(IngestTransport.Batch, AdmissionRefusal.RateLimited(wait), count, activity);
         }
 
         try
@@ -76,7 +78,7 @@ internal sealed class EventAdmission
         }
         catch (StoreUnavailableException e)
         {
-            return Counted(IngestTransport.Batch, AdmissionRefusal.Unavailable(e), count);
+            return Counted(IngestTransport.Batch, AdmissionRefusal.Unavailable(e), count, activity);
         }
     }
 
@@ -92,10 +94,11 @@ internal sealed class EventAdmission
             return null;
         }
 
+        using var activity = ServerActivities.Ingest(IngestTransport.Otlp, events.Count);
         _metrics.BatchSize(IngestTransport.Otlp, events.Count);
         if (!_limits.TryTakeEvents(context, events.Count, out var wait))
         {
-            return Counted(IngestTransport.Otlp, AdmissionRefusal.RateLimited(wait), events.Count);
+            return Counted(IngestTransport.Otlp, AdmissionRefusal.RateLimited(wait), events.Count, activity);
         }
 
         var left = events.Count;
@@ -113,13 +116,14 @@ internal sealed class EventAdmission
         }
         catch (StoreUnavailableException e)
         {
-            return Counted(IngestTransport.Otlp, AdmissionRefusal.Unavailable(e), left);
+            return Counted(IngestTransport.Otlp, AdmissionRefusal.Unavailable(e), left, activity);
         }
     }
 
-    private AdmissionRefusal Counted(IngestTransport transport, AdmissionRefusal refusal, int count)
+    private AdmissionRefusal Counted(IngestTransport transport, AdmissionRefusal refusal, int count, System.Diagnostics.Activity? activity = null)
     {
         _metrics.Refused(transport, refusal.Reason, count);
+        activity.Refused(ServerMetrics.ReasonTag(refusal.Reason));
         return refusal;
     }
 }

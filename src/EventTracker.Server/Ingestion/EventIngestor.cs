@@ -46,7 +46,12 @@ internal sealed class EventIngestor
     {
         var newEvent = ToNewEvent(eventName, payload, headers, Scoped(headers.EventId, headers.Sender));
         var started = Stopwatch.GetTimestamp();
-        var result = await _store.AppendAsync(newEvent, cancellationToken);
+        AppendResult result;
+        using (ServerActivities.Append(1))
+        {
+            result = await _store.AppendAsync(newEvent, cancellationToken);
+        }
+
         _metrics.AppendDuration(Stopwatch.GetElapsedTime(started));
         await IncludeInAnalyticsAsync(result.Record.Sequence, cancellationToken);
         var response = new TrackEventResponse
@@ -74,7 +79,12 @@ internal sealed class EventIngestor
             .Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, Scoped(item.EventId, headers.Sender), clientAhead))
             .ToList();
         var started = Stopwatch.GetTimestamp();
-        var result = await _store.AppendBatchAsync(Scoped(batchId, headers.Sender)!, events, cancellationToken);
+        BatchAppendResult result;
+        using (ServerActivities.Append(events.Count))
+        {
+            result = await _store.AppendBatchAsync(Scoped(batchId, headers.Sender)!, events, cancellationToken);
+        }
+
         _metrics.AppendDuration(Stopwatch.GetElapsedTime(started));
         if (result.Stored.Count > 0)
         {
@@ -98,7 +108,12 @@ internal sealed class EventIngestor
     {
         var events = items.Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, Scoped(item.EventId, headers.Sender))).ToList();
         var started = Stopwatch.GetTimestamp();
-        var result = await _store.AppendBatchAsync(Scoped(NewBatchId(), headers.Sender)!, events, cancellationToken);
+        BatchAppendResult result;
+        using (ServerActivities.Append(events.Count))
+        {
+            result = await _store.AppendBatchAsync(Scoped(NewBatchId(), headers.Sender)!, events, cancellationToken);
+        }
+
         _metrics.AppendDuration(Stopwatch.GetElapsedTime(started));
         return result.Stored.Count;
     }

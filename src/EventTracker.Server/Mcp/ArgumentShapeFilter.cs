@@ -17,7 +17,9 @@ internal static partial class ArgumentShapeFilter
     public static McpRequestHandler<CallToolRequestParams, CallToolResult> Wrap(McpRequestHandler<CallToolRequestParams, CallToolResult> next) =>
         async (context, cancellationToken) =>
         {
+            using var activity = Telemetry.ServerActivities.McpTool(context.Params?.Name);
             var result = await CallAsync(next, context, cancellationToken);
+            activity?.SetTag("eventtracker.outcome", result.IsError == true ? "error" : "ok");
             context.Services?.GetService<Telemetry.ServerMetrics>()?.McpCall(context.Params?.Name ?? string.Empty, result.IsError == true);
             return result;
         };

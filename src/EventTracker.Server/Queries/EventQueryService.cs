@@ -22,7 +22,12 @@ internal sealed class EventQueryService
         EventFilter filter, long? from, long? to, int limit, EventPosition? before, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var page = await _store.QueryAsync(filter, from, to, limit, before, cancellationToken);
+        EventPage page;
+        using (Telemetry.ServerActivities.Query())
+        {
+            page = await _store.QueryAsync(filter, from, to, limit, before, cancellationToken);
+        }
+
         return new EventsResponse
         {
             Events = page.Events.Select(e => e.ToStoredEvent()).ToList(),

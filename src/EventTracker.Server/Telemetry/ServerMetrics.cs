@@ -90,7 +90,8 @@ internal sealed class ServerMetrics
         _ => "otlp",
     });
 
-    private static string ReasonTag(RefusalReason reason) => reason switch
+    /// <summary>How metrics and spans name a refusal's reason.</summary>
+    public static string ReasonTag(RefusalReason reason) => reason switch
     {
         RefusalReason.Invalid => "validation",
         RefusalReason.RateLimited => "rate_limit",

@@ -3,6 +3,7 @@ using EventTracker.Server.Access;
 using EventTracker.Server.Alerts;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace EventTracker.Server.Telemetry;
 
@@ -10,7 +11,8 @@ namespace EventTracker.Server.Telemetry;
 /// The server's own metrics through OpenTelemetry: its meters (<see cref="ServerMetrics"/>, <see cref="ServerGauges"/>,
 /// the alerts'), ASP.NET Core's and Kestrel's (<c>http.server.request.duration</c>, connections) and the runtime's,
 /// scraped at <c>/metrics</c> (Prometheus; admin scope when the server has keys) and pushed over OTLP when the standard
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. <c>EventTracker:Metrics:Enabled=false</c> turns all of it off.
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, with the server's spans (<see cref="ServerActivities"/>) and ASP.NET Core's.
+/// <c>EventTracker:Metrics:Enabled=false</c> turns all of it off.
 /// </summary>
 internal static class TelemetryRegistration
 {
@@ -42,6 +44,16 @@ internal static class TelemetryRegistration
                     metrics.AddOtlpExporter();
                 }
             });
+
+        // Spans only go somewhere when a collector is named; without one, none are recorded.
+        if (ExportsOverOtlp(configuration))
+        {
+            services.AddOpenTelemetry().WithTracing(tracing => tracing
+                .AddSource(ServerActivities.SourceName)
+                .AddAspNetCoreInstrumentation()
+                .AddOtlpExporter());
+        }
+
         return services;
     }
 
