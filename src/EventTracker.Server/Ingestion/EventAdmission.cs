@@ -12,18 +12,27 @@ namespace EventTracker.Server.Ingestion;
 /// <see cref="EventIngestor"/>, and a store that cannot take them is turned into a refusal. Each transport writes the
 /// <see cref="AdmissionRefusal"/> in its own protocol.
 /// </summary>
-internal sealed class EventAdmission
+internal sealed partial class EventAdmission
 {
     private readonly EventIngestor _ingestor;
     private readonly EventRateLimit _limits;
     private readonly ServerMetrics _metrics;
+    private readonly ILogger<EventAdmission> _logger;
+    private readonly Dictionary<RefusalReason, LogThrottle> _refusalLines;
 
-    public EventAdmission(EventIngestor ingestor, EventRateLimit limits, ServerMetrics metrics)
+    public EventAdmission(EventIngestor ingestor, EventRateLimit limits, ServerMetrics metrics, TimeProvider time, ILogger<EventAdmission> logger)
     {
         _ingestor = ingestor;
         _limits = limits;
         _metrics = metrics;
+        _logger = logger;
+
+        // A client's bad input is its own business and is not logged; the server turning valid events away is the operator's.
+        _refusalLines = new[] { RefusalReason.RateLimited, RefusalReason.Shed, RefusalReason.StoreUnavailable }
+            .ToDictionary(reason => reason, _ => new LogThrottle(time, RefusalLineInterval));
     }
+
+    private static readonly TimeSpan RefusalLineInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>The event times accepted now.</summary>
     public EventTimeWindow TimeWindow => _ingestor.TimeWindow;
@@ -124,8 +133,16 @@ internal sealed class EventAdmission
     {
         _metrics.Refused(transport, refusal.Reason, count);
         activity.Refused(ServerMetrics.ReasonTag(refusal.Reason));
+        if (_refusalLines.TryGetValue(refusal.Reason, out var throttle) && throttle.Count(count, out var total))
+        {
+            LogRefused(_logger, total, ServerMetrics.ReasonTag(refusal.Reason), RefusalLineInterval.TotalSeconds, string.Join(" ", refusal.Errors.ToDictionary().SelectMany(e => e.Value)));
+        }
+
         return refusal;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} events ({Reason}) in up to the last {Seconds} s, the latest with: {Message} Each is counted in eventtracker.events.refused.")]
+    private static partial void LogRefused(ILogger logger, long count, string reason, double seconds, string message);
 }
 
 /// <summary>An admitted batch's answer, and whether it was a batch seen before.</summary>

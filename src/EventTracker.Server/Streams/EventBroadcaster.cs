@@ -11,7 +11,7 @@ namespace EventTracker.Server.Streams;
 /// <see cref="ResumeRing"/> so a reader that reconnects with its last id resumes without gaps or repeats. Publishing
 /// never waits for a reader: each has its own bounded queue.
 /// </summary>
-internal sealed class EventBroadcaster : FeedFollower
+internal sealed partial class EventBroadcaster : FeedFollower
 {
     private readonly Lock _gate = new();
     private readonly StreamOptions _options;
@@ -26,10 +26,14 @@ internal sealed class EventBroadcaster : FeedFollower
     private readonly Dictionary<string, List<StreamSubscription>> _byService = new(StringComparer.Ordinal);
     private readonly List<StreamSubscription> _anyService = [];
     private int _subscriberCount;
+    private readonly ILogger<EventBroadcaster> _logger;
+    private readonly Telemetry.LogThrottle _dropLines;
 
     public EventBroadcaster(IEventStore store, IOptions<StreamOptions> options, TimeProvider time, ILogger<EventBroadcaster> logger)
         : base(store, time, logger)
     {
+        _logger = logger;
+        _dropLines = new Telemetry.LogThrottle(time, TimeSpan.FromSeconds(10));
         _options = options.Value;
         _ring = new ResumeRing(_options.RingBufferSize);
 
@@ -144,7 +148,18 @@ internal sealed class EventBroadcaster : FeedFollower
         }
     }
 
-    public void CountDropped() => Interlocked.Increment(ref _droppedMessages);
+    public void CountDropped()
+    {
+        Interlocked.Increment(ref _droppedMessages);
+        if (_dropLines.Count(1, out var dropped))
+        {
+            LogDropped(_logger, dropped);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Dropped {Count} stream messages for readers that fell behind since the last report (each reader is told; eventtracker.stream.messages.dropped counts them).")]
+    private static partial void LogDropped(ILogger logger, long count);
 
     /// <summary>Publishes newly stored events, in order. Their envelopes are serialized by the first reader that needs them.</summary>
     protected override void Apply(IReadOnlyList<StoreChange> changes)

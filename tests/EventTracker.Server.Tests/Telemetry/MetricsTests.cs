@@ -67,6 +67,7 @@ public sealed class MetricsTests
         using var client = server.CreateClient();
         var batch = "{\"events\":[" + string.Join(",", Enumerable.Range(0, 10).Select(i => $$"""{"eventName":"e{{i}}"}""")) + "]}";
         int ok = 0, shed = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var round = 0; round < 20 && shed == 0; round++)
         {
             var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
@@ -85,6 +86,10 @@ public sealed class MetricsTests
         Assert.Equal(10 * shed, Value(metrics, "eventtracker_events_refused_total", "transport=\"batch\"", "reason=\"shed\""));
         Assert.Equal(10 * ok, Value(metrics, "eventtracker_events_accepted_total", "transport=\"batch\""));
         Assert.True(Value(metrics, "eventtracker_store_disk_syncs_total") > 0);
+
+        // Logged, but not once per refusal: one line per 10 s at most, with the count.
+        var lines = server.Output.Split('\n').Count(line => line.Contains("events (shed)", StringComparison.Ordinal));
+        Assert.InRange(lines, 1, 1 + (int)(clock.Elapsed.TotalSeconds / 10));
     }
 
     [Fact]
