@@ -70,7 +70,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<EventBroadcaster>();
     builder.Services.AddHostedService<StreamHeartbeat>();
     builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, EventTrackerJsonContext.Default));
-    builder.Services.AddApiKeyAccess();
+    builder.Services.AddApiKeyAccess(builder.Configuration);
     builder.Services.AddSingleton<AllowedOrigins>();
     builder.Services.AddEventTrackerStaticAssets();
     builder.Services.AddProblemDetails();

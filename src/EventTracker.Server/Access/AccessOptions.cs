@@ -11,9 +11,17 @@ public sealed class AccessOptions : IValidatableObject
     /// <summary>The keys the server accepts. Default none: every endpoint is open, as the API guide's snippets expect.</summary>
     public List<ApiKeyOptions> Keys { get; set; } = [];
 
+    /// <summary>Sign-in with bearer tokens from an identity provider; the server is not open while it is configured.</summary>
+    public JwtOptions Jwt { get; set; } = new();
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Jwt.IsEnabled && string.IsNullOrWhiteSpace(Jwt.Audience))
+        {
+            yield return new ValidationResult($"{Section}:Jwt:Audience is required with {Section}:Jwt:Authority.");
+        }
+
         for (var i = 0; i < Keys.Count; i++)
         {
             var key = Keys[i];

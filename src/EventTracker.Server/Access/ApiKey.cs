@@ -1,8 +1,14 @@
 namespace EventTracker.Server.Access;
 
-/// <summary>A configured key as the server checks it: its name, the SHA-256 of the key, its scopes and allowed origins.</summary>
+/// <summary>
+/// The caller as the server checks it: a configured key (its name, the SHA-256 of the key, its scopes and allowed
+/// origins), or a signed-in token's subject with the scopes its claims grant.
+/// </summary>
 internal sealed record ApiKey(string Name, byte[] Hash, IReadOnlySet<string> Scopes, IReadOnlySet<string> AllowedOrigins)
 {
+    /// <summary>A caller signed in with a bearer token (<see cref="JwtSignIn"/>) rather than a configured key.</summary>
+    public bool FromToken { get; init; }
+
     /// <summary>Whether the key carries <paramref name="scope"/>, directly or through <c>admin</c>.</summary>
     public bool Allows(string scope) => Scopes.Contains(scope) || Scopes.Contains(Access.Scopes.Admin);
 

@@ -42,6 +42,13 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.TokenFailure() is { } reason)
+        {
+            Response.Headers.WWWAuthenticate = $"{Realm}, error=\"invalid_token\", error_description=\"The token was refused: {reason}.\"";
+            await Refusal(Problems.Unauthorized("Authorization", $"The bearer token was refused: {reason}.")).ExecuteAsync(Context);
+            return;
+        }
+
         var presented = ApiKeyReader.Read(Request) is not null;
         Response.Headers.WWWAuthenticate = presented ? Realm + ", error=\"invalid_token\"" : Realm;
         await Refusal(Problems.Unauthorized(
@@ -55,12 +62,13 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         var refusal = Context.GetAccessRefusal();
+        var byToken = Context.GetApiKey()?.FromToken == true;
         Response.Headers.WWWAuthenticate = $"{Realm}, error=\"insufficient_scope\", scope=\"{refusal.Scope}\"";
         await Refusal(Problems.Forbidden(
-                refusal.OriginRefused ? "Origin" : ApiKeyReader.Header,
+                refusal.OriginRefused ? "Origin" : byToken ? "Authorization" : ApiKeyReader.Header,
                 refusal.OriginRefused
                     ? "This API key may not be used from this origin."
-                    : $"This API key lacks the '{refusal.Scope}' scope."))
+                    : $"This {(byToken ? "token" : "API key")} lacks the '{refusal.Scope}' scope."))
             .ExecuteAsync(Context);
     }
 

@@ -14,6 +14,8 @@ namespace EventTracker.Server.Ingestion;
 /// </summary>
 internal sealed partial class EventAdmission
 {
+    private static readonly TimeSpan RefusalLineInterval = TimeSpan.FromSeconds(10);
+
     private readonly EventIngestor _ingestor;
     private readonly EventRateLimit _limits;
     private readonly ServerMetrics _metrics;
@@ -31,8 +33,6 @@ internal sealed partial class EventAdmission
         _refusalLines = new[] { RefusalReason.RateLimited, RefusalReason.Shed, RefusalReason.StoreUnavailable }
             .ToDictionary(reason => reason, _ => new LogThrottle(time, RefusalLineInterval));
     }
-
-    private static readonly TimeSpan RefusalLineInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>The event times accepted now.</summary>
     public EventTimeWindow TimeWindow => _ingestor.TimeWindow;
@@ -57,7 +57,15 @@ internal sealed partial class EventAdmission
         try
         {
             var (response, replayed) = await _ingestor.TrackAsync(eventName, payload, headers, cancellationToken);
-            (replayed ? (Action<IngestTransport, long>)_metrics.Replayed : _metrics.Accepted)(transport, 1);
+            if (replayed)
+            {
+                _metrics.Replayed(transport, 1);
+            }
+            else
+            {
+                _metrics.Accepted(transport, 1);
+            }
+
             return response;
         }
         catch (StoreUnavailableException e)

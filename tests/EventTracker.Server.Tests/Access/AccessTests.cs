@@ -3,10 +3,13 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using EventTracker.Server.Access;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace EventTracker.Server.Tests.Access;
 
-/// <summary>API keys and scopes over real Kestrel: every endpoint against no key, an unknown key, and each scope.</summary>
+/// <summary>API keys, tokens and scopes over real Kestrel: every endpoint against no credential, an unknown key, refused tokens, and each scope by key and by token.</summary>
 public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
 {
     private const string IngestKey = "ingest-key-0123456789";
@@ -49,7 +52,18 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
     [MemberData(nameof(Endpoints))]
     public async Task Each_endpoint_answers_each_kind_of_key_as_its_scope_requires(string method, string path, string needs)
     {
-        (string? Key, string Name)[] callers = [(null, "none"), ("not-a-key-000000000000", "unknown"), (IngestKey, Scopes.Ingest), (ReadKey, Scopes.Read), (AdminKey, Scopes.Admin)];
+        (string? Key, string Name)[] callers =
+        [
+            (null, "none"), ("not-a-key-000000000000", "unknown"), (IngestKey, Scopes.Ingest), (ReadKey, Scopes.Read), (AdminKey, Scopes.Admin),
+            (TestTokens.Create("svc-ingest", scope: "ingest"), Scopes.Ingest),
+            (TestTokens.Create("analyst", scope: "openid read"), Scopes.Read),
+            (TestTokens.Create("operator", roles: ["admin"]), Scopes.Admin),
+            (TestTokens.Create("nobody", scope: "openid profile"), "no scope"),
+            (TestTokens.Create("late", scope: "read", expires: DateTime.UtcNow.AddMinutes(-10)), "unknown"),
+            (TestTokens.Create("elsewhere", scope: "read", audience: "api://another"), "unknown"),
+            (TestTokens.Create("forged", scope: "read", issuer: "https://evil.test/"), "unknown"),
+            (TestTokens.Tampered(TestTokens.Create("tampered", scope: "admin")), "unknown"),
+        ];
         foreach (var (key, name) in callers)
         {
             var expected = needs == "public" ? HttpStatusCode.OK
@@ -60,7 +74,7 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
             var actual = method == "WS" ? await WebSocketStatusAsync(path, key) : await StatusAsync(method, path, key);
             actual = (int)actual is >= 200 and < 300 ? HttpStatusCode.OK : actual; // a test alert is 202 Accepted
 
-            Assert.True(expected == actual, $"{method} {path} with {name} key: expected {(int)expected}, got {(int)actual}");
+            Assert.True(expected == actual, $"{method} {path} with {name} {(JwtSignIn.IsToken(key) ? "token" : "key")}: expected {(int)expected}, got {(int)actual}");
         }
     }
 
@@ -82,6 +96,47 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
             var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
             Assert.True(errors.TryGetProperty("X-API-Key", out _));
         }
+    }
+
+    [Theory]
+    [InlineData("expired", "it has expired")]
+    [InlineData("audience", "it was issued for another audience")]
+    [InlineData("issuer", "it was issued by another issuer")]
+    [InlineData("signature", "its signature does not verify")]
+    public async Task A_refused_token_gets_problem_details_saying_why(string flaw, string reason)
+    {
+        var token = flaw switch
+        {
+            "expired" => TestTokens.Create("late", scope: "read", expires: DateTime.UtcNow.AddMinutes(-10)),
+            "audience" => TestTokens.Create("elsewhere", scope: "read", audience: "api://another"),
+            "issuer" => TestTokens.Create("forged", scope: "read", issuer: "https://evil.test/"),
+            _ => TestTokens.Tampered(TestTokens.Create("tampered", scope: "read")),
+        };
+        using var client = _server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/events");
+        request.Headers.Authorization = new("Bearer", token);
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Contains(reason, errors.GetProperty("Authorization")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_is_a_sender_of_its_own_and_is_accepted_where_a_key_is()
+    {
+        var token = TestTokens.Create("dashboard-user", scope: "read ingest");
+        using var client = _server.CreateClient();
+        using var tracked = new HttpRequestMessage(HttpMethod.Post, "/api/events/track/by-token") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        tracked.Headers.Authorization = new("Bearer", token);
+        tracked.Headers.Add("Idempotency-Key", "token-id-1");
+
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(tracked)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/events?apiKey=" + token)).StatusCode); // as the dashboard and EventSource send it
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/events/features?apiKey=" + TestTokens.Create("writer", scope: "ingest"))).StatusCode);
     }
 
     [Fact]
@@ -234,7 +289,11 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
             request.Headers.Accept.ParseAdd("text/event-stream");
         }
 
-        if (key is not null)
+        if (JwtSignIn.IsToken(key))
+        {
+            request.Headers.Authorization = new("Bearer", key);
+        }
+        else if (key is not null)
         {
             request.Headers.Add(ApiKeyReader.Header, key);
         }
@@ -249,7 +308,7 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
         socket.Options.CollectHttpResponseDetails = true;
         if (key is not null)
         {
-            socket.Options.SetRequestHeader(ApiKeyReader.Header, key);
+            socket.Options.SetRequestHeader(JwtSignIn.IsToken(key) ? "Authorization" : ApiKeyReader.Header, JwtSignIn.IsToken(key) ? "Bearer " + key : key);
         }
 
         try
@@ -293,8 +352,19 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
                 ["EventTracker:Alerts:Webhooks:0:Name"] = "nowhere",
                 ["EventTracker:Alerts:Webhooks:0:Url"] = $"http://127.0.0.1:{Alerts.WebhookReceiver.ClosedPort()}/hook",
                 ["EventTracker:Alerts:MaxAttempts"] = "1",
+                ["EventTracker:Auth:Jwt:Authority"] = TestTokens.Issuer,
+                ["EventTracker:Auth:Jwt:Audience"] = TestTokens.Audience,
+                ["EventTracker:Auth:Jwt:RoleClaim"] = "roles",
             },
-            kestrel: true);
+            kestrel: true,
+            services: services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, bearer =>
+            {
+                // What the provider's metadata would say, given here so that no test reaches the network.
+                var configuration = new OpenIdConnectConfiguration { Issuer = TestTokens.Issuer };
+                configuration.SigningKeys.Add(TestTokens.Key);
+                bearer.Configuration = configuration;
+                bearer.ConfigurationManager = new Microsoft.IdentityModel.Protocols.StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+            }));
 
         public Uri WebSocketAddress => new UriBuilder(_factory.ClientOptions.BaseAddress) { Scheme = "ws" }.Uri;
 
