@@ -174,6 +174,36 @@ internal static class HostileCorpus
         {
             yield return Get("/api/events?limit=" + value, "limit");
             yield return Get("/api/events/suggestions?limit=" + value, "limit");
+            yield return Get("/api/events/insights?limit=" + value, "limit");
+        }
+
+        // The newer endpoints' own parameters.
+        foreach (var endpoint in new[] { "/api/events/timeseries", "/api/events/insights", "/api/events/features", "/api/ai/prompts/performance", "/api/events/suggestions" })
+        {
+            foreach (var value in new[] { "%00", "a%01b", new string('x', 201), "%FF", "%ED%A0%80" })
+            {
+                yield return Get($"{endpoint}?serviceName={value}", "serviceName");
+            }
+        }
+
+        foreach (var value in new[] { "bogus", "%00", "PERFORMANCE_ISSUE", new string('t', 300) })
+        {
+            yield return Get("/api/events/insights?type=" + value, "type");
+        }
+
+        foreach (var value in new[] { "xml", "%00", "json", new string('f', 300) })
+        {
+            yield return Get("/api/events/features?format=" + value, "format");
+        }
+
+        foreach (var kind in new[] { "bogus", "%FF", "a%01b", new string('k', 300) })
+        {
+            yield return Get("/api/ai/prompts/" + kind, "kind");
+        }
+
+        foreach (var value in new[] { "%00", "%FF", new string('e', 201) })
+        {
+            yield return Get("/api/events/suggestions?eventName=" + value, "eventName");
         }
 
         foreach (var value in new[] { "////", "%00", "a", "AAAA", "%FF%FE", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "____________________________", "%ED%A0%80", "AAAAAAAAAAAAAAAAAAAAAA%3D%3D" })
