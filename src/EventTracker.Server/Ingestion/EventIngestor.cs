@@ -45,14 +45,7 @@ internal sealed class EventIngestor
     public async Task<(TrackEventResponse Response, bool Replayed)> TrackAsync(string eventName, AIEventPayload payload, TrackHeaders headers, CancellationToken cancellationToken)
     {
         var newEvent = ToNewEvent(eventName, payload, headers, Scoped(headers.EventId, headers.Sender));
-        var started = Stopwatch.GetTimestamp();
-        AppendResult result;
-        using (ServerActivities.Append(1))
-        {
-            result = await _store.AppendAsync(newEvent, cancellationToken);
-        }
-
-        _metrics.AppendDuration(Stopwatch.GetElapsedTime(started));
+        var result = await AppendAsync(newEvent, cancellationToken);
         await IncludeInAnalyticsAsync(result.Record.Sequence, cancellationToken);
         var response = new TrackEventResponse
         {
@@ -78,14 +71,7 @@ internal sealed class EventIngestor
         var events = batch.Events
             .Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, Scoped(item.EventId, headers.Sender), clientAhead))
             .ToList();
-        var started = Stopwatch.GetTimestamp();
-        BatchAppendResult result;
-        using (ServerActivities.Append(events.Count))
-        {
-            result = await _store.AppendBatchAsync(Scoped(batchId, headers.Sender)!, events, cancellationToken);
-        }
-
-        _metrics.AppendDuration(Stopwatch.GetElapsedTime(started));
+        var result = await AppendBatchAsync(Scoped(batchId, headers.Sender)!, events, cancellationToken);
         if (result.Stored.Count > 0)
         {
             await IncludeInAnalyticsAsync(result.Stored[^1].Sequence, cancellationToken);
@@ -107,15 +93,34 @@ internal sealed class EventIngestor
     public async Task<int> StoreAsync(IReadOnlyList<BatchTrackEventItem> items, TrackHeaders headers, CancellationToken cancellationToken)
     {
         var events = items.Select(item => ToNewEvent(item.EventName, item.Payload ?? new AIEventPayload(), headers, Scoped(item.EventId, headers.Sender))).ToList();
+        return (await AppendBatchAsync(Scoped(NewBatchId(), headers.Sender)!, events, cancellationToken)).Stored.Count;
+    }
+
+    // Every append is timed (eventtracker.store.append.duration) and traced (eventtracker.store.append) the same way.
+    private async Task<AppendResult> AppendAsync(NewEvent newEvent, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        AppendResult result;
+        using (ServerActivities.Append(1))
+        {
+            result = await _store.AppendAsync(newEvent, cancellationToken);
+        }
+
+        _metrics.AppendDuration(Stopwatch.GetElapsedTime(started));
+        return result;
+    }
+
+    private async Task<BatchAppendResult> AppendBatchAsync(string batchId, List<NewEvent> events, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         BatchAppendResult result;
         using (ServerActivities.Append(events.Count))
         {
-            result = await _store.AppendBatchAsync(Scoped(NewBatchId(), headers.Sender)!, events, cancellationToken);
+            result = await _store.AppendBatchAsync(batchId, events, cancellationToken);
         }
 
         _metrics.AppendDuration(Stopwatch.GetElapsedTime(started));
-        return result.Stored.Count;
+        return result;
     }
 
     private static string NewBatchId() => "batch-" + Guid.CreateVersion7().ToString("N");
