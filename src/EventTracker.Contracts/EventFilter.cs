@@ -2,27 +2,28 @@ namespace EventTracker.Contracts;
 
 /// <summary>
 /// Which events to select. The same filter means the same thing for <c>GET /api/events</c>,
-/// the live streams and the client's queries; every set field must match.
+/// the live streams and the client's queries; every set field must match. A record: <c>filter with { UserId = "u1" }</c>
+/// copies it with a change, so no caller lists the fields by hand.
 /// </summary>
-public class EventFilter
+public record EventFilter
 {
     /// <summary>Exact service name.</summary>
-    public string? ServiceName { get; set; }
+    public string? ServiceName { get; init; }
 
     /// <summary>Exact event name.</summary>
-    public string? EventName { get; set; }
+    public string? EventName { get; init; }
 
     /// <summary>Case-insensitive part of the event name.</summary>
-    public string? Type { get; set; }
+    public string? Type { get; init; }
 
     /// <summary>Exact user identifier.</summary>
-    public string? UserId { get; set; }
+    public string? UserId { get; init; }
 
     /// <summary>Exact correlation id.</summary>
-    public string? CorrelationId { get; set; }
+    public string? CorrelationId { get; init; }
 
     /// <summary>Exact session id.</summary>
-    public string? SessionId { get; set; }
+    public string? SessionId { get; init; }
 
     /// <summary>
     /// The set fields as the API names them (the query parameters of <c>GET /api/events</c> and the SSE stream, the

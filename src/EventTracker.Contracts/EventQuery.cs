@@ -1,7 +1,7 @@
 namespace EventTracker.Contracts;
 
 /// <summary>A filter plus the time range and paging of <c>GET /api/events</c>.</summary>
-public sealed class EventQuery : EventFilter
+public sealed record EventQuery : EventFilter
 {
     /// <summary>The largest number of events the server returns in one page.</summary>
     public const int MaxLimit = 1000;
@@ -10,14 +10,14 @@ public sealed class EventQuery : EventFilter
     public const int DefaultLimit = 100;
 
     /// <summary>Earliest event time, inclusive.</summary>
-    public DateTimeOffset? From { get; set; }
+    public DateTimeOffset? From { get; init; }
 
     /// <summary>Latest event time, inclusive.</summary>
-    public DateTimeOffset? To { get; set; }
+    public DateTimeOffset? To { get; init; }
 
     /// <summary>Page size; the server clamps it to 1 … <see cref="MaxLimit"/>.</summary>
-    public int? Limit { get; set; }
+    public int? Limit { get; init; }
 
     /// <summary>The <see cref="EventsResponse.NextCursor"/> of the previous page.</summary>
-    public string? Cursor { get; set; }
+    public string? Cursor { get; init; }
 }

@@ -13,17 +13,17 @@ internal static class EventFilterFields
     /// <param name="Name">Its name as a query parameter and MCP argument.</param>
     /// <param name="MessageName">Its name in a WebSocket filter message, where <c>type</c> names the message itself.</param>
     /// <param name="Get">Reads it from a filter.</param>
-    /// <param name="Set">Sets it on a filter.</param>
-    internal sealed record Field(string Name, string MessageName, Func<EventFilter, string?> Get, Action<EventFilter, string> Set);
+    /// <param name="With">A copy of a filter with it set.</param>
+    internal sealed record Field(string Name, string MessageName, Func<EventFilter, string?> Get, Func<EventFilter, string, EventFilter> With);
 
     public static IReadOnlyList<Field> All { get; } =
     [
-        new("serviceName", "serviceName", f => f.ServiceName, (f, v) => f.ServiceName = v),
-        new("eventName", "eventName", f => f.EventName, (f, v) => f.EventName = v),
-        new("type", "eventType", f => f.Type, (f, v) => f.Type = v),
-        new("userId", "userId", f => f.UserId, (f, v) => f.UserId = v),
-        new("correlationId", "correlationId", f => f.CorrelationId, (f, v) => f.CorrelationId = v),
-        new("sessionId", "sessionId", f => f.SessionId, (f, v) => f.SessionId = v),
+        new("serviceName", "serviceName", f => f.ServiceName, (f, v) => f with { ServiceName = v }),
+        new("eventName", "eventName", f => f.EventName, (f, v) => f with { EventName = v }),
+        new("type", "eventType", f => f.Type, (f, v) => f with { Type = v }),
+        new("userId", "userId", f => f.UserId, (f, v) => f with { UserId = v }),
+        new("correlationId", "correlationId", f => f.CorrelationId, (f, v) => f with { CorrelationId = v }),
+        new("sessionId", "sessionId", f => f.SessionId, (f, v) => f with { SessionId = v }),
     ];
 
     /// <summary>A filter from the values <paramref name="valueOf"/> finds (null or empty: no condition).</summary>
@@ -34,7 +34,7 @@ internal static class EventFilterFields
         {
             if (valueOf(field) is { Length: > 0 } value)
             {
-                field.Set(filter, value);
+                filter = field.With(filter, value);
             }
         }
 
