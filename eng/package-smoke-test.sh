@@ -71,6 +71,7 @@ builder.Services.AddEventTracker(o =>
     o.ServiceName = "smoke-app";
     o.FlushInterval = TimeSpan.FromMilliseconds(200);
 });
+builder.Services.AddEventTracking();
 var app = builder.Build();
 app.UseEventTracking();
 app.MapGet("/hello/{name}", (string name) => $"Hello {name}");
@@ -112,7 +113,7 @@ internal static class Program
     // args: the server, and the service to track under (one per framework, so each run counts only its own events).
     private static async Task<int> Main(string[] args)
     {
-        var client = new EventTrackerClient(new Uri(args[0]), new EventTrackerClientOptions { ServiceName = args[1] });
+        using var client = new EventTrackerClient(new Uri(args[0]), new EventTrackerClientOptions { ServiceName = args[1] });
         var tracker = new BackgroundEventTracker(client);
         for (var i = 0; i < 250; i++)
         {
@@ -121,7 +122,7 @@ internal static class Program
 
         await tracker.FlushAsync();
         await tracker.DisposeAsync();
-        var stored = await client.GetEventsAsync(new EventQuery { ServiceName = args[1], Limit = 1 });
+        var stored = await client.GetEventsPageAsync(new EventQuery { ServiceName = args[1], Limit = 1 });
         Console.WriteLine($"sent {tracker.SentCount}, dropped {tracker.DroppedCount}, stored {stored.Filtered} on {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
         return stored.Filtered == 250 ? 0 : 1;
     }

@@ -24,7 +24,7 @@ internal static class ClientThroughput
         await tracker.FlushAsync();
         var delivered = clock.Elapsed;
         await tracker.DisposeAsync();
-        var held = (await client.GetEventsAsync(new EventQuery { Limit = 1 })).Total;
+        var held = (await client.GetEventsPageAsync(new EventQuery { Limit = 1 })).Total;
 
         Console.WriteLine($"client → server: {events:N0} events tracked in {enqueued.TotalMilliseconds:N0} ms, delivered in {delivered.TotalSeconds:N2} s = {events / delivered.TotalSeconds:N0} events/s");
         Console.WriteLine($"sent {tracker.SentCount:N0}, dropped {tracker.DroppedCount:N0}, failed {tracker.FailedCount:N0}; server holds {held:N0}");

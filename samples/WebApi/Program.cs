@@ -4,7 +4,8 @@ using EventTracker.Contracts;
 // A web API that tracks every request with the middleware, plus business events by hand
 // (the guide's Express "user creation" example, in C#).
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddEventTracker(builder.Configuration); // the "EventTracker" section of appsettings.json
+builder.Services.AddEventTracker(builder.Configuration); // the "EventTracker" section of appsettings.json, or --EventTracker:BaseAddress=…
+builder.Services.AddEventTracking();
 var app = builder.Build();
 app.UseEventTracking();
 

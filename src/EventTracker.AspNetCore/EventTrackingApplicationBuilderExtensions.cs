@@ -1,6 +1,5 @@
 using EventTracker.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -8,17 +7,22 @@ namespace Microsoft.AspNetCore.Builder;
 public static class EventTrackingApplicationBuilderExtensions
 {
     /// <summary>
-    /// Tracks every request through the <c>IEventTracker</c> registered by <c>AddEventTracker</c>. Place it after
-    /// routing (the default for minimal APIs) so events carry the route template.
+    /// Tracks every request through the <c>IEventTracker</c> registered by <c>AddEventTracker</c>, with the
+    /// <see cref="EventTrackingOptions"/> registered by <c>AddEventTracking</c>. Place it after routing (the default
+    /// for minimal APIs) so events carry the route template.
     /// </summary>
     /// <param name="app">The application.</param>
-    /// <param name="configure">Changes to the default <see cref="EventTrackingOptions"/>.</param>
     /// <returns>The application, for chaining.</returns>
-    public static IApplicationBuilder UseEventTracking(this IApplicationBuilder app, Action<EventTrackingOptions>? configure = null)
+    /// <exception cref="InvalidOperationException"><c>services.AddEventTracking()</c> was not called.</exception>
+    public static IApplicationBuilder UseEventTracking(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var options = new EventTrackingOptions();
-        configure?.Invoke(options);
-        return app.UseMiddleware<EventTrackingMiddleware>(Options.Create(options));
+        if (app.ApplicationServices.GetService<EventTrackingMarker>() is null)
+        {
+            throw new InvalidOperationException(
+                "UseEventTracking needs the services of request tracking: call builder.Services.AddEventTracking() (and AddEventTracker for the tracker) before building the app.");
+        }
+
+        return app.UseMiddleware<EventTrackingMiddleware>();
     }
 }

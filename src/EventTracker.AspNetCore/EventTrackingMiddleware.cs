@@ -23,12 +23,15 @@ internal sealed partial class EventTrackingMiddleware
     private readonly IEventTracker _tracker;
     private readonly EventTrackingOptions _options;
     private readonly ILogger<EventTrackingMiddleware> _logger;
+    private readonly TimeProvider _time;
 
-    public EventTrackingMiddleware(RequestDelegate next, IEventTracker tracker, IOptions<EventTrackingOptions> options, ILogger<EventTrackingMiddleware> logger)
+    public EventTrackingMiddleware(
+        RequestDelegate next, IEventTracker tracker, IOptions<EventTrackingOptions> options, TimeProvider time, ILogger<EventTrackingMiddleware> logger)
     {
         _next = next;
         _tracker = tracker;
         _options = options.Value;
+        _time = time;
         _logger = logger;
     }
 
@@ -51,7 +54,7 @@ internal sealed partial class EventTrackingMiddleware
             Track(context, "api-request-received", new AIEventPayload { CorrelationId = correlationId, Metadata = Metadata(context) });
         }
 
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         try
         {
             await _next(context);
@@ -71,18 +74,18 @@ internal sealed partial class EventTrackingMiddleware
         _options.ExcludedPaths.Any(excluded => path.StartsWithSegments(excluded, StringComparison.OrdinalIgnoreCase))
         || (Path.GetExtension(path.Value) is { Length: > 0 } extension && _options.ExcludedExtensions.Contains(extension));
 
-    private bool IsSampled() => _options.SampleRate >= 1 || (_options.SampleRate > 0 && Random.Shared.NextDouble() < _options.SampleRate);
+    private bool IsSampled() => _options.SampleRate >= 1 || (_options.SampleRate > 0 && _options.Randomizer() < _options.SampleRate);
 
     /// <summary>The caller's <c>X-Correlation-Id</c>, else the current trace id, else a new id of the same W3C form.</summary>
     private static string CorrelationIdOf(HttpContext context) =>
         context.Request.Headers[CorrelationHeader].ToString() is { Length: > 0 and <= 200 } incoming ? incoming
         : (Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom()).ToHexString();
 
-    private static AIEventPayload Payload(HttpContext context, string correlationId, int statusCode, long started) => new()
+    private AIEventPayload Payload(HttpContext context, string correlationId, int statusCode, long started) => new()
     {
         CorrelationId = correlationId,
         StatusCode = statusCode,
-        ResponseTimeMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 3),
+        ResponseTimeMs = Math.Round(_time.GetElapsedTime(started).TotalMilliseconds, 3),
         UserAgent = context.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
         Metadata = Metadata(context),
     };

@@ -14,9 +14,13 @@ namespace EventTracker.Client;
 /// right now are retried with the same ids until <see cref="EventTrackerClientOptions.BatchRetryTimeout"/>; a full
 /// queue drops by <see cref="EventTrackerClientOptions.QueueFullPolicy"/>, or makes <see cref="TrackAsync"/> wait
 /// under <see cref="QueueFullPolicy.Wait"/>. Every drop and failure is counted, logged and published as a metric on
-/// the <c>EventTracker.Client</c> meter.
+/// the <c>EventTracker.Client</c> meter. Every member is safe to call from any thread.
 /// </summary>
-public sealed class BackgroundEventTracker : IEventTracker
+/// <remarks>
+/// The tracker sends through the client it is given and does not dispose it. With dependency injection
+/// (<c>AddEventTracker</c>) the container owns both.
+/// </remarks>
+public sealed partial class BackgroundEventTracker : IEventTracker
 {
     /// <summary>The name of the meter that publishes the tracker's counters.</summary>
     public const string MeterName = "EventTracker.Client";
@@ -28,9 +32,13 @@ public sealed class BackgroundEventTracker : IEventTracker
     private readonly EventQueue _queue;
     private readonly BatchWorker _worker;
 
-    /// <summary>Starts a tracker that sends through <paramref name="client"/> with the client's options.</summary>
-    /// <param name="client">The client that sends the batches.</param>
-    /// <param name="logger">Where sending problems are logged.</param>
+    /// <summary>
+    /// Starts a tracker that sends through <paramref name="client"/> with the client's options; logs a warning naming
+    /// the option when <see cref="EventTrackerClientOptions.BaseAddress"/> or <see cref="EventTrackerClientOptions.ServiceName"/>
+    /// is not set.
+    /// </summary>
+    /// <param name="client">The client that sends the batches (not disposed by the tracker).</param>
+    /// <param name="logger">Where sending problems, and missing options, are logged.</param>
     /// <param name="timeProvider">The clock for flush intervals and retry back-off; the system clock when null.</param>
     /// <param name="meterFactory">Creates the <see cref="MeterName"/> meter (dependency injection passes the host's); a meter of the tracker's own when null.</param>
     public BackgroundEventTracker(
@@ -41,8 +49,10 @@ public sealed class BackgroundEventTracker : IEventTracker
         _counters = new DeliveryCounters(meterFactory?.Create(MeterName) ?? _ownMeter!);
         _options = client.Options;
         _time = timeProvider ?? TimeProvider.System;
+        var log = logger ?? (ILogger)NullLogger<BackgroundEventTracker>.Instance;
+        WarnOfMissingOptions(log, client);
         _queue = new EventQueue(_options, _counters);
-        _worker = new BatchWorker(client, _queue, _counters, ReportGivenUp, logger ?? NullLogger<BackgroundEventTracker>.Instance, _time);
+        _worker = new BatchWorker(client, _queue, _counters, ReportGivenUp, log, _time);
     }
 
     /// <inheritdoc />
@@ -81,30 +91,30 @@ public sealed class BackgroundEventTracker : IEventTracker
     }
 
     /// <summary>
-    /// Sends what is queued, waiting at most <see cref="EventTrackerClientOptions.TotalTimeout"/>; what is still
-    /// undelivered then is given up, counted as dropped and logged once. Then stops the loop.
+    /// Sends what is queued, waiting at most <see cref="EventTrackerClientOptions.ShutdownTimeout"/> (default 5 s);
+    /// what is still undelivered then is given up, counted as dropped and logged as one warning with the count. Then
+    /// stops the loop. Later calls return at once.
     /// </summary>
     /// <returns>A task that completes when the loop has stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-#if NETSTANDARD2_0
-        using var timeout = _time.CreateCancellationTokenSource(_options.TotalTimeout);
-#else
-        using var timeout = new CancellationTokenSource(_options.TotalTimeout, _time);
-#endif
-        await StopAsync(timeout.Token).ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => new(StopAsync(CancellationToken.None));
 
     /// <summary>
-    /// Sends what is queued until <paramref name="cancellationToken"/> fires (the host's shutdown token, for the flush
-    /// service); what is undelivered then — queued or in flight — is given up without further sending, counted as
+    /// Sends what is queued until <see cref="EventTrackerClientOptions.ShutdownTimeout"/> has passed or
+    /// <paramref name="cancellationToken"/> fires (the host's shutdown token, for the flush service), whichever is
+    /// first; what is undelivered then — queued or in flight — is given up without further sending, counted as
     /// dropped, and logged as one warning with the count. Then stops the loop.
     /// </summary>
     internal async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_queue.Complete())
         {
-            await _worker.StopAsync(cancellationToken).ConfigureAwait(false);
+#if NETSTANDARD2_0
+            using var timeout = _time.CreateCancellationTokenSource(_options.ShutdownTimeout);
+#else
+            using var timeout = new CancellationTokenSource(_options.ShutdownTimeout, _time);
+#endif
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+            await _worker.StopAsync(either.Token).ConfigureAwait(false);
             _worker.Dispose();
             _ownMeter?.Dispose();
         }
@@ -116,4 +126,21 @@ public sealed class BackgroundEventTracker : IEventTracker
             QueuedEvent.EstimateSize(eventName, payload, userId));
 
     private void ReportGivenUp(EventTrackerSendFailedEventArgs args) => SendFailed?.Invoke(this, args);
+
+    private static void WarnOfMissingOptions(ILogger logger, EventTrackerClient client)
+    {
+        var options = client.Options;
+        if (client.UsesDefaultAddress)
+        {
+            LogOptionMissing(logger, $"{EventTrackerClientOptions.Section}:{nameof(options.BaseAddress)}", $"events go to {EventTrackerClientOptions.DefaultBaseAddress}");
+        }
+
+        if (options.ServiceName is null)
+        {
+            LogOptionMissing(logger, $"{EventTrackerClientOptions.Section}:{nameof(options.ServiceName)}", "events that name no serviceName are stored without one");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Option} is not set: {Consequence}")]
+    private static partial void LogOptionMissing(ILogger logger, string option, string consequence);
 }

@@ -1,15 +1,29 @@
 namespace EventTracker.Client;
 
-/// <summary>Settings of <see cref="EventTrackerClient"/> and <see cref="BackgroundEventTracker"/> (configuration section <c>EventTracker</c>).</summary>
+/// <summary>
+/// Settings of <see cref="EventTrackerClient"/> and <see cref="BackgroundEventTracker"/> (configuration section
+/// <c>EventTracker</c>). A client copies them when it is made and checks them then: an invalid value throws an
+/// <see cref="ArgumentException"/> naming the option (with dependency injection, host start fails with an
+/// <c>OptionsValidationException</c>); changing the object afterwards changes nothing.
+/// </summary>
 public sealed class EventTrackerClientOptions
 {
     /// <summary>The configuration section <c>AddEventTracker(IConfiguration)</c> binds.</summary>
     public const string Section = "EventTracker";
 
-    /// <summary>The server's address. Default <c>http://localhost:3000</c>.</summary>
-    public Uri BaseAddress { get; set; } = new("http://localhost:3000");
+    /// <summary>The most events one batch may hold (the server's limit).</summary>
+    public const int MaxEventsPerBatch = 1000;
 
-    /// <summary>Stamped as <c>serviceName</c> on every event that has none.</summary>
+    /// <summary>
+    /// The server's address, <c>http</c> or <c>https</c>. When not set, <c>http://localhost:3000</c>, and the
+    /// background tracker logs a warning at start naming this option.
+    /// </summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>
+    /// Stamped as <c>serviceName</c> on every event that has none (at most 200 characters). When not set, the
+    /// background tracker logs a warning at start: events without one are stored with no service.
+    /// </summary>
     public string? ServiceName { get; set; }
 
     /// <summary>Sent in <see cref="ApiKeyHeaderName"/> on every request when set.</summary>
@@ -18,7 +32,7 @@ public sealed class EventTrackerClientOptions
     /// <summary>The header that carries <see cref="ApiKey"/>. Default <c>X-API-Key</c>.</summary>
     public string ApiKeyHeaderName { get; set; } = "X-API-Key";
 
-    /// <summary>Most events in one background batch. Default 100.</summary>
+    /// <summary>Most events in one background batch, 1 to <see cref="MaxEventsPerBatch"/>. Default 100.</summary>
     public int MaxBatchSize { get; set; } = 100;
 
     /// <summary>Largest background batch body, in bytes. Default 512 KiB.</summary>
@@ -40,10 +54,18 @@ public sealed class EventTrackerClientOptions
     /// <summary>What a full queue does. Default <see cref="Client.QueueFullPolicy.DropNewest"/>.</summary>
     public QueueFullPolicy QueueFullPolicy { get; set; } = QueueFullPolicy.DropNewest;
 
-    /// <summary>How long the background sender keeps retrying a batch the server cannot take before dropping it. Default 5 minutes.</summary>
+    /// <summary>
+    /// How long the background sender keeps retrying a batch the server cannot take before giving it up (counted as
+    /// failed). Each attempt is one request: the background sender's own retries replace the per-request retries of
+    /// <see cref="MaxRetryAttempts"/>. Default 5 minutes.
+    /// </summary>
     public TimeSpan BatchRetryTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Retries per request on network errors, 408, 429 and 5xx; 0 turns retries off. Default 3.</summary>
+    /// <summary>
+    /// Retries of a call made on <see cref="EventTrackerClient"/> on network errors, 408, 429 and 5xx; 0 turns them
+    /// off. A call that fails on every attempt makes 1 + this many requests. Batches the background tracker sends are
+    /// retried by it instead (see <see cref="BatchRetryTimeout"/>). Default 3.
+    /// </summary>
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>First retry delay; later ones grow exponentially with jitter, or follow <c>Retry-After</c>. Default 500 ms.</summary>
@@ -63,6 +85,17 @@ public sealed class EventTrackerClientOptions
 
     /// <summary>Longest pause between reconnects of a live stream, and between background retries of a batch. Default 30 seconds.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long disposing the background tracker, or stopping the host it runs in, waits for queued events to be sent;
+    /// what is undelivered then is given up, counted as dropped and logged as one warning with the count. Default 5 seconds.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The address used when <see cref="BaseAddress"/> is not set.</summary>
+    internal static Uri DefaultBaseAddress { get; } = new("http://localhost:3000");
+
+    internal Uri EffectiveBaseAddress => BaseAddress ?? DefaultBaseAddress;
 
     internal EventTrackerClientOptions Clone() => (EventTrackerClientOptions)MemberwiseClone();
 }

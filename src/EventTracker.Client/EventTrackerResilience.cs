@@ -15,6 +15,22 @@ internal static class EventTrackerResilience
 {
     private static readonly string[] QuietEvents = ["OnRetry", "ExecutionAttempt"];
 
+    // Set on the requests of callers that retry themselves (the background sender), so a failure costs one request,
+    // not one per pipeline retry inside each of theirs.
+    private static readonly ResiliencePropertyKey<bool> NoRetryKey = new("EventTracker.NoRetry");
+
+    /// <summary>
+    /// Marks <paramref name="request"/> to be tried once by the pipeline; dispose the result when the request is done
+    /// (it returns the resilience context to its pool).
+    /// </summary>
+    public static IDisposable SingleAttempt(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(NoRetryKey, true);
+        request.SetResilienceContext(context);
+        return new PooledContext(context);
+    }
+
     /// <param name="builder">The pipeline being built.</param>
     /// <param name="options">The client's options.</param>
     /// <param name="loggerFactory">Where the pipeline's own telemetry goes, when it has any (with dependency injection).</param>
@@ -40,7 +56,8 @@ internal static class EventTrackerResilience
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldRetryAfterHeader = true,
-                ShouldHandle = args => new ValueTask<bool>(TransientFailure.Is(args.Outcome)),
+                ShouldHandle = args => new ValueTask<bool>(
+                    !args.Context.Properties.GetValue(NoRetryKey, false) && TransientFailure.Is(args.Outcome)),
             });
         }
 
@@ -57,5 +74,10 @@ internal static class EventTrackerResilience
 #else
         return new ResilienceHandler(builder.Build()) { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) } };
 #endif
+    }
+
+    private sealed class PooledContext(ResilienceContext context) : IDisposable
+    {
+        public void Dispose() => ResilienceContextPool.Shared.Return(context);
     }
 }

@@ -1,5 +1,6 @@
 using EventTracker.Client;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +13,10 @@ public static class EventTrackerServiceCollectionExtensions
     public const string HttpClientName = "EventTracker";
 
     /// <summary>
-    /// Registers <see cref="EventTrackerClient"/> (over a resilient <see cref="HttpClient"/> from <see cref="IHttpClientFactory"/>),
-    /// <see cref="IEventTracker"/> as a singleton, and a hosted service that flushes it on shutdown.
+    /// Registers <see cref="EventTrackerClient"/> (transient, over a resilient <see cref="HttpClient"/> from
+    /// <see cref="IHttpClientFactory"/>), <see cref="IEventTracker"/> as a singleton, and a hosted service that flushes
+    /// it on shutdown within <see cref="EventTrackerClientOptions.ShutdownTimeout"/>. The options are checked when the
+    /// host starts: an invalid one fails the start with an <see cref="OptionsValidationException"/> naming it.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options.</param>
@@ -21,7 +24,7 @@ public static class EventTrackerServiceCollectionExtensions
     public static IServiceCollection AddEventTracker(this IServiceCollection services, Action<EventTrackerClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<EventTrackerClientOptions>().Configure(configure);
+        services.AddOptions<EventTrackerClientOptions>().Configure(configure).ValidateOnStart();
         return services.AddEventTrackerCore();
     }
 
@@ -32,16 +35,21 @@ public static class EventTrackerServiceCollectionExtensions
     public static IServiceCollection AddEventTracker(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<EventTrackerClientOptions>().Bind(configuration.GetSection(EventTrackerClientOptions.Section));
+        services.AddOptions<EventTrackerClientOptions>().Bind(configuration.GetSection(EventTrackerClientOptions.Section)).ValidateOnStart();
         return services.AddEventTrackerCore();
     }
 
     private static IServiceCollection AddEventTrackerCore(this IServiceCollection services)
     {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventTrackerClientOptions>, EventTrackerClientOptionsValidator>());
         services.AddHttpClient(HttpClientName)
             .ConfigureHttpClient((provider, http) =>
             {
-                http.BaseAddress = provider.GetRequiredService<IOptions<EventTrackerClientOptions>>().Value.BaseAddress;
+                if (provider.GetRequiredService<IOptions<EventTrackerClientOptions>>().Value.BaseAddress is { } address)
+                {
+                    http.BaseAddress = address;
+                }
+
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline times requests; streams stay open
             })
             .RemoveAllLoggers() // not an Information line per batch: the tracker logs what goes wrong, once per outage

@@ -8,7 +8,8 @@ namespace EventTracker.Client;
 /// <summary>
 /// A WebSocket session with the live stream: receive messages as they come (the same envelopes as the SSE stream,
 /// plus <c>filter</c>, <c>track</c>, <c>pong</c> and <c>error</c> answers to what this session sends), change the
-/// filter, track events and ping. Dispose it to close the connection.
+/// filter, send events and ping. One reader at a time may enumerate <see cref="ReceiveAllAsync"/>; sends may come
+/// from any thread (they go out one at a time). Dispose it to close the connection.
 /// </summary>
 public sealed class EventTrackerWebSocket : IAsyncDisposable
 {
@@ -32,6 +33,11 @@ public sealed class EventTrackerWebSocket : IAsyncDisposable
         {
             await socket.ConnectAsync(uri, cancellationToken);
             return new EventTrackerWebSocket(socket);
+        }
+        catch (WebSocketException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new EventTrackerException($"EventTracker's WebSocket at {uri} could not be opened: {e.Message}", e);
         }
         catch
         {
@@ -95,13 +101,17 @@ public sealed class EventTrackerWebSocket : IAsyncDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Tracks an event over the socket; the server answers with a <c>track</c> message.</summary>
+    /// <summary>
+    /// Sends an event over the socket (a <c>track</c> message with a client-made <c>eventId</c>) and completes when it
+    /// is sent; the server's answer, stored or refused, arrives later as a <c>track</c> or <c>error</c> message on
+    /// <see cref="ReceiveAllAsync"/>.
+    /// </summary>
     /// <param name="eventName">The event name.</param>
     /// <param name="payload">The event's data.</param>
     /// <param name="userId">The user the event belongs to.</param>
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <returns>A task that completes when the message is sent.</returns>
-    public Task TrackAsync(string eventName, AIEventPayload? payload = null, string? userId = null, CancellationToken cancellationToken = default)
+    public Task SendEventAsync(string eventName, AIEventPayload? payload = null, string? userId = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
         return SendAsync(writer =>

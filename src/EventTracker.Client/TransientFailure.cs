@@ -19,9 +19,13 @@ internal static class TransientFailure
     public static bool Is(Exception exception) => exception switch
     {
         EventTrackerException { StatusCode: var status } when status != 0 => Is(status),
-        HttpRequestException or TimeoutRejectedException or TaskCanceledException => true,
-        _ => false,
+        EventTrackerException { InnerException: { } transport } => IsTransport(transport),
+        _ => IsTransport(exception),
     };
+
+    /// <summary>Whether <paramref name="exception"/> is the transport's: the server could not be reached or answered too late.</summary>
+    public static bool IsTransport(Exception exception) =>
+        exception is HttpRequestException or TimeoutRejectedException or TaskCanceledException or IOException;
 
     /// <summary>Whether the resilience pipeline retries an attempt with this outcome.</summary>
     public static bool Is(Outcome<HttpResponseMessage> outcome) =>

@@ -3,6 +3,8 @@ using System.Net;
 using EventTracker.Client;
 using EventTracker.Contracts;
 using EventTracker.Server.Tests;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -153,10 +155,53 @@ public sealed class EventTrackingMiddlewareTests : IAsyncLifetime
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"20 requests took {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task Sampling_draws_from_the_injected_randomizer_so_which_requests_are_tracked_is_repeatable()
+    {
+        var draws = new Queue<double>([0.10, 0.90, 0.49, 0.50, 0.20]);
+        await using var app = await TrackedApp.StartAsync(_server.ClientOptions.BaseAddress, o =>
+        {
+            o.SampleRate = 0.5;
+            o.Randomizer = () => draws.Dequeue();
+        });
+
+        for (var i = 1; i <= 5; i++)
+        {
+            (await app.Client.GetAsync($"/api/users/{i}")).EnsureSuccessStatusCode();
+        }
+
+        var events = await StoredAsync(app);
+        Assert.Equal(["/api/users/1", "/api/users/3", "/api/users/5"], events.Select(e => Metadata(e, "path")).Order());
+    }
+
+    [Theory]
+    [InlineData(1.5)]
+    [InlineData(-0.1)]
+    [InlineData(double.NaN)]
+    public async Task A_sample_rate_outside_zero_to_one_fails_app_start_naming_it(double rate)
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => TrackedApp.StartAsync(_server.ClientOptions.BaseAddress, o => o.SampleRate = rate));
+
+        Assert.Contains("EventTrackingOptions.SampleRate must be between 0 and 1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UseEventTracking_without_AddEventTracking_says_what_to_call()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        builder.Services.AddEventTracker(o => o.ServiceName = "forgot");
+        using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.UseEventTracking());
+
+        Assert.Contains("AddEventTracking()", error.Message, StringComparison.Ordinal);
+    }
+
     private async Task<List<StoredEvent>> StoredAsync(TrackedApp app)
     {
         await app.Tracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return (await _query.GetEventsAsync(new EventQuery { Limit = 1000 })).Events.ToList();
+        return (await _query.GetEventsPageAsync(new EventQuery { Limit = 1000 })).Events.ToList();
     }
 
     private static string? Metadata(StoredEvent e, string key) => e.Payload.Metadata?[key]?.GetValue<string>();

@@ -37,6 +37,7 @@ internal sealed class TrackedApp : IAsyncDisposable
             o.FlushInterval = TimeSpan.FromMilliseconds(50);
             client?.Invoke(o);
         });
+        builder.Services.AddEventTracking(configure);
         // Shutting down flushes the tracker; with an unreachable tracker that waits the host's whole shutdown timeout.
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         var app = builder.Build();
@@ -49,7 +50,7 @@ internal sealed class TrackedApp : IAsyncDisposable
 
             return next(context);
         });
-        app.UseEventTracking(configure);
+        app.UseEventTracking();
         app.MapGet("/api/users/{id:int}", (int id) => Results.Ok(new { id }));
         app.MapPost("/api/users", () => Results.Created("/api/users/1", new { id = 1 }));
         app.MapGet("/boom", IResult () => throw new InvalidOperationException("kaput"));

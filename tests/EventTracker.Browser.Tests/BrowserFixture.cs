@@ -58,7 +58,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>Events of one page's service, oldest first.</summary>
     public async Task<List<StoredEvent>> EventsOfAsync(string serviceName) =>
-        (await Client.GetEventsAsync(new EventQuery { ServiceName = serviceName, Limit = 1000 })).Events.Reverse().ToList();
+        (await Client.GetEventsPageAsync(new EventQuery { ServiceName = serviceName, Limit = 1000 })).Events.Reverse().ToList();
 
     /// <summary>A page that loads the monitor from the tracking server with a service name of its own.</summary>
     public string MonitorTag(string serviceName, string extraAttributes = "") =>

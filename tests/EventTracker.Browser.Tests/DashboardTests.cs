@@ -36,7 +36,7 @@ public sealed class DashboardTests : IAsyncLifetime
     {
         await OpenDashboardAsync();
 
-        await _fixture.Client.TrackAsync("dashboard-live-check", new AIEventPayload { ServiceName = "dash-svc", StatusCode = 200, ResponseTimeMs = 12 });
+        await _fixture.Client.SendEventAsync("dashboard-live-check", new AIEventPayload { ServiceName = "dash-svc", StatusCode = 200, ResponseTimeMs = 12 });
 
         await Assertions.Expect(_page.Locator("#events")).ToContainTextAsync("dashboard-live-check", new() { Timeout = 2000 });
         Assert.Empty(_problems);
@@ -48,7 +48,7 @@ public sealed class DashboardTests : IAsyncLifetime
         await OpenDashboardAsync();
         const string hostile = "<img src=x onerror=alert(1)>";
 
-        await _fixture.Client.TrackAsync(hostile, new AIEventPayload { ServiceName = "<b>bold</b>" });
+        await _fixture.Client.SendEventAsync(hostile, new AIEventPayload { ServiceName = "<b>bold</b>" });
 
         await Assertions.Expect(_page.Locator("#events")).ToContainTextAsync(hostile, new() { Timeout = 2000 });
         Assert.Equal(0, await _page.Locator("#events img, #events b").CountAsync());
@@ -60,7 +60,7 @@ public sealed class DashboardTests : IAsyncLifetime
     {
         for (var i = 0; i < 25; i++)
         {
-            await _fixture.Client.TrackAsync("slow-call", new AIEventPayload { ServiceName = "sluggish-service", ResponseTimeMs = 4000, StatusCode = 503 });
+            await _fixture.Client.SendEventAsync("slow-call", new AIEventPayload { ServiceName = "sluggish-service", ResponseTimeMs = 4000, StatusCode = 503 });
         }
 
         await Task.Delay(5500); // the server reuses computed suggestions for 5 s

@@ -28,7 +28,7 @@ public sealed class SeedSnippetTests
         List<StoredEvent> events = [];
         for (var i = 0; i < 100 && events.Count < 2; i++)
         {
-            events = (await client.GetEventsAsync(new EventQuery { ServiceName = "web-analytics" })).Events.ToList();
+            events = (await client.GetEventsPageAsync(new EventQuery { ServiceName = "web-analytics" })).Events.ToList();
             await Task.Delay(100);
         }
 

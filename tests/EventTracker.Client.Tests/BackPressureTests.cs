@@ -31,7 +31,7 @@ public sealed class BackPressureTests : IDisposable
         Assert.Equal(0, tracker.DroppedCount);
         Assert.Equal(0, tracker.FailedCount);
         Assert.Equal(20_000, tracker.SentCount);
-        Assert.Equal(20_000, (await client.GetEventsAsync(new EventQuery { ServiceName = "ai-job", Limit = 1 })).Filtered);
+        Assert.Equal(20_000, (await client.GetEventsPageAsync(new EventQuery { ServiceName = "ai-job", Limit = 1 })).Filtered);
     }
 
     [Fact]

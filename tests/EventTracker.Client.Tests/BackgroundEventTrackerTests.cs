@@ -151,12 +151,13 @@ public sealed class BackgroundEventTrackerTests : IDisposable
         _mock.Server.Given(Request.Create().WithPath("/api/events/track/batch").UsingPost()).InScenario("outage").WhenStateIs("up")
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Accepted));
         var logger = new ListLogger<BackgroundEventTracker>();
-        await using var tracker = new BackgroundEventTracker(_mock.Client(o => o.MaxRetryAttempts = 0), logger);
+        await using var tracker = new BackgroundEventTracker(_mock.Client(o => o.ServiceName = "svc"), logger); // the default 3 request retries
 
         tracker.Track("a");
         await tracker.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, tracker.SentCount);
+        Assert.Equal(4, _mock.Requests.Count); // one request per attempt: the client's own retries are off for batches
         Assert.Equal(
             ["cannot deliver", "delivers again, after 3 failed attempts"],
             logger.Entries.Select(e => e.Message.Contains("cannot deliver", StringComparison.Ordinal) ? "cannot deliver" : e.Message["EventTracker ".Length..]));

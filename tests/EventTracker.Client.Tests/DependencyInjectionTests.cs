@@ -3,6 +3,7 @@ using EventTracker.Server.Tests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EventTracker.Client.Tests;
@@ -10,16 +11,18 @@ namespace EventTracker.Client.Tests;
 public sealed class DependencyInjectionTests
 {
     [Fact]
-    public async Task With_the_server_unreachable_the_host_stops_within_its_shutdown_timeout_and_counts_what_it_gave_up()
+    public async Task With_the_server_unreachable_the_host_stops_within_the_trackers_shutdown_timeout_and_counts_what_it_gave_up()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["EventTracker:BaseAddress"] = "http://127.0.0.1:9/", // the discard port: nothing answers
+            ["EventTracker:ServiceName"] = "shutdown-test",
             ["EventTracker:FlushInterval"] = "00:00:00.050",
+            ["EventTracker:ShutdownTimeout"] = "00:00:01",
         });
         builder.Services.AddEventTracker(builder.Configuration);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
         using var host = builder.Build();
         await host.StartAsync();
         var tracker = host.Services.GetRequiredService<IEventTracker>();
@@ -28,10 +31,53 @@ public sealed class DependencyInjectionTests
             tracker.Track("while-down");
         }
 
-        await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30)); // the tracker's own timeouts are 60 s: it must not wait for them
+        // The host would wait 60 s; the tracker gives up after its own 1 s.
+        await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(500, tracker.DroppedCount + tracker.FailedCount);
         Assert.Equal(0, tracker.SentCount);
+    }
+
+    [Fact]
+    public void The_default_shutdown_timeout_is_five_seconds()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(5), new EventTrackerClientOptions().ShutdownTimeout);
+    }
+
+    [Theory]
+    [InlineData("MaxBatchSize", "0")]
+    [InlineData("MaxBatchSize", "1001")]
+    [InlineData("FlushInterval", "00:00:00")]
+    [InlineData("BaseAddress", "/relative")]
+    [InlineData("AttemptTimeout", "00:00:00.001")]
+    [InlineData("QueueCapacity", "-1")]
+    public async Task An_invalid_option_fails_host_start_naming_it(string option, string value)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["EventTracker:" + option] = value });
+        builder.Services.AddEventTracker(builder.Configuration);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains($"EventTracker:{option} must be", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_an_event_tracker_section_the_host_warns_at_start_naming_the_missing_options()
+    {
+        var logs = new ListLoggerProvider();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders().AddProvider(logs);
+        builder.Services.AddEventTracker(builder.Configuration);
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message).ToList();
+        Assert.Contains("EventTracker:BaseAddress is not set: events go to http://localhost:3000/", warnings);
+        Assert.Contains("EventTracker:ServiceName is not set: events that name no serviceName are stored without one", warnings);
     }
 
     [Fact]
@@ -59,7 +105,7 @@ public sealed class DependencyInjectionTests
         Assert.Equal(250, options.MaxBatchSize);
         Assert.Same(tracker, host.Services.GetRequiredService<IEventTracker>());
         var client = host.Services.GetRequiredService<EventTrackerClient>();
-        var stored = (await client.GetEventsAsync()).Events;
+        var stored = (await client.GetEventsPageAsync()).Events;
         Assert.Equal(["order-paid", "order-placed"], stored.Select(e => e.Name));
         Assert.All(stored, e => Assert.Equal("orders", e.ServiceName));
     }
@@ -72,9 +118,9 @@ public sealed class DependencyInjectionTests
         services.AddEventTracker(o => { o.BaseAddress = server.ClientOptions.BaseAddress; o.ServiceName = "api"; });
         await using var provider = services.BuildServiceProvider();
 
-        var response = await provider.GetRequiredService<EventTrackerClient>().TrackAsync("ping", new AIEventPayload());
+        var response = await provider.GetRequiredService<EventTrackerClient>().SendEventAsync("ping", new AIEventPayload());
 
         Assert.True(response.Success);
-        Assert.Equal("api", (await provider.GetRequiredService<EventTrackerClient>().GetEventsAsync()).Events.Single().ServiceName);
+        Assert.Equal("api", (await provider.GetRequiredService<EventTrackerClient>().GetEventsPageAsync()).Events.Single().ServiceName);
     }
 }

@@ -19,7 +19,7 @@ public sealed class EndToEndTests
         var client = new EventTrackerClient(server.ClientOptions.BaseAddress, new EventTrackerClientOptions { MaxBatchSize = 500 });
         await using var tracker = new BackgroundEventTracker(client);
 
-        var direct = await client.TrackBatchAsync(new BatchTrackEventRequest
+        var direct = await client.SendBatchAsync(new BatchTrackEventRequest
         {
             Events = Enumerable.Range(0, 300).Select(i => new BatchTrackEventItem { EventName = "bulk-" + i, Payload = new AIEventPayload { ServiceName = "bulk" } }).ToList(),
         });
@@ -31,7 +31,7 @@ public sealed class EndToEndTests
         await tracker.FlushAsync();
 
         Assert.Equal(300, direct.ProcessedCount); // well over the 8 KiB threshold, so gzip-compressed
-        Assert.Equal(400, (await client.GetEventsAsync(new EventQuery { ServiceName = "queued", Limit = 1 })).Filtered);
+        Assert.Equal(400, (await client.GetEventsPageAsync(new EventQuery { ServiceName = "queued", Limit = 1 })).Filtered);
         Assert.Equal(0, tracker.DroppedCount + tracker.FailedCount);
     }
 
@@ -41,18 +41,17 @@ public sealed class EndToEndTests
         await using var server = new TestServerFactory(kestrel: true);
         var client = new EventTrackerClient(server.ClientOptions.BaseAddress, new EventTrackerClientOptions { ServiceName = "e2e" });
 
-        var tracked = await client.TrackAsync("user-login", new AIEventPayload { StatusCode = 200, ResponseTimeMs = 150 }, userId: "u-1");
+        var tracked = await client.SendEventAsync("user-login", new AIEventPayload { StatusCode = 200, ResponseTimeMs = 150 }, userId: "u-1");
         var batch = new BatchTrackEventRequest { BatchId = "named-batch", Events = [new() { EventName = "a" }, new() { EventName = "b" }] };
-        var first = await client.TrackBatchAsync(batch);
-        var replay = await client.TrackBatchAsync(batch);
-        var page = await client.GetEventsAsync(new EventQuery { UserId = "u-1" });
+        var first = await client.SendBatchAsync(batch);
+        var replay = await client.SendBatchAsync(batch);
+        var page = await client.GetEventsPageAsync(new EventQuery { UserId = "u-1" });
         var services = await client.GetServicesAsync();
-        var statistics = await client.GetStatisticsAsync(since: DateTimeOffset.UtcNow.AddHours(-1));
+        var statistics = await client.GetStatisticsAsync(from: DateTimeOffset.UtcNow.AddHours(-1));
         var suggestions = await client.GetSuggestionsAsync(serviceName: "e2e");
-        var series = await client.GetServiceTimeSeriesAsync("e2e", since: DateTimeOffset.UtcNow.AddHours(-1));
+        var series = await client.GetServiceTimeSeriesAsync("e2e", from: DateTimeOffset.UtcNow.AddHours(-1));
         var insights = await client.GetInsightsAsync(serviceName: "e2e", type: InsightTypes.Reliability, limit: 5);
 
-        Assert.Equal(server.ClientOptions.BaseAddress, client.Options.BaseAddress);
         Assert.Equal(tracked.EventId, Assert.Single(page.Events).Id);
         Assert.Equal(2, first.ProcessedCount);
         Assert.Equal(first.BatchId, replay.BatchId);
@@ -65,7 +64,7 @@ public sealed class EndToEndTests
         Assert.Empty(insights.Insights); // three events are no basis for an insight
         var badType = await Assert.ThrowsAsync<EventTrackerException>(() => client.GetInsightsAsync(type: "weather"));
         Assert.True(badType.Problem!.Errors!.ContainsKey("type"));
-        var error = await Assert.ThrowsAsync<EventTrackerException>(() => client.GetEventsAsync(new EventQuery { Limit = -1 }));
+        var error = await Assert.ThrowsAsync<EventTrackerException>(() => client.GetEventsPageAsync(new EventQuery { Limit = -1 }));
         Assert.Equal(["Must not be negative."], error.Problem!.Errors!["limit"]);
     }
 
@@ -76,11 +75,11 @@ public sealed class EndToEndTests
         var client = new EventTrackerClient(server.ClientOptions.BaseAddress);
         for (var b = 0; b < 5; b++)
         {
-            await client.TrackBatchAsync(new BatchTrackEventRequest { Events = Enumerable.Range(0, 500).Select(i => new BatchTrackEventItem { EventName = $"e{b * 500 + i}" }).ToList() });
+            await client.SendBatchAsync(new BatchTrackEventRequest { Events = Enumerable.Range(0, 500).Select(i => new BatchTrackEventItem { EventName = $"e{b * 500 + i}" }).ToList() });
         }
 
         var names = new List<string>();
-        await foreach (var storedEvent in client.QueryAllEventsAsync())
+        await foreach (var storedEvent in client.GetEventsAsync())
         {
             names.Add(storedEvent.Name);
         }
@@ -97,8 +96,8 @@ public sealed class EndToEndTests
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var messages = socket.ReceiveAllAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
 
-        await client.TrackAsync("ignored", new AIEventPayload { ServiceName = "web" });
-        await socket.TrackAsync("charge", new AIEventPayload { ServiceName = "payments" });
+        await client.SendEventAsync("ignored", new AIEventPayload { ServiceName = "web" });
+        await socket.SendEventAsync("charge", new AIEventPayload { ServiceName = "payments" });
         var received = new List<string>();
         while (received.Count < 2 && await messages.MoveNextAsync())
         {
@@ -133,8 +132,8 @@ public sealed class EndToEndTests
 
         Assert.Equal(total, tracker.SentCount);
         Assert.Equal(0, tracker.DroppedCount + tracker.FailedCount);
-        Assert.Equal(total, (await client.GetEventsAsync(new EventQuery { Limit = 1 })).Total);
-        Assert.Equal(1, (await client.GetEventsAsync(new EventQuery { CorrelationId = "c99999" })).Filtered);
+        Assert.Equal(total, (await client.GetEventsPageAsync(new EventQuery { Limit = 1 })).Total);
+        Assert.Equal(1, (await client.GetEventsPageAsync(new EventQuery { CorrelationId = "c99999" })).Filtered);
     }
 
     [Fact]
@@ -157,7 +156,7 @@ public sealed class EndToEndTests
         Assert.Equal(total, tracker.SentCount);
         Assert.Equal(0, tracker.DroppedCount + tracker.FailedCount);
         var correlationIds = new HashSet<string>();
-        await foreach (var storedEvent in client.QueryAllEventsAsync())
+        await foreach (var storedEvent in client.GetEventsAsync())
         {
             Assert.True(correlationIds.Add(storedEvent.Payload.CorrelationId!), $"{storedEvent.Payload.CorrelationId} stored twice");
         }
@@ -206,7 +205,7 @@ public sealed class EndToEndTests
         Assert.Equal(0, tracker.DroppedCount + tracker.FailedCount);
         Assert.Equal(tracked, restarted.Store.Count);
         var correlationIds = new HashSet<string>();
-        await foreach (var storedEvent in client.QueryAllEventsAsync())
+        await foreach (var storedEvent in client.GetEventsAsync())
         {
             Assert.True(correlationIds.Add(storedEvent.Payload.CorrelationId!), $"{storedEvent.Payload.CorrelationId} stored twice");
         }
@@ -242,7 +241,7 @@ public sealed class EndToEndTests
         await WaitUntil(() => broadcaster.SubscriberCount == 1);
         for (var i = 0; i < 5; i++)
         {
-            await client.TrackAsync("e" + i, new AIEventPayload { ServiceName = "svc" });
+            await client.SendEventAsync("e" + i, new AIEventPayload { ServiceName = "svc" });
         }
 
         await WaitUntil(() => names.Count == 5);
@@ -250,7 +249,7 @@ public sealed class EndToEndTests
         await using var restarted = new TestServerFactory(data.Settings, kestrel: true, port: port);
         for (var i = 5; i < 10; i++)
         {
-            await client.TrackAsync("e" + i, new AIEventPayload { ServiceName = "svc" });
+            await client.SendEventAsync("e" + i, new AIEventPayload { ServiceName = "svc" });
         }
 
         await reading.WaitAsync(TimeSpan.FromSeconds(30));

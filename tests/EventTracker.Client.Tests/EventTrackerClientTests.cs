@@ -22,7 +22,7 @@ public sealed class EventTrackerClientTests : IDisposable
         Respond("/api/events/track/user-login", "POST", 200, TrackResponse);
         var client = _mock.Client(o => o.ServiceName = "user-service");
 
-        var response = await client.TrackAsync("user-login", new AIEventPayload { StatusCode = 200, Metadata = new JsonObject { ["k"] = 1 } }, userId: "user-123");
+        var response = await client.SendEventAsync("user-login", new AIEventPayload { StatusCode = 200, Metadata = new JsonObject { ["k"] = 1 } }, userId: "user-123");
 
         var request = Assert.Single(_mock.Requests).RequestMessage;
         Assert.Equal("user-123", request.Headers!["X-User-Id"].Single());
@@ -43,7 +43,7 @@ public sealed class EventTrackerClientTests : IDisposable
         _mock.Server.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher("/api/events/track/*")).UsingPost())
             .RespondWith(Json(200, TrackResponse));
 
-        await _mock.Client().TrackAsync("checkout/step 2");
+        await _mock.Client().SendEventAsync("checkout/step 2");
 
         // The slash stays escaped, so the name is one path segment (WireMock logs the space decoded).
         Assert.Contains("/api/events/track/checkout%2Fstep", Assert.Single(_mock.Requests).RequestMessage.AbsoluteUrl, StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public sealed class EventTrackerClientTests : IDisposable
             Events = [new BatchTrackEventItem { EventName = "a" }, new BatchTrackEventItem { EventName = "b", EventId = "mine" }],
         };
 
-        var response = await _mock.Client(o => o.ServiceName = "svc").TrackBatchAsync(batch);
+        var response = await _mock.Client(o => o.ServiceName = "svc").SendBatchAsync(batch);
 
         var body = JsonNode.Parse(Assert.Single(_mock.Requests).RequestMessage.Body!)!;
         Assert.StartsWith("batch-", body["batchId"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -81,8 +81,8 @@ public sealed class EventTrackerClientTests : IDisposable
         var payload = new AIEventPayload { StatusCode = 200 };
         using var activity = new System.Diagnostics.Activity("request").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
 
-        await client.TrackAsync("single", payload, userId: "u-1");
-        await client.TrackBatchAsync(new BatchTrackEventRequest { Events = [new BatchTrackEventItem { EventName = "b", Payload = payload }] });
+        await client.SendEventAsync("single", payload, userId: "u-1");
+        await client.SendBatchAsync(new BatchTrackEventRequest { Events = [new BatchTrackEventItem { EventName = "b", Payload = payload }] });
         await using (var tracker = new BackgroundEventTracker(client))
         {
             tracker.Track("queued", payload, userId: "u-2");
@@ -113,7 +113,7 @@ public sealed class EventTrackerClientTests : IDisposable
             Events = Enumerable.Range(0, events).Select(i => new BatchTrackEventItem { EventName = "page-view-" + i }).ToList(),
         };
 
-        await _mock.Client(o => o.CompressBatches = compress).TrackBatchAsync(batch);
+        await _mock.Client(o => o.CompressBatches = compress).SendBatchAsync(batch);
 
         var request = Assert.Single(_mock.Requests).RequestMessage;
         var encoding = request.Headers!.TryGetValue("Content-Encoding", out var values) ? values.Single() : null;
@@ -139,7 +139,7 @@ public sealed class EventTrackerClientTests : IDisposable
             Cursor = "c1",
         };
 
-        var response = await _mock.Client().GetEventsAsync(query);
+        var response = await _mock.Client().GetEventsPageAsync(query);
 
         var request = Assert.Single(_mock.Requests).RequestMessage;
         Assert.Equal(
@@ -158,7 +158,7 @@ public sealed class EventTrackerClientTests : IDisposable
         RespondPage(cursor: "c2", ids: ["e1"], next: null);
 
         var ids = new List<string>();
-        await foreach (var storedEvent in _mock.Client().QueryAllEventsAsync(new EventQuery { ServiceName = "s" }))
+        await foreach (var storedEvent in _mock.Client().GetEventsAsync(new EventQuery { ServiceName = "s" }))
         {
             ids.Add(storedEvent.Id);
         }
@@ -177,7 +177,7 @@ public sealed class EventTrackerClientTests : IDisposable
         var since = new DateTimeOffset(2025, 8, 27, 0, 0, 0, TimeSpan.Zero);
 
         var services = await client.GetServicesAsync(since, serviceName: "s");
-        var statistics = await client.GetStatisticsAsync(until: since);
+        var statistics = await client.GetStatisticsAsync(to: since);
         var suggestions = await client.GetSuggestionsAsync(serviceName: "s", eventName: "e", userId: "u", limit: 3);
 
         var queries = _mock.Requests.Select(r => r.RequestMessage.RawQuery).ToList();
@@ -207,7 +207,7 @@ public sealed class EventTrackerClientTests : IDisposable
     {
         RespondInSequence("/api/events/track/a", "POST", (status, ""), (status, ""), (200, TrackResponse));
 
-        var response = await _mock.Client().TrackAsync("a");
+        var response = await _mock.Client().SendEventAsync("a");
 
         Assert.Equal("evt-1", response.EventId);
         Assert.Equal(3, _mock.Requests.Count);
@@ -224,7 +224,7 @@ public sealed class EventTrackerClientTests : IDisposable
 
         // The exponential back-off would wait ten minutes; the test only finishes in time if Retry-After (1 s) is used.
         var client = _mock.Client(o => { o.RetryDelay = TimeSpan.FromMinutes(10); o.TotalTimeout = TimeSpan.FromMinutes(30); });
-        var response = await client.TrackAsync("a").WaitAsync(TimeSpan.FromSeconds(30));
+        var response = await client.SendEventAsync("a").WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("evt-1", response.EventId);
         var times = _mock.Requests.Select(r => r.RequestMessage.DateTime).ToList();
@@ -238,7 +238,7 @@ public sealed class EventTrackerClientTests : IDisposable
             """{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"One or more validation errors occurred.","status":400,"detail":"statusCode: Must be between 0 and 999.","errors":{"statusCode":["Must be between 0 and 999."]}}""",
             "application/problem+json");
 
-        var error = await Assert.ThrowsAsync<EventTrackerException>(() => _mock.Client().TrackAsync("a", new AIEventPayload { StatusCode = 5000 }));
+        var error = await Assert.ThrowsAsync<EventTrackerException>(() => _mock.Client().SendEventAsync("a", new AIEventPayload { StatusCode = 5000 }));
 
         Assert.Single(_mock.Requests);
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
@@ -252,7 +252,7 @@ public sealed class EventTrackerClientTests : IDisposable
     {
         Respond("/api/events/track/a", "POST", 503, "");
 
-        var error = await Assert.ThrowsAsync<EventTrackerException>(() => _mock.Client(o => o.MaxRetryAttempts = 2).TrackAsync("a"));
+        var error = await Assert.ThrowsAsync<EventTrackerException>(() => _mock.Client(o => o.MaxRetryAttempts = 2).SendEventAsync("a"));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
         Assert.Equal(3, _mock.Requests.Count);

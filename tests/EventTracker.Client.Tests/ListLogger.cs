@@ -30,3 +30,17 @@ internal sealed class ListLogger<T> : ILogger<T>
         }
     }
 }
+
+/// <summary>Keeps what every logger of a host logged.</summary>
+internal sealed class ListLoggerProvider : ILoggerProvider
+{
+    private readonly ListLogger<object> _logger = new();
+
+    public IReadOnlyList<(LogLevel Level, string Message)> Entries => _logger.Entries;
+
+    public ILogger CreateLogger(string categoryName) => _logger;
+
+    public void Dispose()
+    {
+    }
+}

@@ -21,6 +21,8 @@ public sealed class RetryPolicyTests
         { new EventTrackerException(HttpStatusCode.BadRequest, null), false },
         { new EventTrackerException(HttpStatusCode.Unauthorized, null), false },
         { new EventTrackerException(HttpStatusCode.RequestEntityTooLarge, null), false },
+        { new EventTrackerException("could not be reached", new HttpRequestException("refused")), true },
+        { new EventTrackerException("could not be reached", new Polly.Timeout.TimeoutRejectedException()), true },
         { new EventTrackerException("The server answered with an empty body."), false },
         { new InvalidOperationException(), false },
     };
@@ -61,7 +63,7 @@ public sealed class RetryPolicyTests
         });
         await using var provider = services.BuildServiceProvider();
 
-        var refused = await Assert.ThrowsAsync<EventTrackerException>(() => provider.GetRequiredService<EventTrackerClient>().GetEventsAsync());
+        var refused = await Assert.ThrowsAsync<EventTrackerException>(() => provider.GetRequiredService<EventTrackerClient>().GetEventsPageAsync());
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal(4, mock.Requests.Count);

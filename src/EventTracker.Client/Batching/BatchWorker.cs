@@ -5,7 +5,7 @@ namespace EventTracker.Client;
 /// <summary>
 /// The background tracker's one sending loop: gathers batches from the queue (full by count or bytes, or whatever
 /// came within the flush interval or before a flush), sends each, retries transient failures with the same ids until
-/// the retry timeout, and accounts for every event — sent, failed, or abandoned when stopped past its deadline.
+/// the retry timeout (the only retries: each attempt is one request, the client's per-request retries are off for it), and accounts for every event — sent, failed, or abandoned when stopped past its deadline.
 /// </summary>
 internal sealed partial class BatchWorker : IDisposable
 {
@@ -164,7 +164,7 @@ internal sealed partial class BatchWorker : IDisposable
             {
                 // Built anew for each attempt: its sentAt must say when this attempt was sent.
                 var body = _client.ToBatchContent(batch.ToArray(_time.GetUtcNow().ToUnixTimeMilliseconds()));
-                await _client.PostBatchAsync(body, _abort.Token).ConfigureAwait(false);
+                await _client.PostBatchAsync(body, singleAttempt: true, _abort.Token).ConfigureAwait(false);
                 if (Interlocked.Exchange(ref _failedAttemptsInOutage, 0) is > 0 and var failedAttempts)
                 {
                     LogReachableAgain(failedAttempts);
