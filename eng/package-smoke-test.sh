@@ -25,11 +25,13 @@ wait_for() { # url, seconds
   echo "smoke test: $1 did not answer in $2 s" >&2; return 1
 }
 
-# A version of its own, so the NuGet cache never serves an older build of the same number.
-version="0.2.0-smoke.$(date +%s)"
+# A version of its own, so the NuGet cache never serves an older build of the same number; a stable one (1.0.0.<time>),
+# so installing without --version or --prerelease finds it, as a user installing 1.0.0 would (a package version only:
+# the assemblies stay 1.0.0.0).
+version="1.0.0.$(date +%s)"
 feed="$work/feed"
 for project in Contracts Client AspNetCore Server; do
-  dotnet pack "$root/src/EventTracker.$project" -c Release -o "$feed" -p:Version="$version" --nologo -v quiet
+  dotnet pack "$root/src/EventTracker.$project" -c Release -o "$feed" -p:PackageVersion="$version" --nologo -v quiet
 done
 ls "$feed"
 frameworks() { unzip -l "$feed/$1.$version.nupkg" | grep -o 'lib/[^/]*/' | sort -u | tr '\n' ' '; }
@@ -39,7 +41,8 @@ done
 [[ "$(frameworks EventTracker.AspNetCore)" == "lib/net10.0/ lib/net8.0/ " ]] || { echo "smoke test: EventTracker.AspNetCore ships $(frameworks EventTracker.AspNetCore)" >&2; exit 1; }
 
 echo "== tool: install and start eventtracker-server"
-dotnet tool install EventTracker.Server --version "$version" --tool-path "$work/tools" --add-source "$feed" >/dev/null
+dotnet tool install EventTracker.Server --tool-path "$work/tools" --add-source "$feed" >/dev/null
+dotnet tool list --tool-path "$work/tools" | grep -F "$version" >/dev/null || { echo "smoke test: the tool installed is not $version" >&2; exit 1; }
 server_port=$(free_port)
 # Started from the work directory, the tool keeps its events in eventtracker-data there, as a user's would.
 (cd "$work" && PORT=$server_port exec "$work/tools/eventtracker-server" >"$work/server.log" 2>&1) &
@@ -101,7 +104,8 @@ cat > ConsoleApp.csproj <<'XML'
   </PropertyGroup>
 </Project>
 XML
-dotnet add package EventTracker.Client --version "$version" >/dev/null
+dotnet add package EventTracker.Client >/dev/null
+grep -F "Version=\"$version\"" ConsoleApp.csproj >/dev/null || { echo "smoke test: dotnet add package did not take $version" >&2; exit 1; }
 cat > Program.cs <<'CS'
 using System;
 using System.Threading.Tasks;
