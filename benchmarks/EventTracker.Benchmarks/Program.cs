@@ -10,7 +10,20 @@ using EventTracker.Benchmarks;
 // main-thread time the monitor.js tag adds to a page load in Chromium; "ai [events]" times insights and the feature
 // export over a full store; "otlp [spans]" OTLP span ingestion against JSON batches of the same events; "postgres [rows]
 // [seconds] [senders]" the PostgreSQL store through one and two nodes against a plain COPY with as many writers, and
-// nodes over a database filled with rows events (0: ingestion only).
+// nodes over a database filled with rows events (0: ingestion only); "ingest [seconds]" single and batch ingestion of
+// the server (durable and memory only) against a bare minimal-API floor ("floor <port>" runs that floor).
+if (args is ["floor", var floorPort])
+{
+    BareFloor.Run(int.Parse(floorPort, CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args is ["ingest", ..])
+{
+    await IngestVsFloor.RunAsync(Argument(1, 10));
+    return;
+}
+
 if (args is ["memory", ..])
 {
     MemoryFootprint.Run(Argument(1, 1_000_000));

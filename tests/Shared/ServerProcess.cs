@@ -44,6 +44,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The server's process id.</summary>
+    public int ProcessId => _process.Id;
+
     public Uri BaseAddress { get; }
 
     /// <summary>CPU time the server process has used so far.</summary>

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using EventTracker.Testing;
+
+namespace EventTracker.Benchmarks;
+
+/// <summary>
+/// Ingestion against the floor, in one run: the same load (single-event POSTs of the guide's example from 64
+/// connections, then batches of 100 from 16) against <see cref="BareFloor"/>, the server on its durable default
+/// (<c>Sync</c>), the server in memory only, and the floor again, each in its own process, so drift shows and ratios
+/// compare like with like; and the CPU time each process spent per request, which a shared, noisy machine disturbs
+/// less than throughput. <c>ingest [seconds]</c>.
+/// </summary>
+internal static class IngestVsFloor
+{
+    private const int SingleConnections = 64;
+    private const int BatchConnections = 16;
+    private const int BatchSize = 100;
+    private static readonly byte[] Single = Encoding.UTF8.GetBytes(
+        """{"serviceName":"user-service","statusCode":200,"responseTimeMs":150,"correlationId":"req-12345","metadata":{"feature":"authentication"}}""");
+
+    private static readonly byte[] Batch = Encoding.UTF8.GetBytes(
+        "{\"events\":[" + string.Join(",", Enumerable.Range(0, BatchSize).Select(i =>
+            $$$"""{"eventName":"api-call","payload":{"serviceName":"api-gateway","statusCode":200,"responseTimeMs":{{{85 + (i % 20)}}}}}""")) + "]}");
+
+    public static async Task RunAsync(int seconds)
+    {
+        var window = TimeSpan.FromSeconds(seconds);
+        if (Environment.GetEnvironmentVariable("INGEST_PROFILE") is { Length: > 0 } store)
+        {
+            // Only single POSTs against one server, with its pid printed, for `dotnet-trace collect -p <pid>`.
+            await using var server = await ServerProcess.StartAsync(store == "memory" ? new Dictionary<string, string> { ["EventTracker__Store__DataDirectory"] = string.Empty } : null);
+            Console.WriteLine($"server pid {server.ProcessId}");
+            Console.WriteLine($"single {(await RequestsPerSecondAsync(server.BaseAddress, "/api/events/track/user-login", Single, SingleConnections, window)).PerSecond:N0} POST/s");
+            return;
+        }
+
+        var floor1 = await MeasureFloorAsync(window);
+        // Logging as the server's own settings have it (the load harness's default is Warning), as a user runs it.
+        var asShipped = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Information" };
+        var durable = await MeasureServerAsync(asShipped, window);
+        var memory = await MeasureServerAsync(new(asShipped) { ["EventTracker__Store__DataDirectory"] = string.Empty }, window);
+        var floor2 = await MeasureFloorAsync(window);
+        var floorSingle = (floor1.Single + floor2.Single) / 2;
+
+        // Batch ingestion is compared, as events per second, with the floor's single POSTs per second.
+        var floorCpu = (floor1.SingleCpu + floor2.SingleCpu) / 2;
+        Console.WriteLine($"bare floor, 1st and 2nd:   single {floor1.Single:N0} and {floor2.Single:N0} POST/s, CPU {floor1.SingleCpu:0.0} and {floor2.SingleCpu:0.0} µs per POST; batches {floor1.Batches * BatchSize:N0} and {floor2.Batches * BatchSize:N0} events/s");
+        Print("server, durable (Sync):", durable, floorSingle, floorCpu);
+        Print("server, memory only:", memory, floorSingle, floorCpu);
+    }
+
+    private static void Print(string name, Measured server, double floorSingle, double floorCpu) =>
+        Console.WriteLine(
+            $"{name,-27}single {server.Single:N0} POST/s = {server.Single / floorSingle:0.00}x the floor, CPU {server.SingleCpu:0.0} µs per POST = {server.SingleCpu / floorCpu:0.00}x the floor's; "
+            + $"batches {server.Batches * BatchSize:N0} events/s = {server.Batches * BatchSize / floorSingle:0.00}x the floor's POST/s, CPU {server.BatchCpu / BatchSize:0.00} µs per event");
+
+    private static async Task<Measured> MeasureFloorAsync(TimeSpan window)
+    {
+        using var floor = await BareFloor.StartAsync();
+        return await MeasureAsync(floor.BaseAddress, () => floor.CpuTime, window);
+    }
+
+    private static async Task<Measured> MeasureServerAsync(Dictionary<string, string> environment, TimeSpan window)
+    {
+        await using var server = await ServerProcess.StartAsync(environment);
+        return await MeasureAsync(server.BaseAddress, () => server.CpuTime, window);
+    }
+
+    private static async Task<Measured> MeasureAsync(Uri address, Func<TimeSpan> cpu, TimeSpan window)
+    {
+        var started = cpu();
+        var single = await RequestsPerSecondAsync(address, "/api/events/track/user-login", Single, SingleConnections, window);
+        var between = cpu();
+        var batches = await RequestsPerSecondAsync(address, "/api/events/track/batch", Batch, BatchConnections, window);
+        var ended = cpu();
+        return new(single.PerSecond, (between - started).TotalMicroseconds / single.Requests, batches.PerSecond, (ended - between).TotalMicroseconds / batches.Requests);
+    }
+
+    /// <summary>
+    /// Successful POSTs per second over <paramref name="window"/>, after a warm-up of a quarter of it, and how many
+    /// were made in all (warm-up included, as the CPU time is).
+    /// </summary>
+    private static async Task<(double PerSecond, long Requests)> RequestsPerSecondAsync(Uri server, string path, byte[] body, int connections, TimeSpan window)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false };
+        using var http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        var warmUpEnds = Stopwatch.GetTimestamp() + (long)(window.TotalSeconds / 4 * Stopwatch.Frequency);
+        var ends = warmUpEnds + (long)(window.TotalSeconds * Stopwatch.Frequency);
+        var counts = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
+        {
+            var (counted, made) = (0, 0);
+            while (Stopwatch.GetTimestamp() is var now && now < ends)
+            {
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var response = await http.PostAsync(path, content);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"{server}{path} answered {(int)response.StatusCode}");
+                }
+
+                counted += now >= warmUpEnds ? 1 : 0;
+                made++;
+            }
+
+            return (Counted: counted, Made: made);
+        })));
+        return (counts.Sum(c => c.Counted) / window.TotalSeconds, counts.Sum(c => (long)c.Made));
+    }
+
+    /// <summary>Throughput and the process's CPU time per request (µs), of single POSTs and of batches.</summary>
+    private readonly record struct Measured(double Single, double SingleCpu, double Batches, double BatchCpu);
+}
