@@ -110,9 +110,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     app.UseMiddleware<CorsHeadersMiddleware>();
     app.UseEventTrackerStaticAssets();
     app.UseRequestDecompression();
-    app.UseAuthentication();
-    app.UseAuthorization();
-    app.UseRateLimiter();
+    app.UseEventTrackerAccess();
     app.UseEventTrackerMcpGate();
     app.UseLingeringWebSocketClose();
     app.UseWebSockets();

@@ -4,7 +4,7 @@ namespace EventTracker.Server.Http;
 /// Sends the API's documented CORS headers on every response and answers preflights with 200.
 /// Hand-written because ASP.NET Core's CORS middleware echoes the requested headers instead of sending this fixed
 /// list, and omits <c>Access-Control-Allow-Credentials: false</c>; the seed's clients rely on the exact set.
-/// Logs each request with its origin.
+/// Logs each request with its origin at Debug (the seed's line; at Information it would cost every request a console write).
 /// </summary>
 internal sealed partial class CorsHeadersMiddleware
 {
@@ -56,9 +56,9 @@ internal sealed partial class CorsHeadersMiddleware
         return _next(context);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "API Request: {Method} {Path} from origin: {Origin}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "API Request: {Method} {Path} from origin: {Origin}")]
     private partial void LogApiRequest(string method, PathString path, string origin);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "CORS preflight for {Path} from origin: {Origin}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "CORS preflight for {Path} from origin: {Origin}")]
     private partial void LogPreflight(PathString path, string origin);
 }
