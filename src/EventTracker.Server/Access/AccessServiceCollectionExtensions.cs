@@ -28,6 +28,6 @@ internal static class AccessServiceCollectionExtensions
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EventRateLimit>();
         services.AddRateLimiter(limiter => limiter.AddPolicy<string, ReadRateLimitPolicy>(ReadRateLimitPolicy.Name));
-        return services.AllowUncheckedScopesWhenOpen();
+        return services;
     }
 }
