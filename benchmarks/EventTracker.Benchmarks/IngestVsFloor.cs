@@ -61,7 +61,8 @@ internal static class IngestVsFloor
 
     private static void Print(string name, Measured server, double floorSingle, double floorCpu) =>
         Console.WriteLine(
-            $"{name,-27}single {server.Single:N0} POST/s = {server.Single / floorSingle:0.00}x the floor, CPU {server.SingleCpu:0.0} µs per POST = {server.SingleCpu / floorCpu:0.00}x the floor's; "
+            $"{name,-27}single {server.Single:N0} POST/s = {server.Single / floorSingle:0.00}x the floor, CPU {server.SingleCpu:0.0} µs per POST = {server.SingleCpu / floorCpu:0.00}x the floor's"
+            + (double.IsNaN(server.PostsPerDiskSync) ? "; " : $", {server.PostsPerDiskSync:0.0} POSTs per fsync; ")
             + $"batches {server.Batches * BatchSize:N0} events/s = {server.Batches * BatchSize / floorSingle:0.00}x the floor's POST/s, CPU {server.BatchCpu / BatchSize:0.00} µs per event");
 
     private static async Task<Measured> MeasureFloorAsync(TimeSpan window)
@@ -73,17 +74,31 @@ internal static class IngestVsFloor
     private static async Task<Measured> MeasureServerAsync(Dictionary<string, string> environment, TimeSpan window)
     {
         await using var server = await ServerProcess.StartAsync(environment);
-        return await MeasureAsync(server.BaseAddress, () => server.CpuTime, window);
+        using var metrics = server.CreateClient();
+        return await MeasureAsync(server.BaseAddress, () => server.CpuTime, window, () => DiskSyncsAsync(metrics));
     }
 
-    private static async Task<Measured> MeasureAsync(Uri address, Func<TimeSpan> cpu, TimeSpan window)
+    private static async Task<Measured> MeasureAsync(Uri address, Func<TimeSpan> cpu, TimeSpan window, Func<Task<double>>? diskSyncs = null)
     {
         var started = cpu();
+        var syncsBefore = diskSyncs is null ? 0 : await diskSyncs();
         var single = await RequestsPerSecondAsync(address, "/api/events/track/user-login", Single, SingleConnections, window);
+        var syncsAfter = diskSyncs is null ? 0 : await diskSyncs();
         var between = cpu();
         var batches = await RequestsPerSecondAsync(address, "/api/events/track/batch", Batch, BatchConnections, window);
         var ended = cpu();
-        return new(single.PerSecond, (between - started).TotalMicroseconds / single.Requests, batches.PerSecond, (ended - between).TotalMicroseconds / batches.Requests);
+        return new(
+            single.PerSecond, (between - started).TotalMicroseconds / single.Requests, batches.PerSecond, (ended - between).TotalMicroseconds / batches.Requests,
+            syncsAfter > syncsBefore ? single.Requests / (syncsAfter - syncsBefore) : double.NaN);
+    }
+
+    // The store's fsync count from the server's own metrics (eventtracker.store.disk_syncs), 0 when it keeps no disk.
+    private static async Task<double> DiskSyncsAsync(HttpClient server)
+    {
+        var text = await server.GetStringAsync("/metrics");
+        return text.Split('\n')
+            .Where(line => line.StartsWith("eventtracker_store_disk_syncs", StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>
@@ -119,5 +134,5 @@ internal static class IngestVsFloor
     }
 
     /// <summary>Throughput and the process's CPU time per request (µs), of single POSTs and of batches.</summary>
-    private readonly record struct Measured(double Single, double SingleCpu, double Batches, double BatchCpu);
+    private readonly record struct Measured(double Single, double SingleCpu, double Batches, double BatchCpu, double PostsPerDiskSync = double.NaN);
 }
