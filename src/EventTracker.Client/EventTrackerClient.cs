@@ -287,7 +287,8 @@ public partial class EventTrackerClient : IDisposable
         ArgumentNullException.ThrowIfNull(baseAddress);
         var copy = options.Clone();
         copy.BaseAddress = baseAddress;
-        return Validated(copy);
+        EventTrackerClientOptionsValidator.ThrowIfInvalid(copy, nameof(options));
+        return copy;
     }
 
     private static EventTrackerClientOptions Validated(EventTrackerClientOptions options)
