@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using EventTracker.Contracts;
+using EventTracker.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -45,7 +46,7 @@ internal static class BareFloor
     /// <summary>Starts the floor as a child process of this benchmark and waits until it answers.</summary>
     public static async Task<FloorProcess> StartAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var info = new ProcessStartInfo("dotnet", [typeof(BareFloor).Assembly.Location, "floor", port.ToString(CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
@@ -71,13 +72,6 @@ internal static class BareFloor
                 await Task.Delay(100);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The running floor; killed on dispose.</summary>

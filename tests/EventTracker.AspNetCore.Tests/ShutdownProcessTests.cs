@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using EventTracker.Testing;
 
 namespace EventTracker.AspNetCore.Tests;
 
@@ -68,14 +69,8 @@ public sealed class ShutdownProcessTests
 
     private static string SampleAssembly()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EventTracker.sln")))
-        {
-            directory = directory.Parent;
-        }
-
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<configuration>/net10.0
-        var path = Path.Combine(directory!.FullName, "samples", "WebApi", "bin", configuration, "net10.0", "WebApi.dll");
+        var path = Path.Combine(RepositoryRoot.Path, "samples", "WebApi", "bin", configuration, "net10.0", "WebApi.dll");
         Assert.True(File.Exists(path), path + " was not built");
         return path;
     }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using EventTracker.Contracts;
+using EventTracker.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -79,7 +79,7 @@ public sealed class ClientLifecycleTests : IDisposable
     [Fact]
     public async Task A_server_that_cannot_be_reached_is_an_event_tracker_exception_with_the_transport_error_inside()
     {
-        using var client = new EventTrackerClient(new Uri($"http://127.0.0.1:{ClosedPort()}"), new EventTrackerClientOptions { MaxRetryAttempts = 0 });
+        using var client = new EventTrackerClient(new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"), new EventTrackerClientOptions { MaxRetryAttempts = 0 });
 
         var error = await Assert.ThrowsAsync<EventTrackerException>(() => client.SendEventAsync("nobody-home"));
 
@@ -113,7 +113,7 @@ public sealed class ClientLifecycleTests : IDisposable
     {
         var logger = new ListLogger<BackgroundEventTracker>();
         using var client = new EventTrackerClient(
-            new Uri($"http://127.0.0.1:{ClosedPort()}"),
+            new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"),
             new EventTrackerClientOptions { ServiceName = "svc", ShutdownTimeout = TimeSpan.FromSeconds(1), FlushInterval = TimeSpan.FromMilliseconds(20) });
         var tracker = new BackgroundEventTracker(client, logger);
         for (var i = 0; i < 50; i++)
@@ -171,13 +171,6 @@ public sealed class ClientLifecycleTests : IDisposable
         _mock.Server.Given(Request.Create().WithPath(path).UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"success":true,"eventId":"e","timestamp":"2026-01-01T00:00:00.000Z","suggestions":[]}"""));
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port; // free again once the listener stops: nothing answers there
-    }
 
     // Client-side sockets of this machine connected to the port, from the kernel's table (this test runs on Linux).
     private static int EstablishedConnectionsTo(int port)

@@ -1,10 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using EventTracker.Contracts;
 using EventTracker.Server.Storage;
 using EventTracker.Server.Streams;
 using EventTracker.Server.Tests;
+using EventTracker.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EventTracker.Client.Tests;
@@ -168,7 +167,7 @@ public sealed class EndToEndTests
     public async Task Events_tracked_while_the_server_is_down_arrive_once_when_it_is_back()
     {
         using var data = new TemporaryDirectory();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var server = new TestServerFactory(data.Settings, kestrel: true, port: port);
         var client = new EventTrackerClient(
             server.ClientOptions.BaseAddress,
@@ -217,7 +216,7 @@ public sealed class EndToEndTests
     public async Task The_stream_keeps_going_across_a_server_side_drop_without_gaps_or_repeats()
     {
         using var data = new TemporaryDirectory();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var server = new TestServerFactory(data.Settings, kestrel: true, port: port);
         var broadcaster = server.Services.GetRequiredService<EventBroadcaster>();
         var client = new EventTrackerClient(server.ClientOptions.BaseAddress, new EventTrackerClientOptions { RetryDelay = TimeSpan.FromMilliseconds(100) });
@@ -255,13 +254,6 @@ public sealed class EndToEndTests
         await reading.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => "e" + i), names);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task WaitUntil(Func<bool> condition)

@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using EventTracker.Testing;
 using WireMock.Logging;
 using WireMock.Server;
 using WireMock.Settings;
@@ -11,13 +10,7 @@ internal sealed class MockServer : IDisposable
 {
     public MockServer()
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
+        var port = LoopbackPorts.Free();
         Server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{port}"] });
         BaseAddress = new Uri(Server.Url!);
     }

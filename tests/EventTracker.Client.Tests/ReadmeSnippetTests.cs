@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.Loader;
 using System.Text.RegularExpressions;
+using EventTracker.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,7 +42,7 @@ public sealed partial class ReadmeSnippetTests
         get
         {
             var data = new TheoryData<string, int, string>();
-            var root = RepositoryRoot();
+            var root = RepositoryRoot.Path;
             var readmes = Directory.GetFiles(Path.Combine(root, "src"), "README.md", SearchOption.AllDirectories).Prepend(Path.Combine(root, "README.md"));
             foreach (var path in readmes)
             {
@@ -131,17 +132,6 @@ public sealed partial class ReadmeSnippetTests
             .Split(Path.PathSeparator)
             .Where(path => !Path.GetFileName(path).StartsWith("EventTracker.Client.Tests", StringComparison.Ordinal))
             .Select(path => MetadataReference.CreateFromFile(path));
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EventTracker.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("EventTracker.sln not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex("^```csharp\\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EventTracker.Testing;
 
 namespace EventTracker.Contracts.Tests;
 
@@ -13,7 +14,7 @@ public sealed class PublicApiTests : IDisposable
     [Fact]
     public async Task A_public_member_missing_from_the_api_files_fails_the_build_naming_it()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", "nuget.config", ".editorconfig" })
         {
             File.Copy(Path.Combine(root, file), Path.Combine(_copy, file));
@@ -74,16 +75,5 @@ public sealed class PublicApiTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output + await errors);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EventTracker.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("EventTracker.sln not found above " + AppContext.BaseDirectory);
     }
 }

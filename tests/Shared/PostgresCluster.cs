@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace EventTracker.Testing;
@@ -37,7 +35,7 @@ public sealed class PostgresCluster : IDisposable
             Run("chown", $"postgres \"{_directory}\"", asPostgresUser: false);
         }
 
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         Run(Path.Combine(_binaries, "initdb"), $"-D \"{DataDirectory}\" -A trust -U postgres --no-sync -E UTF8", _asPostgresUser);
         Start();
     }
@@ -91,13 +89,6 @@ public sealed class PostgresCluster : IDisposable
             : null;
         return found ?? throw new InvalidOperationException(
             "The PostgreSQL tests need the server binaries under /usr/lib/postgresql/<version>/bin: install the postgresql package (.ci/run does).");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Run(string program, string arguments, bool asPostgresUser)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace EventTracker.Testing;
 
@@ -65,7 +64,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(
         IReadOnlyDictionary<string, string>? environment = null, string? dataDirectory = null, int port = 0)
     {
-        port = port == 0 ? FreePort() : port;
+        port = port == 0 ? LoopbackPorts.Free() : port;
         const string DataDirectoryVariable = "EventTracker__Store__DataDirectory";
         var ownsDataDirectory = dataDirectory is null && environment?.ContainsKey(DataDirectoryVariable) != true;
         if (ownsDataDirectory)
@@ -202,12 +201,5 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         throw new TimeoutException("The server did not become healthy within 30 seconds.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using EventTracker.Server.Access;
+using EventTracker.Testing;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -350,7 +351,7 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
                 ["EventTracker:Auth:Keys:3:AllowedOrigins:0"] = "https://shop.example",
                 // So that POST /api/alerts/test has a webhook to queue for: nothing listens there, one attempt fails.
                 ["EventTracker:Alerts:Webhooks:0:Name"] = "nowhere",
-                ["EventTracker:Alerts:Webhooks:0:Url"] = $"http://127.0.0.1:{Alerts.WebhookReceiver.ClosedPort()}/hook",
+                ["EventTracker:Alerts:Webhooks:0:Url"] = $"http://127.0.0.1:{LoopbackPorts.Free()}/hook",
                 ["EventTracker:Alerts:MaxAttempts"] = "1",
                 ["EventTracker:Auth:Jwt:Authority"] = TestTokens.Issuer,
                 ["EventTracker:Auth:Jwt:Audience"] = TestTokens.Audience,

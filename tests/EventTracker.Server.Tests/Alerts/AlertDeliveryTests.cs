@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EventTracker.Contracts;
+using EventTracker.Testing;
 using Microsoft.AspNetCore.Http;
 
 using static EventTracker.Server.Tests.Alerts.AlertSettings;
@@ -52,7 +53,7 @@ public sealed class AlertDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_receiver_that_is_down_leaves_ingestion_and_queries_answering_and_its_failures_counted()
     {
-        var down = $"http://127.0.0.1:{WebhookReceiver.ClosedPort()}/hook?token=secret-in-query";
+        var down = $"http://127.0.0.1:{LoopbackPorts.Free()}/hook?token=secret-in-query";
         await using var server = new TestServerFactory(new Dictionary<string, string?>(With(Hook("down", down)))
         {
             ["EventTracker:Alerts:MaxAttempts"] = "3",

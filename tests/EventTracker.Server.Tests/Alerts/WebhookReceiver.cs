@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -46,16 +44,6 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         await receiver._app.StartAsync();
         receiver.BaseAddress = new Uri(receiver._app.Urls.Single());
         return receiver;
-    }
-
-    /// <summary>A port on 127.0.0.1 that nothing listens on.</summary>
-    public static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public string Url(string path) => new Uri(BaseAddress, path).ToString();

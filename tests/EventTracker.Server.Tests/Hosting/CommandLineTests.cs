@@ -102,7 +102,7 @@ public sealed class CommandLineTests
     public async Task Port_and_data_dir_options_start_the_server_and_a_second_server_on_the_same_directory_is_refused()
     {
         using var data = new TemporaryDirectory();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         using var server = Start("--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", data.Path);
         try
         {
@@ -115,7 +115,7 @@ public sealed class CommandLineTests
 
             Assert.NotEmpty(Directory.GetFiles(data.Path, "*.log"));
 
-            var (exitCode, _, error) = await RunToExitAsync("--port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", data.Path);
+            var (exitCode, _, error) = await RunToExitAsync("--port", LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", data.Path);
 
             Assert.Equal(1, exitCode);
             Assert.Contains("in use by another EventTracker server", error, StringComparison.Ordinal);
@@ -131,7 +131,7 @@ public sealed class CommandLineTests
     public async Task In_memory_leaves_no_data_directory_behind()
     {
         using var workingDirectory = new TemporaryDirectory();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         using var server = StartIn(workingDirectory.Path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--in-memory");
         try
         {
@@ -155,7 +155,7 @@ public sealed class CommandLineTests
     public async Task An_installed_server_writes_no_data_protection_keys_into_the_users_profile_and_does_not_warn_about_them()
     {
         using var home = new TemporaryDirectory();
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var environment = new Dictionary<string, string>
         {
             ["HOME"] = home.Path,
@@ -243,12 +243,5 @@ public sealed class CommandLineTests
         }
 
         Assert.Fail("The server did not become healthy.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

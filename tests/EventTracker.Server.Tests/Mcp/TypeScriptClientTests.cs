@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using EventTracker.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EventTracker.Server.Tests.Mcp;
@@ -78,14 +79,5 @@ public sealed class TypeScriptClientTests : IAsyncLifetime
         return JsonSerializer.Deserialize<List<JsonElement>>(await output)!;
     }
 
-    private static string ScriptDirectory()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EventTracker.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("EventTracker.sln not found above " + AppContext.BaseDirectory), "tests", "mcp-typescript");
-    }
+    private static string ScriptDirectory() => Path.Combine(RepositoryRoot.Path, "tests", "mcp-typescript");
 }
