@@ -48,10 +48,10 @@ server_port=$(free_port)
 (cd "$work" && PORT=$server_port exec "$work/tools/eventtracker-server" >"$work/server.log" 2>&1) &
 pids+=($!)
 wait_for "http://localhost:$server_port/healthz" 60
-# The tool carries the browser assets too: the monitor script and the dashboard with its npm-installed chart library.
+# The tool carries the browser assets too: the monitor script and the dashboard, bundled with its npm packages.
 contains "http://localhost:$server_port/api/monitor.js" LiveMonitor
-contains "http://localhost:$server_port/" uPlot.iife.min.js
-contains "http://localhost:$server_port/vendor/uPlot.iife.min.js" uPlot
+contains "http://localhost:$server_port/" dashboard.js
+contains "http://localhost:$server_port/dashboard.js" uplot
 
 echo "== app: dotnet new web + EventTracker.AspNetCore from the feed"
 mkdir "$work/app"

@@ -80,11 +80,14 @@ public sealed class StaticAssetTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_dashboards_charting_library_is_served_from_the_npm_install()
+    public async Task The_dashboard_is_served_bundled_with_its_npm_packages()
     {
-        using var response = await _client.GetAsync("/vendor/uPlot.iife.min.js");
+        using var script = await _client.GetAsync("/dashboard.js");
+        using var styles = await _client.GetAsync("/dashboard.css");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("uPlot", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Contains("uplot", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, styles.StatusCode);
+        Assert.Contains(".uplot", await styles.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
