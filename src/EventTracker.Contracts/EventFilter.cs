@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace EventTracker.Contracts;
 
 /// <summary>
@@ -26,6 +28,15 @@ public record EventFilter
     public string? SessionId { get; init; }
 
     /// <summary>
+    /// <see langword="true"/>: only errors, events whose <c>statusCode</c> is 400 or more or whose name says they failed
+    /// (contains <c>error</c>, <c>fail</c> or <c>exception</c>). <see langword="false"/> or null: no condition.
+    /// </summary>
+    public bool? ErrorsOnly { get; init; }
+
+    /// <summary>Only events whose <c>statusCode</c> is in this class: 1 to 5 for 1xx to 5xx (<c>statusCode / 100</c>).</summary>
+    public int? StatusClass { get; init; }
+
+    /// <summary>
     /// The set fields as the API names them (the query parameters of <c>GET /api/events</c> and the SSE stream, the
     /// arguments of the MCP tools); a WebSocket filter message names <c>type</c> <c>eventType</c> instead.
     /// </summary>
@@ -33,7 +44,11 @@ public record EventFilter
     public IEnumerable<KeyValuePair<string, string>> ToParameters()
     {
         (string Name, string? Value)[] fields =
-            [("serviceName", ServiceName), ("eventName", EventName), ("type", Type), ("userId", UserId), ("correlationId", CorrelationId), ("sessionId", SessionId)];
+        [
+            ("serviceName", ServiceName), ("eventName", EventName), ("type", Type), ("userId", UserId), ("correlationId", CorrelationId), ("sessionId", SessionId),
+            ("errorsOnly", ErrorsOnly == true ? "true" : null),
+            ("statusClass", StatusClass is { } statusClass ? statusClass.ToString(CultureInfo.InvariantCulture) + "xx" : null),
+        ];
         foreach (var (name, value) in fields)
         {
             if (value is { Length: > 0 })

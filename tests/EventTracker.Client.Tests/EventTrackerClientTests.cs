@@ -151,6 +151,16 @@ public sealed class EventTrackerClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Errors_only_and_a_status_class_reach_the_server_as_query_parameters()
+    {
+        Respond("/api/events", "GET", 200, """{"events":[],"total":0,"filtered":0,"services":[],"timeRange":{"from":"2025-08-27T00:00:00.000Z","to":"2025-08-28T00:00:00.000Z"}}""");
+
+        await _mock.Client().GetEventsPageAsync(new EventQuery { ErrorsOnly = true, StatusClass = 5 });
+
+        Assert.Equal("?errorsOnly=true&statusClass=5xx", Assert.Single(_mock.Requests).RequestMessage.RawQuery);
+    }
+
+    [Fact]
     public async Task Query_all_events_follows_the_cursor_to_the_end()
     {
         RespondPage(cursor: null, ids: ["e5", "e4"], next: "c1");

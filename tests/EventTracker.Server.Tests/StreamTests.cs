@@ -58,6 +58,23 @@ public sealed class StreamTests
     }
 
     [Fact]
+    public async Task A_reader_filtered_to_errors_of_a_status_class_receives_only_those()
+    {
+        await using var factory = new TestServerFactory(QuietHeartbeat, kestrel: true);
+        using var client = factory.CreateClient();
+        await using var reader = await SseReader.OpenAsync(client, "?errorsOnly=true&statusClass=5xx");
+
+        await client.TrackAsync("api-request", """{"serviceName":"api","statusCode":200}""");
+        await client.TrackAsync("api-request", """{"serviceName":"api","statusCode":404}""");
+        await client.TrackAsync("payment-failed", """{"serviceName":"api"}""");
+        await client.TrackAsync("upstream", """{"serviceName":"api","statusCode":502}""");
+        await client.TrackAsync("api-request", """{"serviceName":"api","statusCode":503}""");
+
+        Assert.Equal(502, (await reader.NextEventAsync()).Event.Payload.StatusCode);
+        Assert.Equal(503, (await reader.NextEventAsync()).Event.Payload.StatusCode);
+    }
+
+    [Fact]
     public async Task A_reader_resuming_with_last_event_id_gets_exactly_what_it_missed()
     {
         await using var factory = new TestServerFactory(QuietHeartbeat, kestrel: true);

@@ -56,6 +56,24 @@ public sealed class WebSocketTests : IAsyncLifetime
         Assert.Equal(("event", "page-view"), (second.Type, second.Data.GetProperty("name").GetString()));
     }
 
+    [Theory]
+    [InlineData("""{"type":"filter","errorsOnly":true,"statusClass":"4xx"}""")]
+    [InlineData("""{"type":"filter","errorsOnly":"true","statusClass":4}""")]
+    public async Task A_filter_message_selects_errors_of_a_status_class(string message)
+    {
+        await SendAsync(message);
+        var ack = await ReceiveAsync();
+        await _client.TrackAsync("api-request", """{"statusCode":200}""");
+        await _client.TrackAsync("api-request", """{"statusCode":503}""");
+        await _client.TrackAsync("login-failed", """{"statusCode":401}""");
+
+        var streamed = await ReceiveAsync();
+
+        Assert.True(ack.Data.GetProperty("errorsOnly").GetBoolean());
+        Assert.Equal(4, ack.Data.GetProperty("statusClass").GetInt32());
+        Assert.Equal(("event", "login-failed"), (streamed.Type, streamed.Data.GetProperty("name").GetString()));
+    }
+
     [Fact]
     public async Task A_track_message_is_ingested_answered_and_streamed()
     {
@@ -85,6 +103,10 @@ public sealed class WebSocketTests : IAsyncLifetime
     [InlineData("""{"type":"subscribe"}""", "type")]
     [InlineData("""{"kind":"ping"}""", "type")]
     [InlineData("""{"type":"filter","serviceName":42}""", "serviceName")]
+    [InlineData("""{"type":"filter","statusClass":"6xx"}""", "statusClass")]
+    [InlineData("""{"type":"filter","statusClass":4.5}""", "statusClass")]
+    [InlineData("""{"type":"filter","errorsOnly":"maybe"}""", "errorsOnly")]
+    [InlineData("""{"type":"filter","errorsOnly":[true]}""", "errorsOnly")]
     [InlineData("""{"type":"track","eventName":""}""", "eventName")]
     [InlineData("""{"type":"track"}""", "eventName")]
     [InlineData("""{"type":"track","eventName":"x","payload":[1]}""", "payload")]

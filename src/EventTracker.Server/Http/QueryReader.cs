@@ -53,7 +53,7 @@ internal sealed class QueryReader
     }
 
     /// <summary>The filter parameters shared by <c>GET /api/events</c> and the streams.</summary>
-    public EventFilter Filter() => EventFilterFields.Read(field => String(field.Name));
+    public EventFilter Filter() => EventFilterFields.Read(field => Raw(field.Name), Errors, field => field.Name);
 
     /// <summary>An integer clamped to [<paramref name="min"/>, <paramref name="max"/>]; negative or non-numeric values are errors.</summary>
     public int Limit(string name, int defaultValue, int min, int max)

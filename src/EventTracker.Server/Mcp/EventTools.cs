@@ -28,7 +28,8 @@ internal sealed class EventTools
         + "in all (filtered) and how many are held (total), as GET /api/events answers. At most 200 rows a page (the REST "
         + "API allows 1000); a larger limit is lowered to 200. Use get_statistics or list_services for totals; use this to look at examples.")]
     public async Task<EventPage> QueryEventsAsync(
-        [Description("Conditions that must all hold: serviceName, eventName, type (part of the event name), userId, correlationId, sessionId.")] EventFilter? filter = null,
+        [Description("Conditions that must all hold: serviceName, eventName, type (part of the event name), userId, correlationId, sessionId, "
+            + "errorsOnly (true: only errors, statusCode >= 400 or a name containing error, fail or exception), statusClass (1 to 5: statusCode 1xx to 5xx).")] EventFilter? filter = null,
         [Description("Start of the range: ISO 8601, epoch milliseconds, or a span back from now such as 15m, 24h, 7d.")] string? from = null,
         [Description("End of the range, in the same forms as from.")] string? to = null,
         [Description("Rows to return, default 50; above 200 is lowered to 200.")] int limit = 50,

@@ -11,7 +11,12 @@ internal static class EventMatcher
         && Same(filter.UserId, record.UserId)
         && Same(filter.CorrelationId, record.CorrelationId)
         && Same(filter.SessionId, record.SessionId)
-        && (filter.Type is null || record.Name.Contains(filter.Type, StringComparison.OrdinalIgnoreCase));
+        && (filter.Type is null || record.Name.Contains(filter.Type, StringComparison.OrdinalIgnoreCase))
+        && (filter.ErrorsOnly != true || record.IsError)
+        && (filter.StatusClass is not { } statusClass || record.StatusCode / 100 == statusClass);
+
+    /// <summary>Whether <paramref name="filter"/> has a condition no index of the held events answers, so each candidate is tested.</summary>
+    public static bool TestsEachEvent(this EventFilter filter) => filter.ErrorsOnly == true || filter.StatusClass is not null;
 
     private static bool Same(string? wanted, string? actual) => wanted is null || string.Equals(wanted, actual, StringComparison.Ordinal);
 }

@@ -6,7 +6,8 @@ namespace EventTracker.Server.Storage;
 /// Answers one query over an <see cref="EventTable"/> (under its read lock). Every list it reads is in
 /// <see cref="EventPosition"/> order, so the time range and the cursor are binary searches, and the cheapest path is
 /// taken: a walk down the time index when nothing is filtered, a walk down one posting list when only the service
-/// is, otherwise a scan of the smallest matching posting within the time range.
+/// is, otherwise a scan of the smallest matching posting within the time range (of the time index, when only errors
+/// or the status class are filtered: no index keeps those apart).
 /// </summary>
 internal sealed class QueryPlanner
 {
@@ -36,7 +37,7 @@ internal sealed class QueryPlanner
             return Page([], filtered: 0, [], more: false);
         }
 
-        if (_exact.Count == 0 && _typePostings is null)
+        if (_exact.Count == 0 && _typePostings is null && !_filter.TestsEachEvent())
         {
             return UnfilteredPage();
         }
@@ -88,7 +89,7 @@ internal sealed class QueryPlanner
 
     private bool OnlyServiceFiltered() =>
         _filter.ServiceName is not null && _filter.EventName is null && _filter.UserId is null
-        && _filter.CorrelationId is null && _filter.SessionId is null;
+        && _filter.CorrelationId is null && _filter.SessionId is null && !_filter.TestsEachEvent();
 
     private EventPage UnfilteredPage()
     {
@@ -158,7 +159,10 @@ internal sealed class QueryPlanner
         return Page(events, filtered, [.. services], more);
     }
 
-    /// <summary>Candidate sequences in the time range, newest first: the smallest exact posting, or the union of the names matching <c>type</c>.</summary>
+    /// <summary>
+    /// Candidate sequences in the time range, newest first: the smallest exact posting, or the union of the names matching
+    /// <c>type</c>, or (for a filter on errors or status only) every event in the range.
+    /// </summary>
     private IEnumerable<long> DriverDescending()
     {
         if (_exact.Count > 0)
@@ -167,7 +171,12 @@ internal sealed class QueryPlanner
             return Descending(smallest);
         }
 
-        return _typePostings!.Count == 1 ? Descending(_typePostings[0]) : MergeDescending(_typePostings);
+        if (_typePostings is null)
+        {
+            return Descending(_table.ByTime);
+        }
+
+        return _typePostings.Count == 1 ? Descending(_typePostings[0]) : MergeDescending(_typePostings);
     }
 
     private IEnumerable<long> Descending(SequenceList list)

@@ -62,7 +62,7 @@ internal sealed class WebSocketMessageHandler
     private byte[] ReplaceFilter(JsonElement message)
     {
         var errors = new ValidationErrors();
-        var filter = EventFilterFields.Read(field => Text(message, field.MessageName, errors));
+        var filter = EventFilterFields.Read(field => FilterValue(message, field, errors), errors, field => field.MessageName);
         if (errors.Any)
         {
             return Error(errors);
@@ -127,6 +127,29 @@ internal sealed class WebSocketMessageHandler
 
         EventValidation.ValidateIdentifier(text, field, errors, EventValidation.MaxNameLength);
         return text;
+    }
+
+    // The field reads and checks the text; a flag or number may also come as the filter envelope writes it, as JSON true,
+    // false or a number.
+    private static string? FilterValue(JsonElement message, EventFilterFields.Field field, ValidationErrors errors)
+    {
+        if (!message.TryGetProperty(field.MessageName, out var value))
+        {
+            return null;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.String:
+                return value.GetString();
+            case JsonValueKind.True or JsonValueKind.False or JsonValueKind.Number when field.TakesJsonLiterals:
+                return value.GetRawText();
+            default:
+                errors.Add(field.MessageName, field.TakesJsonLiterals ? "Must be a string, true, false or a number." : "Must be a string.");
+                return null;
+        }
     }
 
     private static byte[] Error(string field, string message)

@@ -224,6 +224,18 @@ internal static class HostileCorpus
         {
             yield return Get("/api/events/stream?lastEventId=" + value, "lastEventId");
         }
+
+        (string Parameter, string[] Values)[] typed = [("errorsOnly", ["yes", "1", "truee", "%00", "%FF"]), ("statusClass", ["6xx", "0", "5xxx", "x5", "%00", "%FF"])];
+        foreach (var (parameter, values) in typed)
+        {
+            foreach (var endpoint in new[] { "/api/events", "/api/events/stream" })
+            {
+                foreach (var value in values)
+                {
+                    yield return Get($"{endpoint}?{parameter}={value}", parameter);
+                }
+            }
+        }
     }
 
     private static HostileCase Get(string path, string field) => new("query " + path, "GET", path, null, 400, field);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using EventTracker.Contracts;
 using EventTracker.Server.Storage;
 using Microsoft.Extensions.Time.Testing;
@@ -133,6 +134,59 @@ public abstract class EventStoreContract : IDisposable
         Assert.Equal(names.Length, page.Filtered);
         Assert.Equal(4, page.Total);
         Assert.Equal(page.Events.Select(e => e.ServiceName!).Distinct().Order(StringComparer.Ordinal), page.Services);
+    }
+
+    [Theory]
+    [InlineData("errorsOnly", null, null, "ERROR-banner,page-view,PaymentException,payment-failed,card-declined,checkout,health")]
+    [InlineData("statusClass=5", null, null, "checkout,health")]
+    [InlineData("statusClass=4", null, null, "page-view,card-declined")]
+    [InlineData("statusClass=3", null, null, "redirect")]
+    [InlineData("statusClass=2", null, null, "PaymentException,checkout-ok")]
+    [InlineData("statusClass=1", null, null, "")]
+    [InlineData("errorsOnly&serviceName=pay", null, null, "payment-failed,card-declined,checkout")]
+    [InlineData("statusClass=4&serviceName=web", null, null, "page-view")]
+    [InlineData("errorsOnly&statusClass=2", null, null, "PaymentException")]
+    [InlineData("errorsOnly&type=FAIL", null, null, "payment-failed")]
+    [InlineData("errorsOnly&userId=u1", null, null, "ERROR-banner,card-declined,health")]
+    [InlineData("errorsOnly", 8, 4, "page-view,PaymentException,payment-failed,card-declined,checkout")]
+    [InlineData("errorsOnly&serviceName=pay", 7, 6, "payment-failed,card-declined")]
+    [InlineData("statusClass=5", null, 9, "health")]
+    [InlineData("statusClass=5&serviceName=pay", 9, 2, "checkout")]
+    [InlineData("statusClass=2&serviceName=web", 4, null, "")]
+    public async Task Errors_only_and_status_class_select_by_status_and_name_alone_and_with_other_fields_and_a_time_range(
+        string query, int? fromMinutesAgo, int? toMinutesAgo, string expected)
+    {
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        (string Name, string? Service, int? Status, int MinutesAgo, string? User)[] events =
+        [
+            ("health", null, 503, 10, "u1"), ("checkout-ok", "pay", 200, 9, null), ("checkout", "pay", 502, 8, null),
+            ("card-declined", "pay", 402, 7, "u1"), ("payment-failed", "pay", null, 6, null), ("PaymentException", "web", 201, 5, null),
+            ("page-view", "web", 404, 4, null), ("ERROR-banner", "web", null, 3, "u1"), ("redirect", "web", 301, 2, "u1"),
+        ];
+        foreach (var (name, service, status, minutesAgo, user) in events)
+        {
+            await Store.AppendAsync(Event(name, service, user, occurredAt: now - (minutesAgo * 60_000L), status: status), CancellationToken.None);
+        }
+
+        var parts = query.Split('&').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p.ElementAtOrDefault(1));
+        var filter = new EventFilter
+        {
+            ServiceName = parts.GetValueOrDefault("serviceName"),
+            Type = parts.GetValueOrDefault("type"),
+            UserId = parts.GetValueOrDefault("userId"),
+            ErrorsOnly = parts.ContainsKey("errorsOnly") ? true : null,
+            StatusClass = parts.TryGetValue("statusClass", out var statusClass) ? int.Parse(statusClass!, CultureInfo.InvariantCulture) : null,
+        };
+
+        var page = await Store.QueryAsync(filter, now - (fromMinutesAgo * 60_000L), now - (toMinutesAgo * 60_000L), 100, null, CancellationToken.None);
+
+        var names = expected.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(names, page.Events.Select(e => e.Name));
+        Assert.Equal(names.Length, page.Filtered);
+        Assert.Equal(page.Events.Where(e => e.ServiceName is not null).Select(e => e.ServiceName!).Distinct().Order(StringComparer.Ordinal), page.Services);
+        var paged = await Store.QueryAsync(filter, now - (fromMinutesAgo * 60_000L), now - (toMinutesAgo * 60_000L), 1, null, CancellationToken.None);
+        Assert.Equal(names.Take(1), paged.Events.Select(e => e.Name));
+        Assert.Equal(names.Length > 1, paged.NextBefore is not null);
     }
 
     [Fact]
@@ -404,8 +458,8 @@ public abstract class EventStoreContract : IDisposable
 
     internal static NewEvent Event(
         string name, string? service = null, string? user = null, string? clientId = null, string? correlation = null, string? session = null,
-        long? occurredAt = null) =>
-        new(name, service, user, session, correlation, null, null, clientId, "{}"u8.ToArray()) { OccurredAt = occurredAt };
+        long? occurredAt = null, int? status = null) =>
+        new(name, service, user, session, correlation, status, null, clientId, "{}"u8.ToArray()) { OccurredAt = occurredAt };
 
     private static string Describe(EventRecord e) => $"{EventIds.Format(e.Sequence)} {e.Name} {e.ServiceName} {e.Timestamp} {e.ReceivedAt} {e.ClientEventId}";
 

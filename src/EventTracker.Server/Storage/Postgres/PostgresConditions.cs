@@ -31,6 +31,16 @@ internal sealed class PostgresConditions
             conditions.Add($"strpos(lower(name), lower({Next(type)})) > 0");
         }
 
+        if (filter.ErrorsOnly == true)
+        {
+            conditions.Add("is_error");
+        }
+
+        if (filter.StatusClass is { } statusClass)
+        {
+            conditions.Add($"status_code / 100 = {Next(statusClass)}");
+        }
+
         Where = string.Join(" AND ", conditions);
     }
 

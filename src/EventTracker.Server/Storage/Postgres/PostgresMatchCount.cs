@@ -9,7 +9,8 @@ namespace EventTracker.Server.Storage.Postgres;
 /// one, whole minutes at its ends from the per-minute one, and only the partial minutes at its very ends from the
 /// events. The rollups are written in the transaction that stores their events, and the one statement reads them in
 /// one snapshot, so the count is exact.
-/// A filter on a user, session or correlation id matches few events, which its index counts directly.
+/// A filter on a user, session or correlation id matches few events, which its index counts directly; one on errors or
+/// the status class is not kept apart by the rollups, so its matches are counted from the events too.
 /// </summary>
 internal static class PostgresMatchCount
 {
@@ -17,7 +18,7 @@ internal static class PostgresMatchCount
     public static NpgsqlBatchCommand Command(EventFilter filter, long from, long to)
     {
         var conditions = new PostgresConditions(filter, from, to);
-        if (filter.UserId is not null || filter.SessionId is not null || filter.CorrelationId is not null)
+        if (filter.UserId is not null || filter.SessionId is not null || filter.CorrelationId is not null || filter.TestsEachEvent())
         {
             return conditions.Command(
                 $"SELECT count(*), array_agg(DISTINCT service_name) FILTER (WHERE service_name IS NOT NULL) FROM eventtracker.events WHERE {conditions.Where}");

@@ -15,8 +15,8 @@ internal static class PostgresRows
     public const string LinkColumns =
         "position, ts, received_at, name, service_name, user_id, session_id, correlation_id, status_code, response_time_ms";
 
-    /// <summary>Every column of an event row.</summary>
-    public const string Columns = LinkColumns + ", client_event_id, user_agent, referrer, user_role, payload";
+    /// <summary>Every column of an event row; the last, <c>is_error</c>, is <see cref="EventRecord.IsError"/> kept for queries, not read back.</summary>
+    public const string Columns = LinkColumns + ", client_event_id, user_agent, referrer, user_role, payload, is_error";
 
     /// <summary>The event in a row of <see cref="Columns"/>.</summary>
     public static EventRecord Read(NpgsqlDataReader row) => Read(row, whole: true);
@@ -86,6 +86,7 @@ internal static class PostgresRows
         await WriteText(copy, record.Referrer, cancellationToken);
         await WriteText(copy, record.UserRole, cancellationToken);
         await copy.WriteAsync(Encoding.UTF8.GetString(record.PayloadJson), payloadType, cancellationToken);
+        await copy.WriteAsync(record.IsError, NpgsqlDbType.Boolean, cancellationToken);
     }
 
     private static string? Text(NpgsqlDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);

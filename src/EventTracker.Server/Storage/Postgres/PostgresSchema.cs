@@ -137,6 +137,15 @@ internal static class PostgresSchema
             SELECT bucket - ((bucket % 86400000) + 86400000) % 86400000, service, name, sum(count)
             FROM eventtracker.rollup_hours GROUP BY 1, 2, 3;
         """,
+        // Whether an event is an error is decided once, by EventRecord.IsError as the writer stores it, not again in SQL,
+        // whose lower() is not .NET's case-insensitive comparison; rows stored before this column are marked here by
+        // the same rule for the names that can be told apart in SQL.
+        """
+        ALTER TABLE eventtracker.events ADD COLUMN is_error boolean NOT NULL DEFAULT false;
+        UPDATE eventtracker.events SET is_error = true
+            WHERE status_code >= 400 OR strpos(lower(name), 'error') > 0 OR strpos(lower(name), 'fail') > 0 OR strpos(lower(name), 'exception') > 0;
+        CREATE INDEX events_error ON eventtracker.events (ts, position) WHERE is_error;
+        """,
     ];
 
     /// <summary>Brings the schema up to date; returns the version it is at.</summary>
