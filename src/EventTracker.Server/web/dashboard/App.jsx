@@ -49,13 +49,17 @@ export function App() {
   }, []);
   const onInsight = useCallback((insight) => setLiveInsights((list) => [insight, ...list.filter((i) => i.id !== insight.id)]), []);
 
-  const feed = useEventFeed(view, attempt, { onKeyNeeded, onInsight, onStats });
-  const inputs = JSON.stringify([view.range, view.from, view.to, view.filters, tick, attempt]);
+  // Where a relative range starts is fixed when the view is chosen: refreshes extend it to now, so the table (which
+  // grows with the stream) and the cards and charts (which reload) keep covering one span.
+  const viewKey = JSON.stringify([view.range, view.from, view.to, view.filters, attempt]);
+  const anchor = useMemo(() => Date.now(), [viewKey]);
+  const feed = useEventFeed(view, anchor, viewKey, { onKeyNeeded, onInsight, onStats });
+  const inputs = viewKey + tick;
   const load = (route, params) => (signal) => getJson(route, params(), signal);
-  const services = useLoad(load(routes.services, () => queryParams(view)), [inputs], onKeyNeeded);
-  const series = useLoad(load(routes.timeseries, () => queryParams(view)), [inputs], onKeyNeeded);
-  const statistics = useLoad(load(routes.statistics, () => queryParams(view)), [inputs], onKeyNeeded);
-  const insights = useLoad(load(routes.insights, () => insightParams(view)), [inputs], onKeyNeeded);
+  const services = useLoad(load(routes.services, () => queryParams(view, anchor)), [inputs], onKeyNeeded);
+  const series = useLoad(load(routes.timeseries, () => queryParams(view, anchor)), [inputs], onKeyNeeded);
+  const statistics = useLoad(load(routes.statistics, () => queryParams(view, anchor)), [inputs], onKeyNeeded);
+  const insights = useLoad(load(routes.insights, () => insightParams(view, anchor)), [inputs], onKeyNeeded);
   const suggestions = useLoad(load(routes.suggestions, () => new URLSearchParams(view.filters.serviceName ? { serviceName: view.filters.serviceName } : {})), [inputs], onKeyNeeded);
   const serviceNames = useLoad(load(routes.services, () => new URLSearchParams({ from: '7d' })), [attempt], onKeyNeeded);
 
@@ -90,7 +94,7 @@ export function App() {
       {view.page === 'service'
         ? (
           <main class="page-service">
-            <ServicePage services={services.data} series={series.data} insights={allInsights} inputs={inputs} onKeyNeeded={onKeyNeeded} />
+            <ServicePage anchor={anchor} services={services.data} series={series.data} insights={allInsights} inputs={inputs} onKeyNeeded={onKeyNeeded} />
             <EventTable feed={feed} />
           </main>
         )
@@ -114,8 +118,8 @@ export function App() {
   );
 }
 
-function insightParams(view) {
-  const params = queryParams(view);
+function insightParams(view, anchor) {
+  const params = queryParams(view, anchor);
   const wanted = new URLSearchParams({ limit: 20, from: params.get('from') });
   if (params.get('to')) wanted.set('to', params.get('to'));
   if (view.filters.serviceName) wanted.set('serviceName', view.filters.serviceName);

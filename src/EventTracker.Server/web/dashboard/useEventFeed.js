@@ -11,7 +11,7 @@ const MAX_HELD = 5000;
  * now — matching events from the stream, prepended as they arrive or held while paused. The stream opens before the
  * query, and what it brings meanwhile is merged by id, so nothing falls between the two.
  */
-export function useEventFeed(view, attempt, { onKeyNeeded, onInsight, onStats }) {
+export function useEventFeed(view, anchor, key, { onKeyNeeded, onInsight, onStats }) {
   const [feed, setFeed] = useState({ rows: [], filtered: null, total: null, cursor: null, loading: true, error: null });
   const [connection, setConnection] = useState('connecting');
   const [paused, setPausedState] = useState(false);
@@ -22,7 +22,6 @@ export function useEventFeed(view, attempt, { onKeyNeeded, onInsight, onStats })
   const [reloads, setReloads] = useState(0);
   const handlers = useRef({ onInsight, onStats });
   handlers.current = { onInsight, onStats };
-  const key = JSON.stringify([view.range, view.from, view.to, view.filters, attempt]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -46,7 +45,7 @@ export function useEventFeed(view, attempt, { onKeyNeeded, onInsight, onStats })
     held.current = [];
     heldTotal.current = 0;
     setHeldCount(0);
-    const params = queryParams(view);
+    const params = queryParams(view, anchor);
     params.set('limit', PAGE);
     getJson(routes.events, params, abort.signal).then((page) => {
       const ids = new Set(page.events.map((e) => e.id));
@@ -64,7 +63,7 @@ export function useEventFeed(view, attempt, { onKeyNeeded, onInsight, onStats })
 
   const loadMore = useCallback(() => {
     if (!feed.cursor || feed.loading) return;
-    const params = queryParams(view);
+    const params = queryParams(view, anchor);
     params.set('limit', PAGE);
     params.set('cursor', feed.cursor);
     setFeed((f) => ({ ...f, loading: true }));

@@ -11,6 +11,9 @@ export const TEXT_FILTERS = [
   { key: 'correlationId', label: 'Correlation id' },
 ];
 
+/** Every filter, in the order an address lists them. */
+const FILTER_KEYS = [...TEXT_FILTERS.map((f) => f.key), 'errorsOnly', 'statusClass'];
+
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'];
 
 /** The range buttons; any other relative span (such as a suggestion's 10m) is a range too. */
@@ -54,7 +57,7 @@ export function writeView(view) {
   } else if (view.range !== DEFAULT_RANGE) {
     q.set('range', view.range);
   }
-  for (const key of [...TEXT_FILTERS.map((f) => f.key), 'errorsOnly', 'statusClass']) {
+  for (const key of FILTER_KEYS) {
     if (view.filters[key]) q.set(key, view.filters[key]);
   }
   if (view.event) q.set('event', view.event);
@@ -63,11 +66,22 @@ export function writeView(view) {
   return text ? '?' + text : location.pathname;
 }
 
-/** The range as epoch milliseconds, relative ranges ending now. */
+// The server's rule for a time series' bucket width (ServiceAnalytics.SeriesWidth): the narrowest of these that keeps
+// the range under MAX_POINTS buckets.
+const SERIES_WIDTHS = [60000, 300000, 900000, 1800000, 3600000, 10800000, 21600000, 43200000, 86400000, 604800000];
+const MAX_POINTS = 120;
+const bucketWidth = (range) => SERIES_WIDTHS.find((w) => range / w < MAX_POINTS) || SERIES_WIDTHS[SERIES_WIDTHS.length - 1];
+
+/**
+ * The range as epoch milliseconds. A relative range ends now and starts on a chart bucket's boundary, so that its first
+ * bucket holds only events inside it, and the table, the cards and the charts cover the same span.
+ */
 export function timeRange(view, now = Date.now()) {
   if (view.range === 'custom') return { from: view.from, to: view.to, live: false };
   const [, count, unit] = SPAN.exec(view.range);
-  return { from: now - Number(count) * UNIT_MS[unit], to: now, live: true };
+  const span = Number(count) * UNIT_MS[unit];
+  const width = bucketWidth(span);
+  return { from: Math.floor((now - span) / width) * width, to: now, live: true };
 }
 
 /** The filters as API query parameters (for GET /api/events, the analytics endpoints and the stream). */
@@ -90,12 +104,11 @@ export function withChange(view, change) {
   return { ...view, event: null, trace: null, ...change, filters: { ...view.filters, ...(change.filters || {}) } };
 }
 
-/** The dashboard view a suggestion's API link stands for: its filters and range, errors only when it is about errors. */
-export function viewOfSuggestion(href, tags) {
+/** The dashboard view a suggestion's API link stands for: its filters and its range. */
+export function viewOfSuggestion(href) {
   const url = new URL(href, location.origin);
   const q = new URLSearchParams();
-  for (const { key } of TEXT_FILTERS) if (url.searchParams.get(key)) q.set(key, url.searchParams.get(key));
-  if ((tags || []).includes('errors')) q.set('errorsOnly', 'true');
+  for (const key of FILTER_KEYS) if (url.searchParams.get(key)) q.set(key, url.searchParams.get(key));
   const from = url.searchParams.get('from');
   if (from && SPAN.test(from)) q.set('range', from);
   if (url.pathname.endsWith('/services') && q.get('serviceName')) q.set('page', 'service');

@@ -12,18 +12,18 @@ const ROUTE_SAMPLE = 500;
  * One service over the range: volume, error rate and percentiles (from /services), its charts, top events, top routes
  * (the middleware's metadata.route, counted over its latest events), recent errors and its insights.
  */
-export function ServicePage({ services, series, insights, inputs, onKeyNeeded }) {
+export function ServicePage({ anchor, services, series, insights, inputs, onKeyNeeded }) {
   const { view } = useNav();
   const name = view.filters.serviceName;
   const s = services && services.services.find((x) => x.serviceName === name);
   const recentErrors = useLoad((signal) => {
-    const params = queryParams(view);
+    const params = queryParams(view, anchor);
     params.set('errorsOnly', 'true');
     params.set('limit', 10);
     return getJson(routes.events, params, signal);
   }, [inputs], onKeyNeeded);
   const latest = useLoad((signal) => {
-    const params = queryParams(view);
+    const params = queryParams(view, anchor);
     params.set('limit', ROUTE_SAMPLE);
     return getJson(routes.events, params, signal);
   }, [inputs], onKeyNeeded);

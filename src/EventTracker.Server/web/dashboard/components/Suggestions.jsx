@@ -13,7 +13,7 @@ export function Suggestions({ suggestions }) {
           <li key={s.id}>
             <strong>{s.title}</strong>
             {s.description && <p>{s.description}</p>}
-            {s.action && s.action.href && <Link to={viewOfSuggestion(s.action.href, s.tags)} class="suggestion-action">{s.action.label || 'Open'}</Link>}
+            {s.action && s.action.href && <Link to={viewOfSuggestion(s.action.href)} class="suggestion-action">{s.action.label || 'Open'}</Link>}
           </li>
         ))}
       </ul>

@@ -1,5 +1,5 @@
 import { getJson, routes } from '../api.js';
-import { clock, isError, ms } from '../format.js';
+import { clock, ms } from '../format.js';
 import { Link, useNav } from '../nav.jsx';
 import { useLoad } from '../useLoad.js';
 import { withChange } from '../view.js';
@@ -21,12 +21,12 @@ export function TraceView({ id, onKeyNeeded }) {
       {t && (
         <>
           <p class="summary">
-            {t.steps} steps over {ms(t.durationMs)} across {t.services.join(', ')}
+            {t.steps.length} steps over {ms(t.durationMs)} across {t.services.join(', ')}
             {t.failingStep != null && <> · <strong class="bad">step {t.failingStep} failed</strong></>}
             {t.truncated && ' · only the first steps are shown'}
           </p>
           <ol class="waterfall">
-            {t.timeline.map((s) => <Step key={s.step} step={s} total={Math.max(t.durationMs, 1)} failed={s.step === t.failingStep} view={view} />)}
+            {t.steps.map((s) => <Step key={s.stepNumber} step={s} total={Math.max(t.durationMs, 1)} failed={s.stepNumber === t.failingStep} view={view} />)}
           </ol>
           <p><Link to={withChange(view, { page: 'events', filters: { correlationId: id } })}>These events in the table</Link></p>
         </>
@@ -42,9 +42,9 @@ function Step({ step, total, failed, view }) {
   const left = Math.min(100, (step.sinceStartMs / total) * 100);
   const width = Math.max(0.6, Math.min(100 - left, (duration / total) * 100));
   return (
-    <li class={'step' + (failed ? ' failed' : isError(e) ? ' error-step' : '')} data-step={step.step} aria-current={failed ? 'step' : undefined}>
+    <li class={'step' + (failed ? ' failed' : step.isError ? ' error-step' : '')} data-step={step.stepNumber} aria-current={failed ? 'step' : undefined}>
       <div class="step-label">
-        <span class="step-number">{step.step}</span>
+        <span class="step-number">{step.stepNumber}</span>
         <Link to={withChange(view, { event: e.id, trace: null })} class="step-name">{e.name}</Link>
         <span class="step-service">{e.serviceName || 'unknown'}</span>
         {p.statusCode != null && <span class={p.statusCode >= 400 ? 'bad' : ''}>{p.statusCode}</span>}
@@ -54,7 +54,7 @@ function Step({ step, total, failed, view }) {
         <div class="step-bar" style={{ left: left + '%', width: width + '%' }} />
       </div>
       <div class="step-times">
-        {clock(e.timestamp)} · +{ms(step.sinceStartMs)}{step.step > 1 && <> · gap {ms(step.gapMs)}</>}{p.responseTimeMs != null && <> · took {ms(p.responseTimeMs)}</>}
+        {clock(e.timestamp)} · +{ms(step.sinceStartMs)}{step.stepNumber > 1 && <> · gap {ms(step.gapMs)}</>}{p.responseTimeMs != null && <> · took {ms(p.responseTimeMs)}</>}
       </div>
     </li>
   );
