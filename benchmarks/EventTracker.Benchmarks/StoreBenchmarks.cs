@@ -32,7 +32,7 @@ public class StoreBenchmarks
         }
 
         _projection = new AnalyticsProjection(_store, Options.Create(new EventStoreOptions()), Options.Create(new SuggestionOptions()), TimeProvider.System, NullLogger<AnalyticsProjection>.Instance);
-        _analytics = new ServiceAnalytics(_projection, _store);
+        _analytics = new ServiceAnalytics(_projection, new FilteredAnalytics(_store, _projection), _store, TimeProvider.System);
         _incoming = Enumerable.Range(Held, 4096).Select(SeedLikeEvents.Create).ToArray();
     }
 
@@ -62,8 +62,8 @@ public class StoreBenchmarks
     public async Task<int> By_service_and_event_name() => (await _store.QueryAsync(new EventFilter { ServiceName = "payment-service", EventName = "event-3" }, null, null, 100, null, CancellationToken.None)).Events.Count;
 
     [Benchmark]
-    public async Task<EventStatistics> Statistics() => await _analytics.GetStatisticsAsync(null, null, CancellationToken.None);
+    public async Task<EventStatistics> Statistics() => await _analytics.GetStatisticsAsync(new EventFilter(), null, null, CancellationToken.None);
 
     [Benchmark]
-    public async Task<ServicesResponse> Services_last_hour() => await _analytics.GetServicesAsync(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), null, null, CancellationToken.None);
+    public async Task<ServicesResponse> Services_last_hour() => await _analytics.GetServicesAsync(new EventFilter(), DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), null, CancellationToken.None);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EventTracker.Contracts;
 
 /// <summary>The answer of <c>GET /api/events/timeseries</c>: one service's (or all services') history in regular buckets.</summary>
@@ -17,4 +19,12 @@ public sealed class TimeSeriesResponse
 
     /// <summary>The buckets, oldest first; buckets without events are included with a count of 0.</summary>
     public IReadOnlyList<TimeSeriesPoint> Points { get; init; } = [];
+
+    /// <summary>
+    /// Whether the answer covers only the newest matching events: with a filter on more than the service, it is computed
+    /// from the matching events themselves, at most 200,000 of them. Written only when true, so answers keep the shape
+    /// the API has always had.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Truncated { get; init; }
 }

@@ -52,6 +52,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
     builder.Services.AddEventStore(builder.Configuration);
     builder.Services.AddSingleton<AnalyticsProjection>();
+    builder.Services.AddSingleton<FilteredAnalytics>();
     builder.Services.AddSingleton<ServiceAnalytics>();
     builder.Services.AddSingleton<EventQueryService>();
     builder.Services.AddSingleton<AnalysisPrompts>();

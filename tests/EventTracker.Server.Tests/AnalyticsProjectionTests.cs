@@ -41,7 +41,7 @@ public sealed class AnalyticsProjectionTests : IDisposable
         Assert.Equal(1, _projection.Summarize(now - (3 * Hour), now - Hour).Count);
         Assert.Equal(2, _projection.Summarize(now - (3 * Hour), null).Count);
         Assert.Equal(3, _projection.Summarize(null, null).Count);
-        Assert.Equal([(now - (36 * Hour), 1L), (now - (12 * Hour), 2L)], _projection.CountPerDay(null, null));
+        Assert.Equal([(now - (36 * Hour), 1L), (now - (12 * Hour), 2L)], _projection.Read(timeline => timeline.CountPerDay(null, null)));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class AnalyticsProjectionTests : IDisposable
 
         Assert.Equal(4, _projection.Summarize(null, null).Count);
         Assert.Equal(0, _projection.Summarize(null, now - Hour).Count);
-        Assert.Single(_projection.CountPerDay(null, null));
+        Assert.Single(_projection.Read(timeline => timeline.CountPerDay(null, null)));
     }
 
     [Fact]

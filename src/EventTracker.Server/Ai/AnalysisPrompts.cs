@@ -39,7 +39,7 @@ internal sealed class AnalysisPrompts
         var now = _time.GetUtcNow();
         var start = from ?? now.AddHours(-24).ToUnixTimeMilliseconds();
         var end = to ?? now.ToUnixTimeMilliseconds();
-        var services = await _analytics.GetServicesAsync(start, end, serviceName, cancellationToken);
+        var services = await _analytics.GetServicesAsync(new EventFilter { ServiceName = serviceName }, start, end, cancellationToken);
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["timeRange"] = $"{Iso(start)} to {Iso(end)}" + (from is null && to is null ? " (the last 24 hours)" : string.Empty),

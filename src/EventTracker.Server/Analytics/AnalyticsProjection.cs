@@ -104,15 +104,6 @@ internal sealed partial class AnalyticsProjection : FeedFollower
         }
     }
 
-    /// <summary>Events per UTC day in [<paramref name="from"/>, <paramref name="to"/>] (bucket resolution), oldest day first, as (day start in ms, count).</summary>
-    public IReadOnlyList<(long DayStart, long Count)> CountPerDay(long? from, long? to)
-    {
-        lock (_gate)
-        {
-            return _timeline.CountPerDay(from, to);
-        }
-    }
-
     /// <summary>Sessions that acted for at least <paramref name="minUsers"/> distinct users since <paramref name="since"/>.</summary>
     public List<(string Session, string Service, int Users)> SourcesActingForManyUsers(long since, int minUsers)
     {

@@ -239,20 +239,29 @@ internal sealed class RollupTimeline
         return slots;
     }
 
-    /// <summary>Events per UTC day in [<paramref name="from"/>, <paramref name="to"/>] (bucket resolution), oldest first.</summary>
-    public List<(long DayStart, long Count)> CountPerDay(long? from, long? to)
+    /// <summary>
+    /// Events (of <paramref name="serviceName"/> only, when given) per UTC day in [<paramref name="from"/>,
+    /// <paramref name="to"/>] (bucket resolution), oldest first; days without any are left out.
+    /// </summary>
+    public List<(long DayStart, long Count)> CountPerDay(long? from, long? to, string? serviceName = null)
     {
         var days = new List<(long DayStart, long Count)>();
         foreach (var bucket in InRange(from, to))
         {
+            var count = serviceName is null ? bucket.Rollups.Count : bucket.Rollups.Services.GetValueOrDefault(serviceName)?.Count ?? 0;
+            if (count == 0)
+            {
+                continue;
+            }
+
             var dayStart = bucket.Start - Modulo(bucket.Start, DayMs);
             if (days.Count > 0 && days[^1].DayStart == dayStart)
             {
-                days[^1] = (dayStart, days[^1].Count + bucket.Rollups.Count);
+                days[^1] = (dayStart, days[^1].Count + count);
             }
             else
             {
-                days.Add((dayStart, bucket.Rollups.Count));
+                days.Add((dayStart, count));
             }
         }
 

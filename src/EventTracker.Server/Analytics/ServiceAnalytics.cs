@@ -1,31 +1,37 @@
 using System.Globalization;
 using EventTracker.Contracts;
+using EventTracker.Server.Queries;
 using EventTracker.Server.Storage;
 
 namespace EventTracker.Server.Analytics;
 
-/// <summary>Turns the analytics projection's rollups into the API's service analytics and statistics.</summary>
+/// <summary>
+/// Turns rollups into the API's service analytics, statistics and time series: the projection's, or, for a filter on
+/// more than the service, those <see cref="FilteredAnalytics"/> makes from the matching events, shaped the same way.
+/// </summary>
 internal sealed class ServiceAnalytics
 {
     private const int TopEventsPerService = 10;
     private const int TopEventsOverall = 20;
 
     private readonly AnalyticsProjection _projection;
+    private readonly FilteredAnalytics _filtered;
     private readonly IEventStore _store;
+    private readonly TimeProvider _time;
 
-    public ServiceAnalytics(AnalyticsProjection projection, IEventStore store)
+    public ServiceAnalytics(AnalyticsProjection projection, FilteredAnalytics filtered, IEventStore store, TimeProvider time)
     {
         _projection = projection;
+        _filtered = filtered;
         _store = store;
+        _time = time;
     }
 
-    public async ValueTask<ServicesResponse> GetServicesAsync(long? from, long? to, string? serviceName, CancellationToken cancellationToken)
+    /// <summary>Analytics per service of the events <paramref name="filter"/> selects in [<paramref name="from"/>, <paramref name="to"/>].</summary>
+    public async ValueTask<ServicesResponse> GetServicesAsync(EventFilter filter, long? from, long? to, CancellationToken cancellationToken)
     {
-        await _projection.CatchUpAsync(cancellationToken);
-        var rollups = _projection.Summarize(from, to);
-        var services = rollups.Services.Values
-            .Where(s => serviceName is null || s.ServiceName == serviceName)
-            .ToList();
+        var (rollups, truncated) = await ReadAsync(filter, from, to, (timeline, now) => timeline.Summarize(from, to, filter.ServiceName, now), cancellationToken);
+        var services = rollups.Services.Values.ToList();
         var totalEvents = services.Sum(s => s.Count);
         var responseTimes = services.Sum(s => s.ResponseTimes.Count);
         return new ServicesResponse
@@ -38,13 +44,19 @@ internal sealed class ServiceAnalytics
                 AvgResponseTime = responseTimes == 0 ? null : Round(services.Sum(s => s.ResponseTimeSum) / responseTimes),
                 OverallErrorRate = Percentage(services.Sum(s => s.Errors), totalEvents),
             },
+            Truncated = truncated,
         };
     }
 
-    public async ValueTask<EventStatistics> GetStatisticsAsync(long? from, long? to, CancellationToken cancellationToken)
+    /// <summary>Statistics of the events <paramref name="filter"/> selects in [<paramref name="from"/>, <paramref name="to"/>].</summary>
+    public async ValueTask<EventStatistics> GetStatisticsAsync(EventFilter filter, long? from, long? to, CancellationToken cancellationToken)
     {
-        await _projection.CatchUpAsync(cancellationToken);
-        var rollups = _projection.Summarize(from, to);
+        var ((rollups, days), truncated) = await ReadAsync(
+            filter,
+            from,
+            to,
+            (timeline, now) => (timeline.Summarize(from, to, filter.ServiceName, now), timeline.CountPerDay(from, to, filter.ServiceName)),
+            cancellationToken);
         var names = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var service in rollups.Services.Values)
         {
@@ -54,38 +66,58 @@ internal sealed class ServiceAnalytics
             }
         }
 
-        var perDay = _projection.CountPerDay(from, to)
-            .Select(d => new DailyCount { Date = FormatDay(d.DayStart), Count = d.Count })
-            .ToList();
         return new EventStatistics
         {
             TotalEventCount = rollups.Count,
             TotalUniqueEvents = names.Count,
             TotalServices = rollups.Services.Count,
-            PerDay = perDay,
+            PerDay = days.Select(d => new DailyCount { Date = FormatDay(d.DayStart), Count = d.Count }).ToList(),
             TopEvents = TopEvents(names, rollups.Count, TopEventsOverall),
             ServiceBreakdown = ToServiceStats(rollups.Services.Values),
             EvictedEvents = _store.EvictedCount,
+            Truncated = truncated,
         };
     }
 
     /// <summary>
-    /// History of <paramref name="serviceName"/> (all services when null) over [<paramref name="from"/>,
-    /// <paramref name="to"/>] in at most <see cref="MaxPoints"/> buckets of a round width chosen from the range.
+    /// History of the events <paramref name="filter"/> selects (of all services unless it names one) over
+    /// [<paramref name="from"/>, <paramref name="to"/>] in at most <see cref="MaxPoints"/> buckets of a round width chosen
+    /// from the range.
     /// </summary>
-    public async ValueTask<TimeSeriesResponse> GetTimeSeriesAsync(long from, long to, string? serviceName, CancellationToken cancellationToken)
+    public async ValueTask<TimeSeriesResponse> GetTimeSeriesAsync(EventFilter filter, long from, long to, CancellationToken cancellationToken)
     {
-        await _projection.CatchUpAsync(cancellationToken);
         var width = SeriesWidth(to - from, _projection.BucketWidth);
-        var slots = _projection.Series(from, to, width, serviceName);
+        var firstSlot = from - (((from % width) + width) % width);
+        var (slots, truncated) = await ReadAsync(filter, firstSlot, to, (timeline, _) => timeline.Series(from, to, width, filter.ServiceName), cancellationToken);
         return new TimeSeriesResponse
         {
-            ServiceName = serviceName,
+            ServiceName = filter.ServiceName,
             From = SeriesTime(slots[0].Start),
             To = SeriesTime(slots[^1].Start + width),
             BucketSeconds = width / 1000,
             Points = slots.Select(slot => ToPoint(slot.Start, slot.Rollups)).ToList(),
+            Truncated = truncated,
         };
+    }
+
+    /// <summary>
+    /// What <paramref name="read"/> takes from the rollups of the events <paramref name="filter"/> selects in
+    /// [<paramref name="from"/>, <paramref name="to"/>] (given the time now): the projection's, kept current for every
+    /// service, when the filter names at most a service; otherwise rollups of the matching events, and whether they are
+    /// only the newest of them.
+    /// </summary>
+    private async ValueTask<(T Value, bool Truncated)> ReadAsync<T>(
+        EventFilter filter, long? from, long? to, Func<RollupTimeline, long, T> read, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (EventFilterFields.NarrowsWithinServices(filter))
+        {
+            var (timeline, truncated) = await _filtered.RollupsAsync(filter, from, to, cancellationToken);
+            return (read(timeline, now), truncated);
+        }
+
+        await _projection.CatchUpAsync(cancellationToken);
+        return (_projection.Read(timeline => read(timeline, now)), false);
     }
 
     // Round buckets of a range reaching year 1 or year 9999 start or end past what a DateTimeOffset holds.

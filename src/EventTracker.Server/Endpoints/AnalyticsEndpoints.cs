@@ -17,12 +17,12 @@ internal static class AnalyticsEndpoints
         var group = app.MapGroup(string.Empty).WithTags("Analytics").RequireAuthorization(Scopes.Read).RequireRateLimiting(ReadRateLimitPolicy.Name);
         group.MapGet(EventTrackerRoutes.Services, GetServices)
             .WithName("GetServices")
-            .WithSummary("Analytics per service over a time range.")
+            .WithSummary("Analytics per service over a time range, of the events matching every given filter (as GET /api/events); truncated when a filter on more than the service had more than 200,000 matches.")
             .Produces<ServicesResponse>()
             .ProducesValidationProblem();
         group.MapGet(EventTrackerRoutes.Statistics, GetStatistics)
             .WithName("GetStatistics")
-            .WithSummary("Statistics of the held events, optionally within a time range.")
+            .WithSummary("Statistics of the held events matching every given filter (as GET /api/events), optionally within a time range; truncated as for /services.")
             .Produces<EventStatistics>()
             .ProducesValidationProblem();
         group.MapGet(EventTrackerRoutes.Insights, GetInsights)
@@ -32,7 +32,7 @@ internal static class AnalyticsEndpoints
             .ProducesValidationProblem();
         group.MapGet(EventTrackerRoutes.TimeSeries, GetTimeSeries)
             .WithName("GetTimeSeries")
-            .WithSummary("A service's history (all services' when none is named): volume, errors and response-time percentiles per bucket; the last 24 hours unless from/to say otherwise.")
+            .WithSummary("A service's history (all services' when none is named), of the events matching every given filter (as GET /api/events): volume, errors and response-time percentiles per bucket; the last 24 hours unless from/to say otherwise; truncated as for /services.")
             .Produces<TimeSeriesResponse>()
             .ProducesValidationProblem();
         group.MapGet(EventTrackerRoutes.Suggestions, GetSuggestions)
@@ -45,20 +45,21 @@ internal static class AnalyticsEndpoints
     private static async Task<IResult> GetServices(HttpRequest request, ServiceAnalytics analytics, TimeProvider time)
     {
         var query = new QueryReader(request, time.GetUtcNow());
+        var filter = query.Filter();
         var (from, to) = query.TimeRange();
-        var serviceName = query.String("serviceName");
         return query.Errors.Any
             ? Problems.BadRequest(query.Errors)
-            : TypedResults.Json(await analytics.GetServicesAsync(from, to, serviceName, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.ServicesResponse);
+            : TypedResults.Json(await analytics.GetServicesAsync(filter, from, to, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.ServicesResponse);
     }
 
     private static async Task<IResult> GetStatistics(HttpRequest request, ServiceAnalytics analytics, TimeProvider time)
     {
         var query = new QueryReader(request, time.GetUtcNow());
+        var filter = query.Filter();
         var (from, to) = query.TimeRange();
         return query.Errors.Any
             ? Problems.BadRequest(query.Errors)
-            : TypedResults.Json(await analytics.GetStatisticsAsync(from, to, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.EventStatistics);
+            : TypedResults.Json(await analytics.GetStatisticsAsync(filter, from, to, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.EventStatistics);
     }
 
     private static async Task<IResult> GetInsights(HttpRequest request, InsightEngine insights, TimeProvider time)
@@ -82,15 +83,15 @@ internal static class AnalyticsEndpoints
     {
         var now = time.GetUtcNow();
         var query = new QueryReader(request, now);
+        var filter = query.Filter();
         var (from, to) = query.TimeRange();
-        var serviceName = query.String("serviceName");
         var end = to ?? now.ToUnixTimeMilliseconds();
         var start = from ?? end - (long)TimeSpan.FromHours(24).TotalMilliseconds;
         return query.Errors.Any
             ? Problems.BadRequest(query.Errors)
             : start > end
                 ? Problems.BadRequest("from", "Must not be later than to, or than now when to is not given.")
-                : TypedResults.Json(await analytics.GetTimeSeriesAsync(start, end, serviceName, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.TimeSeriesResponse);
+                : TypedResults.Json(await analytics.GetTimeSeriesAsync(filter, start, end, request.HttpContext.RequestAborted), EventTrackerJsonContext.Default.TimeSeriesResponse);
     }
 
     private static async Task<IResult> GetSuggestions(HttpRequest request, SuggestionEngine suggestions, TimeProvider time)

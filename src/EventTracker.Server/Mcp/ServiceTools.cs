@@ -55,7 +55,7 @@ internal sealed class ServiceTools
         CancellationToken cancellationToken = default)
     {
         var (start, end) = ToolArguments.Range(from, to, _time.GetUtcNow());
-        var statistics = await _analytics.GetStatisticsAsync(start, end, cancellationToken);
+        var statistics = await _analytics.GetStatisticsAsync(new EventFilter(), start, end, cancellationToken);
         // The per-service breakdown is list_services' answer; leaving it out keeps this one short.
         return new EventStatistics
         {
@@ -77,7 +77,7 @@ internal sealed class ServiceTools
         CancellationToken cancellationToken = default)
     {
         var (start, end) = ToolArguments.Range(from, to, _time.GetUtcNow());
-        return new ServiceList((await _analytics.GetServicesAsync(start, end, null, cancellationToken)).Services.Select(ServiceSummary.From).ToList());
+        return new ServiceList((await _analytics.GetServicesAsync(new EventFilter(), start, end, cancellationToken)).Services.Select(ServiceSummary.From).ToList());
     }
 
     [McpServerTool(Name = "get_service_health", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
@@ -93,8 +93,8 @@ internal sealed class ServiceTools
         var span = ToolArguments.Window(window, "window");
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var length = (long)span.TotalMilliseconds;
-        var current = (await _analytics.GetServicesAsync(now - length, now, name, cancellationToken)).Services.SingleOrDefault();
-        var previous = (await _analytics.GetServicesAsync(now - (2 * length), now - length - 1, name, cancellationToken)).Services.SingleOrDefault();
+        var current = (await _analytics.GetServicesAsync(new EventFilter { ServiceName = name }, now - length, now, cancellationToken)).Services.SingleOrDefault();
+        var previous = (await _analytics.GetServicesAsync(new EventFilter { ServiceName = name }, now - (2 * length), now - length - 1, cancellationToken)).Services.SingleOrDefault();
         return new ServiceHealth(
             name,
             window,

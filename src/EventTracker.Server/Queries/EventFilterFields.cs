@@ -67,6 +67,10 @@ internal static class EventFilterFields
         }
     }
 
+    /// <summary>Whether <paramref name="filter"/> sets a condition other than the service: one the analytics rollups do not keep apart.</summary>
+    public static bool NarrowsWithinServices(EventFilter filter) =>
+        All.Any(field => field.Name != "serviceName" && field.Text(filter) is not null);
+
     private static Field Identifier(string name, string messageName, Func<EventFilter, string?> get, Func<EventFilter, string, EventFilter> with) =>
         new(name, messageName, get, (filter, value, errors, field) =>
         {

@@ -228,7 +228,7 @@ internal static class HostileCorpus
         (string Parameter, string[] Values)[] typed = [("errorsOnly", ["yes", "1", "truee", "%00", "%FF"]), ("statusClass", ["6xx", "0", "5xxx", "x5", "%00", "%FF"])];
         foreach (var (parameter, values) in typed)
         {
-            foreach (var endpoint in new[] { "/api/events", "/api/events/stream" })
+            foreach (var endpoint in new[] { "/api/events", "/api/events/stream", "/api/events/services", "/api/events/statistics", "/api/events/timeseries" })
             {
                 foreach (var value in values)
                 {
