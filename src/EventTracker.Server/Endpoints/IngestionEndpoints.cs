@@ -53,16 +53,8 @@ internal static class IngestionEndpoints
             return problem;
         }
 
-        // Routing decodes every escape in a segment except %2F, which would otherwise split it, and turns escapes that are
-        // not UTF-8 into U+FFFD: the name as sent is checked for those.
-        eventName = eventName.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
         var errors = new ValidationErrors();
-        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { } target
-            && !PercentEncoding.IsValidUtf8(target.AsSpan(0, target.IndexOf('?') is var q and >= 0 ? q : target.Length)))
-        {
-            errors.Add("eventName", "Must be valid UTF-8 text.");
-        }
-
+        eventName = PercentEncoding.PathValue(request, eventName, "eventName", errors);
         EventValidation.ValidateName(eventName, "eventName", errors);
         var headers = TrackHeaders.Read(request.Headers, errors) with { Sender = request.HttpContext.GetApiKey()?.Name };
         var payload = errors.Any ? null : EventRequestParser.ParsePayload(body!, admission.TimeWindow, errors);

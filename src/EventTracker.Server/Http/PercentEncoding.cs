@@ -1,4 +1,6 @@
 using System.Text.Unicode;
+using EventTracker.Server.Validation;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace EventTracker.Server.Http;
 
@@ -33,6 +35,22 @@ internal static class PercentEncoding
         }
 
         return Utf8.IsValid(buffer[..length]);
+    }
+
+    /// <summary>
+    /// A route value from the request's path as the client sent it: routing decodes every escape in a segment except
+    /// <c>%2F</c>, which would otherwise split it, and turns escapes that are not UTF-8 into U+FFFD, which is refused here
+    /// under <paramref name="field"/>.
+    /// </summary>
+    public static string PathValue(HttpRequest request, string routeValue, string field, ValidationErrors errors)
+    {
+        if (request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget is { } target
+            && !IsValidUtf8(target.AsSpan(0, target.IndexOf('?') is var q and >= 0 ? q : target.Length)))
+        {
+            errors.Add(field, "Must be valid UTF-8 text.");
+        }
+
+        return routeValue.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The names of the query parameters in <paramref name="rawQuery"/> (<c>?a=1&amp;b=2</c>) whose values are not valid UTF-8.</summary>

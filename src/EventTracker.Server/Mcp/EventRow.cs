@@ -17,5 +17,5 @@ internal sealed record EventRow(
         e.Payload.ResponseTimeMs,
         e.UserId,
         e.Payload.CorrelationId,
-        e.Payload.StatusCode >= 400 || ErrorNames.IsErrorName(e.Name));
+        ErrorNames.IsError(e.Payload.StatusCode, e.Name));
 }

@@ -57,5 +57,5 @@ internal sealed class EventRecord
     public required byte[] PayloadJson { get; init; }
 
     /// <summary>Whether the event counts as an error: status ≥ 400, or a name saying it failed.</summary>
-    public bool IsError => StatusCode >= 400 || ErrorNames.IsErrorName(Name);
+    public bool IsError => ErrorNames.IsError(StatusCode, Name);
 }
