@@ -188,6 +188,21 @@ public partial class EventTrackerClient : IDisposable
         while (page.Cursor is not null);
     }
 
+    /// <summary>
+    /// Every event of one correlation id (one request or flow across services) in the order they happened, with the
+    /// services crossed and the first failing step (<c>GET /api/events/trace/{correlationId}</c>).
+    /// </summary>
+    /// <param name="correlationId">The correlation id, as in the events' <c>correlationId</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The steps, oldest first, each with its whole event.</returns>
+    /// <exception cref="ArgumentException"><paramref name="correlationId"/> is null or empty.</exception>
+    /// <exception cref="EventTrackerException">No held event has the id (404), the server refused the query, or it could not be reached.</exception>
+    public virtual Task<CorrelationTraceResponse> GetCorrelationTraceAsync(string correlationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(correlationId);
+        return GetAsync(EventTrackerRoutes.TracePath(correlationId), EventTrackerJsonContext.Default.CorrelationTraceResponse, cancellationToken);
+    }
+
     /// <summary>Analytics per service (<c>GET /api/events/services</c>).</summary>
     /// <param name="from">Start of the range, inclusive; all held events when null.</param>
     /// <param name="to">End of the range, inclusive; now when null.</param>

@@ -21,6 +21,7 @@ namespace EventTracker.Contracts;
 [JsonSerializable(typeof(EventStatistics))]
 [JsonSerializable(typeof(SuggestionsResponse))]
 [JsonSerializable(typeof(TimeSeriesResponse))]
+[JsonSerializable(typeof(CorrelationTraceResponse))]
 [JsonSerializable(typeof(AnalysisPromptResponse))]
 [JsonSerializable(typeof(InsightsResponse))]
 [JsonSerializable(typeof(AIInsight))]

@@ -27,6 +27,9 @@ public static class EventTrackerRoutes
     /// <summary>A service's history in regular buckets.</summary>
     public const string TimeSeries = "/api/events/timeseries";
 
+    /// <summary>One correlation id's events as a timeline in the order they happened: <c>GET</c>, with the id as the last segment.</summary>
+    public const string Trace = "/api/events/trace/{correlationId}";
+
     /// <summary>Server-Sent Events stream: <c>GET</c>.</summary>
     public const string Stream = "/api/events/stream";
 
@@ -64,4 +67,9 @@ public static class EventTrackerRoutes
     /// <param name="eventName">The event name.</param>
     /// <returns>The relative path, such as <c>/api/events/track/user-login</c>.</returns>
     public static string TrackPath(string eventName) => "/api/events/track/" + Uri.EscapeDataString(eventName);
+
+    /// <summary>The path of the trace endpoint for one correlation id, escaped.</summary>
+    /// <param name="correlationId">The correlation id.</param>
+    /// <returns>The relative path, such as <c>/api/events/trace/req-123</c>.</returns>
+    public static string TracePath(string correlationId) => "/api/events/trace/" + Uri.EscapeDataString(correlationId);
 }

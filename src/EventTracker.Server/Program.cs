@@ -55,6 +55,7 @@ static int RunServer(string[] hostArgs, IReadOnlyDictionary<string, string?> com
     builder.Services.AddSingleton<FilteredAnalytics>();
     builder.Services.AddSingleton<ServiceAnalytics>();
     builder.Services.AddSingleton<EventQueryService>();
+    builder.Services.AddSingleton<CorrelationTrace>();
     builder.Services.AddSingleton<AnalysisPrompts>();
     builder.Services.AddSingleton<FeatureExport>();
     builder.Services.AddAlerts();

@@ -161,6 +161,16 @@ public sealed class EventTrackerClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_correlation_trace_is_asked_for_by_its_id()
+    {
+        Respond("/api/events/trace/req-1", "GET", 200, """{"correlationId":"req-1","steps":[{"stepNumber":1,"sinceStartMs":0,"gapMs":0,"isError":true,"event":{"id":"evt-1","name":"api-error","userId":null,"serviceName":"api","payload":{"statusCode":502},"timestamp":1}}],"durationMs":0,"services":["api"],"failingStep":1,"truncated":false}""");
+
+        var trace = await _mock.Client().GetCorrelationTraceAsync("req-1");
+
+        Assert.Equal(("req-1", 1, 502), (trace.CorrelationId, trace.FailingStep, Assert.Single(trace.Steps).Event.Payload.StatusCode));
+    }
+
+    [Fact]
     public async Task Query_all_events_follows_the_cursor_to_the_end()
     {
         RespondPage(cursor: null, ids: ["e5", "e4"], next: "c1");

@@ -12,14 +12,15 @@ namespace EventTracker.Server.Mcp;
 internal sealed class EventTools
 {
     private const int MaxRows = 200;
-    private const int MaxTimeline = 500;
 
     private readonly EventQueryService _events;
+    private readonly CorrelationTrace _trace;
     private readonly TimeProvider _time;
 
-    public EventTools(EventQueryService events, TimeProvider time)
+    public EventTools(EventQueryService events, CorrelationTrace trace, TimeProvider time)
     {
         _events = events;
+        _trace = trace;
         _time = time;
     }
 
@@ -59,32 +60,23 @@ internal sealed class EventTools
         CancellationToken cancellationToken = default)
     {
         var id = ToolArguments.Identifier(correlationId, "correlationId");
-        var page = await _events.QueryAsync(new EventFilter { CorrelationId = id }, null, null, MaxTimeline, null, cancellationToken);
-        var events = page.Events.OrderBy(e => e.Timestamp).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
-        if (events.Count == 0)
-        {
-            throw new McpException($"Argument 'correlationId': no held event has correlation id '{id}'.");
-        }
-
-        var first = events[0].Timestamp;
-        var steps = events.Select((e, i) => new TimelineStep(
-            i + 1, e.Timestamp - first, i == 0 ? 0 : e.Timestamp - events[i - 1].Timestamp, EventRow.From(e))).ToList();
-        var failing = steps.FirstOrDefault(s => s.Event.IsError);
+        var trace = await _trace.TraceAsync(id, cancellationToken)
+            ?? throw new McpException($"Argument 'correlationId': no held event has correlation id '{id}'.");
         return new CorrelationTimeline(
-            id,
-            steps.Count,
-            events[^1].Timestamp - first,
-            events.Select(e => e.ServiceName ?? "unknown").Distinct(StringComparer.Ordinal).ToList(),
-            failing?.Step,
-            page.Filtered > MaxTimeline,
-            steps);
+            trace.CorrelationId,
+            trace.Steps.Count,
+            trace.DurationMs,
+            trace.Services,
+            trace.FailingStep,
+            trace.Truncated,
+            trace.Steps.Select(s => new TimelineStep(s.StepNumber, s.SinceStartMs, s.GapMs, EventRow.From(s.Event))).ToList());
     }
 }
 
 /// <summary>A page of <c>query_events</c>, with the names of <see cref="EventsResponse"/>.</summary>
 internal sealed record EventPage(long Filtered, long Total, IReadOnlyList<EventRow> Events, string? NextCursor);
 
-/// <summary>One step of a correlation timeline.</summary>
+/// <summary>One step of a correlation timeline, its event as a compact row.</summary>
 internal sealed record TimelineStep(int Step, long SinceStartMs, long GapMs, EventRow Event);
 
 /// <summary>The answer of <c>trace_correlation</c>.</summary>

@@ -34,6 +34,7 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
         { "GET", "/api/events/statistics", Scopes.Read },
         { "GET", "/api/events/suggestions", Scopes.Read },
         { "GET", "/api/events/timeseries", Scopes.Read },
+        { "GET", "/api/events/trace/matrix-trace", Scopes.Read },
         { "GET", "/api/events/insights", Scopes.Read },
         { "GET", "/api/events/features", Scopes.Read },
         { "GET", "/api/ai/prompts/performance", Scopes.Read },
@@ -323,15 +324,21 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
         }
     }
 
-    private static Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, string key)
+    private static Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, string key, string? json = null)
     {
         var request = new HttpRequestMessage(method, path);
         request.Headers.Add(ApiKeyReader.Header, key);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
         return client.SendAsync(request);
     }
 
     /// <summary>The server with an ingest, a read, an admin and an origin-limited page key (the read key given by its hash).</summary>
-    public sealed class KeyedServer : IAsyncDisposable
+    /// <summary>A server with a key of each scope, holding one event whose correlation id is <c>matrix-trace</c>.</summary>
+    public sealed class KeyedServer : IAsyncLifetime
     {
         private readonly TestServerFactory _factory = new(
             new Dictionary<string, string?>
@@ -371,6 +378,13 @@ public sealed class AccessTests : IClassFixture<AccessTests.KeyedServer>
 
         public HttpClient CreateClient() => _factory.CreateClient();
 
-        public ValueTask DisposeAsync() => _factory.DisposeAsync();
+        public async Task InitializeAsync()
+        {
+            using var client = CreateClient();
+            using var response = await Send(client, HttpMethod.Post, "/api/events/track/matrix", IngestKey, """{"correlationId":"matrix-trace"}""");
+            response.EnsureSuccessStatusCode();
+        }
+
+        public async Task DisposeAsync() => await _factory.DisposeAsync();
     }
 }

@@ -132,6 +132,12 @@ internal static class HostileCorpus
             yield return new HostileCase("event-name " + name[..Math.Min(12, name.Length)], "POST", "/api/events/track/" + name, Convert.ToBase64String("{}"u8.ToArray()), 400, "eventName");
         }
 
+        // A correlation id may be blank (it is only looked up), so "%20%20" is not among these.
+        foreach (var id in names.Where(n => n != "%20%20"))
+        {
+            yield return new HostileCase("trace " + id[..Math.Min(12, id.Length)], "GET", "/api/events/trace/" + id, null, 400, "correlationId");
+        }
+
         foreach (var (name, json) in BadText)
         {
             yield return new HostileCase("batch-event-name " + name, "POST", "/api/events/track/batch", Convert.ToBase64String(Concat("{\"events\":[{\"eventName\":", json, "}]}")), 400, "events[0].eventName");
