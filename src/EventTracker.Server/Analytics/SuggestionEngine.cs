@@ -172,7 +172,7 @@ internal sealed class SuggestionEngine
             Description = string.Create(CultureInfo.InvariantCulture,
                 $"{rate:0.#}% of {name} events are errors ({service.Errors} of {service.Count}). Check the failing events and recent deployments."),
             Score = Score(rate / _options.HighErrorRatePercent),
-            Action = Link("View Error Events", EventsLink(name)),
+            Action = Link("View Error Events", ErrorEventsLink(name)),
             Tags = ["reliability", "errors"],
             BasedOn = Basis($"Error rate {rate:0.#}% in {name}", service.Count),
         };
@@ -201,7 +201,7 @@ internal sealed class SuggestionEngine
             Description = string.Create(CultureInfo.InvariantCulture,
                 $"{name} errors rose to {recentRate:0.#}% in the last {FormatSpan(_options.SpikeWindow)} from a baseline of {baselineRate:0.#}%. Investigate recent deployments or external dependencies."),
             Score = Score(recentRate / Math.Max(baselineRate, 1)),
-            Action = Link("View Recent Events", EventsLink(name, FormatSpan(_options.SpikeWindow))),
+            Action = Link("View Recent Errors", ErrorEventsLink(name, FormatSpan(_options.SpikeWindow))),
             Tags = ["reliability", "anomaly", "errors"],
             BasedOn = Basis($"Error rate spike in {name} against its own baseline", service.RecentCount + service.BaselineCount),
         };
@@ -257,8 +257,8 @@ internal sealed class SuggestionEngine
         }
     }
 
-    private string EventsLink(string service, string? from = null) =>
-        $"/api/events?serviceName={Uri.EscapeDataString(service)}&from={from ?? FormatSpan(_options.Window)}";
+    private string ErrorEventsLink(string service, string? from = null) =>
+        $"/api/events?serviceName={Uri.EscapeDataString(service)}&errorsOnly=true&from={from ?? FormatSpan(_options.Window)}";
 
     private static SuggestionAction Link(string label, string href) => new() { Label = label, Href = href, Method = "GET" };
 
