@@ -12,18 +12,19 @@ export function Chart({ title, name, points, series }) {
   const data = [points.map((p) => Date.parse(p.start) / 1000), ...series.map((s) => points.map(s.value))];
 
   useEffect(() => {
+    const element = host.current;
     const options = {
-      width: host.current.clientWidth || 480,
+      width: element.clientWidth || 480,
       height: 180,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
       series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, spanGaps: false, points: { show: points.length < 40 } }))],
       axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } }, { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' }, size: 56 }],
     };
-    plot.current = new uPlot(options, data, host.current);
-    const resize = new ResizeObserver(() => plot.current.setSize({ width: host.current.clientWidth || 480, height: 180 }));
-    resize.observe(host.current);
-    return () => { resize.disconnect(); plot.current.destroy(); };
+    plot.current = new uPlot(options, data, element);
+    const resize = new ResizeObserver(() => plot.current && plot.current.setSize({ width: element.clientWidth || 480, height: 180 }));
+    resize.observe(element);
+    return () => { resize.disconnect(); plot.current.destroy(); plot.current = null; };
   }, [series.length]);
 
   useEffect(() => { plot.current && plot.current.setData(data); });
