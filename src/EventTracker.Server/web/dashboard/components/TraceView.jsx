@@ -15,6 +15,8 @@ export function TraceView({ id, onKeyNeeded }) {
   const trace = useLoad((signal) => getJson(routes.trace(id), null, signal), [id], onKeyNeeded);
   const close = withChange(view, {});
   const t = trace.data;
+  // The scale runs to where the last bar ends: a slow last step is drawn whole, not clipped at its start.
+  const span = t ? Math.max(1, ...t.steps.map((s) => s.sinceStartMs + ((s.event.payload || {}).responseTimeMs || 0))) : 1;
   return (
     <Pane title={'Trace ' + id} close={close} className="trace" label="Trace">
       {trace.error && <p class="error" role="alert">{trace.error.message}</p>}
@@ -26,7 +28,7 @@ export function TraceView({ id, onKeyNeeded }) {
             {t.truncated && ' · only the first steps are shown'}
           </p>
           <ol class="waterfall">
-            {t.steps.map((s) => <Step key={s.stepNumber} step={s} total={Math.max(t.durationMs, 1)} failed={s.stepNumber === t.failingStep} view={view} />)}
+            {t.steps.map((s) => <Step key={s.stepNumber} step={s} total={span} failed={s.stepNumber === t.failingStep} view={view} />)}
           </ol>
           <p><Link to={withChange(view, { page: 'events', filters: { correlationId: id } })}>These events in the table</Link></p>
         </>
