@@ -35,6 +35,16 @@ public sealed class DashboardDetailTests(BrowserFixture fixture) : IAsyncLifetim
 
         await Assertions.Expect(pane.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "This user" })).ToHaveAttributeAsync("href", $"?userId=u-{_run}");
         await Assertions.Expect(pane.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "This correlation" })).ToHaveAttributeAsync("href", $"?type={_run}&trace=c-{_run}");
+        await _dashboard.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await pane.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Copy as JSON" }).ClickAsync();
+        await Assertions.Expect(pane.GetByRole(Microsoft.Playwright.AriaRole.Status)).ToHaveTextAsync("Copied.");
+        using (var copied = System.Text.Json.JsonDocument.Parse(await _dashboard.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()")))
+        {
+            Assert.Equal("cart_updated_" + _run, copied.RootElement.GetProperty("name").GetString());
+            Assert.Equal("sku-" + _run, copied.RootElement.GetProperty("payload").GetProperty("metadata").GetProperty("items")[0].GetProperty("sku").GetString());
+        }
+
+        await pane.FocusAsync();
         await _dashboard.Page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(pane).ToHaveCountAsync(0);
         await Assertions.Expect(_dashboard.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"\\?type={_run}$"));

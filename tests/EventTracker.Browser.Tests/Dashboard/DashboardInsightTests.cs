@@ -49,7 +49,10 @@ public sealed class DashboardInsightTests(BrowserFixture fixture) : IAsyncLifeti
         })));
         await _dashboard.OpenAsync("?serviceName=" + Service);
         await Assertions.Expect(_dashboard.Page.Locator("#connection")).ToHaveTextAsync("live", new() { Timeout = 10_000 });
-        await Assertions.Expect(_dashboard.Page.Locator(".insights")).ToContainTextAsync("No insights in this range.");
+        await Assertions.Expect(_dashboard.Page.Locator(".insights h2")).ToBeVisibleAsync();
+        // Where the quiet minutes fall against the clock's minute, a traffic insight may be open already; none about errors.
+        var insight = _dashboard.Page.Locator(".insight", new() { HasText = "fails" });
+        await Assertions.Expect(insight).ToHaveCountAsync(0);
 
         await _dashboard.PostAsync(Enumerable.Range(0, 40).Select(i => new
         {
@@ -57,7 +60,6 @@ public sealed class DashboardInsightTests(BrowserFixture fixture) : IAsyncLifeti
             payload = new { serviceName = Service, statusCode = i < Failures ? 503 : 200, responseTimeMs = 40 },
         }));
 
-        var insight = _dashboard.Page.Locator(".insight", new() { HasText = "fails" });
         await Assertions.Expect(insight).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await Assertions.Expect(insight.Locator(".evidence figcaption")).ToContainTextAsync("errorRatePercent");
         await Assertions.Expect(insight.Locator(".evidence figcaption")).ToContainTextAsync("samples");
