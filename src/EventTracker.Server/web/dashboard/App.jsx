@@ -32,7 +32,9 @@ export function App() {
   const lastRefresh = useRef(Date.now());
 
   const go = useCallback((next) => {
-    history.pushState(null, '', writeView(next));
+    // A history entry only for a view that differs: choosing the range already shown adds none.
+    const address = writeView(next);
+    if (address !== (location.search || location.pathname)) history.pushState(null, '', address);
     setView(next);
   }, []);
   useEffect(() => {
