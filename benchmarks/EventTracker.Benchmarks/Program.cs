@@ -11,7 +11,8 @@ using EventTracker.Benchmarks;
 // export over a full store; "otlp [spans]" OTLP span ingestion against JSON batches of the same events; "postgres [rows]
 // [seconds] [senders]" the PostgreSQL store through one and two nodes against a plain COPY with as many writers, and
 // nodes over a database filled with rows events (0: ingestion only); "ingest [seconds]" single and batch ingestion of
-// the server (durable and memory only) against a bare minimal-API floor ("floor <port>" runs that floor).
+// the server (durable and memory only) against a bare minimal-API floor ("floor <port>" runs that floor); "stalled
+// [readers] [events]" ingestion and other requests with SSE and WebSocket readers that never read, against none.
 if (args is ["floor", var floorPort])
 {
     BareFloor.Run(int.Parse(floorPort, CultureInfo.InvariantCulture));
@@ -81,6 +82,12 @@ if (args is ["durability", ..])
 if (args is ["postgres", ..])
 {
     await PostgresScaleOut.RunAsync(Argument(1, 10_000_000), Argument(2, 10), Argument(3, 16));
+    return;
+}
+
+if (args is ["stalled", ..])
+{
+    await StalledReadersHarness.RunAsync(Argument(1, 300), Argument(2, 50_000));
     return;
 }
 
