@@ -53,10 +53,16 @@ internal sealed partial class EventBroadcaster : FeedFollower
     /// <summary>Messages waiting in all readers' queues together; at most about <see cref="StreamOptions.MaxQueuedMessagesTotal"/>.</summary>
     public long QueuedMessages => Interlocked.Read(ref _queuedMessages);
 
-    /// <summary>Whether the readers together hold their whole budget and one holding <paramref name="readerQueued"/> holds more than its share.</summary>
-    public bool OverBudget(long readerQueued) =>
-        QueuedMessages >= _options.MaxQueuedMessagesTotal
-        && readerQueued >= Math.Max(1, _options.MaxQueuedMessagesTotal / Math.Max(1, SubscriberCount));
+    /// <summary>
+    /// Most messages one reader with a queue of <paramref name="queueSize"/> may hold: its queue, or, when the readers'
+    /// queues together could pass <see cref="StreamOptions.MaxQueuedMessagesTotal"/>, its share of that budget. A cap of
+    /// its own rather than a check of the total, so it holds whatever order the readers are offered messages in.
+    /// </summary>
+    public int ReaderLimit(int queueSize)
+    {
+        var readers = Math.Max(1, SubscriberCount);
+        return (long)readers * queueSize <= _options.MaxQueuedMessagesTotal ? queueSize : Math.Max(1, _options.MaxQueuedMessagesTotal / readers);
+    }
 
     public void CountQueued(int delta) => Interlocked.Add(ref _queuedMessages, delta);
 
@@ -148,10 +154,10 @@ internal sealed partial class EventBroadcaster : FeedFollower
         }
     }
 
-    public void CountDropped()
+    public void CountDropped(int count)
     {
-        Interlocked.Increment(ref _droppedMessages);
-        if (_dropLines.Count(1, out var dropped))
+        Interlocked.Add(ref _droppedMessages, count);
+        if (_dropLines.Count(count, out var dropped))
         {
             LogDropped(_logger, dropped);
         }
@@ -161,11 +167,17 @@ internal sealed partial class EventBroadcaster : FeedFollower
         Message = "Dropped {Count} stream messages for readers that fell behind since the last report (each reader is told; eventtracker.stream.messages.dropped counts them).")]
     private static partial void LogDropped(ILogger logger, long count);
 
-    /// <summary>Publishes newly stored events, in order. Their envelopes are serialized by the first reader that needs them.</summary>
+    /// <summary>
+    /// Publishes newly stored events, in order: each reader is offered the whole batch at once (the readers of every
+    /// service all of it, the readers of one service its part). Their envelopes are serialized by the first reader that
+    /// needs them.
+    /// </summary>
     protected override void Apply(IReadOnlyList<StoreChange> changes)
     {
         lock (_gate)
         {
+            var all = new List<BroadcastMessage>(changes.Count);
+            Dictionary<string, List<BroadcastMessage>>? byService = null;
             foreach (var change in changes)
             {
                 // Removals and restarts of the feed change nothing here: recent messages stay resumable after their event left the store.
@@ -177,11 +189,28 @@ internal sealed partial class EventBroadcaster : FeedFollower
                 var message = new BroadcastMessage(change.Record);
                 _ring.Add(message);
                 _lastId = message.Id;
-                OfferTo(_anyService, message);
-                if (change.Record.ServiceName is { } service && _byService.TryGetValue(service, out var readers))
+                all.Add(message);
+                if (change.Record.ServiceName is { } service && _byService.ContainsKey(service))
                 {
-                    OfferTo(readers, message);
+                    byService ??= new Dictionary<string, List<BroadcastMessage>>(StringComparer.Ordinal);
+                    if (!byService.TryGetValue(service, out var part))
+                    {
+                        byService.Add(service, part = []);
+                    }
+
+                    part.Add(message);
                 }
+            }
+
+            if (all.Count == 0)
+            {
+                return;
+            }
+
+            OfferTo(_anyService, all);
+            foreach (var (service, part) in byService ?? [])
+            {
+                OfferTo(_byService[service], part);
             }
         }
     }
@@ -214,11 +243,20 @@ internal sealed partial class EventBroadcaster : FeedFollower
         return removed;
     }
 
-    private static void OfferTo(List<StreamSubscription> readers, BroadcastMessage message)
+    private void OfferTo(List<StreamSubscription> readers, BroadcastMessage message) => OfferTo(readers, [message]);
+
+    // Drops are counted once for all the readers, not once per reader: a publish costs each reader only its queue's work.
+    private void OfferTo(List<StreamSubscription> readers, IReadOnlyList<BroadcastMessage> messages)
     {
+        var dropped = 0;
         foreach (var reader in readers)
         {
-            reader.Offer(message);
+            dropped += reader.Offer(messages);
+        }
+
+        if (dropped > 0)
+        {
+            CountDropped(dropped);
         }
     }
 
@@ -236,9 +274,9 @@ internal sealed partial class EventBroadcaster : FeedFollower
             subscription.ReportMissed(oldest - lastEventId - 1, oldest - 1);
         }
 
-        foreach (var message in _ring.After(lastEventId))
+        if (subscription.Offer(_ring.After(lastEventId).ToList()) is var dropped and > 0)
         {
-            subscription.Offer(message);
+            CountDropped(dropped);
         }
     }
 }

@@ -17,8 +17,8 @@ public sealed class StreamOptions
     public int SubscriberQueueSize { get; set; } = 10_000;
 
     /// <summary>
-    /// Messages queued for all readers together; beyond it, readers holding more than their share lose their oldest, so
-    /// readers that stop reading cannot hold the server's memory. Default 1,000,000.
+    /// Messages queued for all readers together: when the readers' queues could pass it, each reader holds at most its
+    /// share of it and loses its oldest beyond, so readers that stop reading cannot hold the server's memory. Default 1,000,000.
     /// </summary>
     [Range(1, 1_000_000_000)]
     public int MaxQueuedMessagesTotal { get; set; } = 1_000_000;

@@ -1,37 +1,38 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using EventTracker.Contracts;
 using EventTracker.Server.Storage;
 
 namespace EventTracker.Server.Streams;
 
 /// <summary>
-/// One reader of the live stream. Messages wait in a bounded queue of its own; when the reader falls behind, the
-/// oldest are dropped, counted, and reported to it in a <c>dropped</c> message before the next one it reads. All
+/// One reader of the live stream. Messages wait in a bounded queue of its own (a <see cref="MessageRing"/>), offered a
+/// batch at a time under one lock, so each reader costs the publisher little per message. When the reader falls
+/// behind, the oldest are dropped, counted, and reported to it in a <c>dropped</c> message before the next one it reads. All
 /// readers together hold at most the broadcaster's total budget: past it, a reader holding more than its share loses
 /// its oldest message for each new one. A drop and its count happen under one lock with the reader's take, so the
 /// notice for a gap always comes before the first message after it.
 /// </summary>
 internal sealed class StreamSubscription : IDisposable
 {
-    private readonly Channel<BroadcastMessage> _queue;
+    private static readonly EventFilter Unfiltered = new();
+    private readonly MessageRing _queue;
     private readonly int _queueSize;
     private readonly Lock _gate = new();
     private readonly EventBroadcaster _owner;
     private EventFilter _filter;
+    private TaskCompletionSource? _waiter; // set while the reader waits for a message; guarded by _gate
+    private bool _completed;
+    // What was lost since the reader last took a message: guarded by _gate.
     private long _dropped;
     private long _lastDroppedId;
-    private int _unknownLoss; // 1 when messages were missed in a number nobody knows
-    private long _queued;
+    private bool _unknownLoss; // messages were missed in a number nobody knows
 
     public StreamSubscription(EventBroadcaster owner, EventFilter filter, int queueSize)
     {
         _owner = owner;
         _filter = filter;
         _queueSize = queueSize;
-
-        // Full is handled in Offer, where the drop is counted under the lock; the channel's own drop callback runs outside it.
-        _queue = Channel.CreateBounded<BroadcastMessage>(new BoundedChannelOptions(queueSize) { FullMode = BoundedChannelFullMode.Wait });
+        _queue = new MessageRing(queueSize);
     }
 
     /// <summary>Which events this reader receives; can be replaced while reading.</summary>
@@ -41,67 +42,80 @@ internal sealed class StreamSubscription : IDisposable
         set => _owner.ChangeFilter(this, value, filter => Volatile.Write(ref _filter, filter));
     }
 
-    /// <summary>Queues <paramref name="message"/> if it is not an event or the event passes the filter. Never waits.</summary>
-    public void Offer(BroadcastMessage message)
-    {
-        if (message.Event is not null && !Filter.Matches(message.Event))
-        {
-            return;
-        }
+    /// <summary>
+    /// Queues <paramref name="message"/> if it is not an event or the event passes the filter. Never waits.
+    /// </summary>
+    /// <returns>How many messages the reader lost to make room (for the broadcaster to count).</returns>
+    public int Offer(BroadcastMessage message) => Offer([message]);
 
+    /// <summary>Queues, in order, those of <paramref name="messages"/> that are not events or pass the filter. Never waits.</summary>
+    /// <returns>How many messages the reader lost to make room (for the broadcaster to count).</returns>
+    public int Offer(IReadOnlyList<BroadcastMessage> messages)
+    {
+        var filter = Filter;
+        var everything = filter == Unfiltered;
+        var limit = _owner.ReaderLimit(_queueSize);
+        var dropped = 0;
+        var queuedChange = 0;
+        TaskCompletionSource? waiter;
         lock (_gate)
         {
-            if ((_queue.Reader.Count >= _queueSize || _owner.OverBudget(Interlocked.Read(ref _queued))) && _queue.Reader.TryRead(out var oldest))
+            if (_completed)
             {
-                Dequeued();
-                OnDropped(oldest);
+                return 0;
             }
 
-            if (_queue.Writer.TryWrite(message))
+            foreach (var message in messages)
             {
-                Interlocked.Increment(ref _queued);
-                _owner.CountQueued(+1);
+                if (!everything && message.Event is not null && !filter.Matches(message.Event))
+                {
+                    continue;
+                }
+
+                // The limit can shrink while messages wait (more readers share the budget): then more than one goes.
+                while (_queue.Count >= limit && _queue.TryTake(out var oldest))
+                {
+                    Drop(oldest);
+                    dropped++;
+                    queuedChange--;
+                }
+
+                _queue.Add(message);
+                queuedChange++;
             }
+
+            waiter = _waiter;
+            _waiter = null;
         }
+
+        _owner.CountQueued(queuedChange);
+        waiter?.TrySetResult();
+        return dropped;
     }
 
     /// <summary>The messages for this reader, with a <c>dropped</c> notice wherever some were lost.</summary>
     public async IAsyncEnumerable<BroadcastMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        while (await _queue.Reader.WaitToReadAsync(cancellationToken))
+        while (true)
         {
-            while (TryTake(out var message, out var notice))
+            var (message, notice, wait) = Next();
+            if (message is null)
             {
-                if (notice is not null)
+                if (wait is null)
                 {
-                    yield return notice;
+                    yield break;
                 }
 
-                yield return message;
+                await wait.WaitAsync(cancellationToken);
+                continue;
             }
-        }
-    }
 
-    // The next message, and the notice of what was lost before it, taken together so no drop falls between them.
-    private bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out BroadcastMessage message, out BroadcastMessage? notice)
-    {
-        lock (_gate)
-        {
-            notice = null;
-            if (!_queue.Reader.TryRead(out message))
+            if (notice is not null)
             {
-                return false;
+                yield return notice;
             }
 
-            Dequeued();
-            var dropped = Interlocked.Exchange(ref _dropped, 0);
-            var unknownLoss = Interlocked.Exchange(ref _unknownLoss, 0) == 1;
-            if (dropped > 0 || unknownLoss)
-            {
-                notice = DroppedNotice(dropped, Interlocked.Read(ref _lastDroppedId));
-            }
-
-            return true;
+            yield return message;
         }
     }
 
@@ -109,11 +123,22 @@ internal sealed class StreamSubscription : IDisposable
     public void Dispose()
     {
         _owner.Unsubscribe(this);
-        _queue.Writer.TryComplete();
-        while (_queue.Reader.TryRead(out _))
+        TaskCompletionSource? waiter;
+        var released = 0;
+        lock (_gate)
         {
-            Dequeued();
+            _completed = true;
+            while (_queue.TryTake(out _))
+            {
+                released++;
+            }
+
+            waiter = _waiter;
+            _waiter = null;
         }
+
+        _owner.CountQueued(-released);
+        waiter?.TrySetResult();
     }
 
     /// <summary>
@@ -124,26 +149,49 @@ internal sealed class StreamSubscription : IDisposable
     {
         lock (_gate)
         {
-            Interlocked.Add(ref _dropped, count);
-            Interlocked.Exchange(ref _lastDroppedId, lastMissedId);
+            _dropped += count;
+            _lastDroppedId = lastMissedId;
             if (count == 0)
             {
-                Interlocked.Exchange(ref _unknownLoss, 1);
+                _unknownLoss = true;
             }
         }
     }
 
-    private void Dequeued()
+    // The next message and the notice of what was lost before it, taken together so no drop falls between them; or,
+    // when there is none, what to wait for (nothing once the reader is disposed).
+    private (BroadcastMessage? Message, BroadcastMessage? Notice, Task? Wait) Next()
     {
-        Interlocked.Decrement(ref _queued);
-        _owner.CountQueued(-1);
+        lock (_gate)
+        {
+            if (_queue.TryTake(out var message))
+            {
+                _owner.CountQueued(-1);
+                BroadcastMessage? notice = null;
+                if (_dropped > 0 || _unknownLoss)
+                {
+                    notice = DroppedNotice(_dropped, _lastDroppedId);
+                    _dropped = 0;
+                    _unknownLoss = false;
+                }
+
+                return (message, notice, null);
+            }
+
+            if (_completed)
+            {
+                return (null, null, null);
+            }
+
+            _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return (null, null, _waiter.Task);
+        }
     }
 
-    private void OnDropped(BroadcastMessage message)
+    private void Drop(BroadcastMessage message)
     {
-        Interlocked.Increment(ref _dropped);
-        Interlocked.Exchange(ref _lastDroppedId, message.Id);
-        _owner.CountDropped();
+        _dropped++;
+        _lastDroppedId = message.Id;
     }
 
     private static BroadcastMessage DroppedNotice(long count, long lastMissedId) =>
