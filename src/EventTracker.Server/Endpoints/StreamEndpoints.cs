@@ -69,7 +69,7 @@ internal static class StreamEndpoints
         {
             await SseFormatter.WriteAsync(
                 ToSseItems(subscription.ReadAllAsync(stop.Token)),
-                response.Body,
+                new CoalescingStream(response.Body, () => subscription.HasPending),
                 static (item, writer) => writer.Write(item.Data.Json),
                 stop.Token);
         }

@@ -42,6 +42,18 @@ internal sealed class StreamSubscription : IDisposable
         set => _owner.ChangeFilter(this, value, filter => Volatile.Write(ref _filter, filter));
     }
 
+    /// <summary>Whether messages are waiting to be read (a hint: more may arrive at any moment).</summary>
+    public bool HasPending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count > 0;
+            }
+        }
+    }
+
     /// <summary>
     /// Queues <paramref name="message"/> if it is not an event or the event passes the filter. Never waits.
     /// </summary>
