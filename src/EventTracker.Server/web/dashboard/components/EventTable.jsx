@@ -10,7 +10,6 @@ import { withChange } from '../view.js';
 export function EventTable({ feed }) {
   const { view, go } = useNav();
   const end = useRef(null);
-  const body = useRef(null);
 
   useEffect(() => {
     if (!end.current || !feed.cursor) return undefined;
@@ -36,7 +35,7 @@ export function EventTable({ feed }) {
       <div class="table-wrap">
         <table>
           <thead><tr><th>Time</th><th>Event</th><th>Service</th><th>User</th><th>Status</th><th class="num">Duration</th></tr></thead>
-          <tbody id="events" ref={body}>
+          <tbody id="events">
             {feed.rows.map((e) => {
               const status = e.payload && e.payload.statusCode;
               return (
