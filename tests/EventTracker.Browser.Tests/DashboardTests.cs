@@ -1,3 +1,4 @@
+using EventTracker.Browser.Tests.Dashboard;
 using EventTracker.Contracts;
 using Microsoft.Playwright;
 
@@ -8,28 +9,18 @@ namespace EventTracker.Browser.Tests;
 public sealed class DashboardTests : IAsyncLifetime
 {
     private readonly BrowserFixture _fixture;
-    private readonly List<string> _problems = [];
-    private IBrowserContext _context = null!;
+    private DashboardSession _session = null!;
     private IPage _page = null!;
 
     public DashboardTests(BrowserFixture fixture) => _fixture = fixture;
 
     public async Task InitializeAsync()
     {
-        _context = await _fixture.Browser.NewContextAsync();
-        _page = await _context.NewPageAsync();
-        _page.PageError += (_, error) => _problems.Add("page error: " + error);
-        _page.Dialog += (_, dialog) => _problems.Add("dialog: " + dialog.Message);
-        _page.Console += (_, message) =>
-        {
-            if (message.Type == "error" || message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
-            {
-                _problems.Add("csp: " + message.Text);
-            }
-        };
+        _session = await DashboardSession.StartAsync(_fixture.Browser, _fixture.TrackerOrigin);
+        _page = _session.Page;
     }
 
-    public async Task DisposeAsync() => await _context.CloseAsync();
+    public async Task DisposeAsync() => await _session.DisposeAsync();
 
     [Fact]
     public async Task A_tracked_event_appears_within_two_seconds_without_a_reload()
@@ -39,7 +30,7 @@ public sealed class DashboardTests : IAsyncLifetime
         await _fixture.Client.SendEventAsync("dashboard-live-check", new AIEventPayload { ServiceName = "dash-svc", StatusCode = 200, ResponseTimeMs = 12 });
 
         await Assertions.Expect(_page.Locator("#events")).ToContainTextAsync("dashboard-live-check", new() { Timeout = 2000 });
-        Assert.Empty(_problems);
+        _session.AssertNoProblems();
     }
 
     [Fact]
@@ -52,7 +43,7 @@ public sealed class DashboardTests : IAsyncLifetime
 
         await Assertions.Expect(_page.Locator("#events")).ToContainTextAsync(hostile, new() { Timeout = 2000 });
         Assert.Equal(0, await _page.Locator("#events img, #events b").CountAsync());
-        Assert.Empty(_problems);
+        _session.AssertNoProblems();
     }
 
     [Fact]
@@ -79,7 +70,7 @@ public sealed class DashboardTests : IAsyncLifetime
             Assert.Equal(0, await _page.Locator("[role=alert]").CountAsync());
         }
 
-        Assert.Empty(_problems);
+        _session.AssertNoProblems();
     }
 
     [Fact]
@@ -95,7 +86,7 @@ public sealed class DashboardTests : IAsyncLifetime
             await Assertions.Expect(_page.Locator("#result-" + name)).ToContainTextAsync("PASS", new() { Timeout = 10_000 });
         }
 
-        Assert.Empty(_problems);
+        _session.AssertNoProblems();
     }
 
     private async Task OpenDashboardAsync()
