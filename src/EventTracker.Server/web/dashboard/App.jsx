@@ -60,7 +60,10 @@ export function App() {
   const load = (route, params) => (signal) => getJson(route, params(), signal);
   const services = useLoad(load(routes.services, () => queryParams(view, anchor)), [inputs], onKeyNeeded);
   const series = useLoad(load(routes.timeseries, () => queryParams(view, anchor)), [inputs], onKeyNeeded);
-  const statistics = useLoad(load(routes.statistics, () => queryParams(view, anchor)), [inputs], onKeyNeeded);
+  // Only the events page shows the top events; a service's page has them from /services.
+  const statistics = useLoad(
+    view.page === 'events' ? load(routes.statistics, () => queryParams(view, anchor)) : async () => null,
+    [inputs, view.page], onKeyNeeded);
   const insights = useLoad(load(routes.insights, () => insightParams(view, anchor)), [inputs], onKeyNeeded);
   const suggestions = useLoad(load(routes.suggestions, () => new URLSearchParams(view.filters.serviceName ? { serviceName: view.filters.serviceName } : {})), [inputs], onKeyNeeded);
   const serviceNames = useLoad(load(routes.services, () => new URLSearchParams({ from: '7d' })), [attempt], onKeyNeeded);
