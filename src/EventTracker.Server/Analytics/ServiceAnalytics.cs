@@ -41,7 +41,7 @@ internal sealed class ServiceAnalytics
             {
                 TotalServices = services.Count,
                 TotalEvents = totalEvents,
-                AvgResponseTime = responseTimes == 0 ? null : Round(services.Sum(s => s.ResponseTimeSum) / responseTimes),
+                AvgResponseTime = responseTimes == 0 ? null : Round(ResponseTimeTotal.Average(services.Sum(s => s.ResponseTimeMicroseconds), responseTimes)),
                 OverallErrorRate = Percentage(services.Sum(s => s.Errors), totalEvents),
             },
             Truncated = truncated,

@@ -13,7 +13,8 @@ internal sealed class ServiceRollup
 
     public long Errors { get; private set; }
 
-    public double ResponseTimeSum { get; private set; }
+    /// <summary>The response times added up, in microseconds (<see cref="ResponseTimeTotal"/>).</summary>
+    public long ResponseTimeMicroseconds { get; private set; }
 
     public LatencyHistogram ResponseTimes { get; } = new();
 
@@ -22,7 +23,7 @@ internal sealed class ServiceRollup
     public Dictionary<string, NameRollup> Names { get; } = new(StringComparer.Ordinal);
 
     public double? AverageResponseTime =>
-        ResponseTimes.Count == 0 ? null : ResponseTimeSum / ResponseTimes.Count;
+        ResponseTimes.Count == 0 ? null : ResponseTimeTotal.Average(ResponseTimeMicroseconds, ResponseTimes.Count);
 
     public void Add(EventRecord record)
     {
@@ -31,7 +32,7 @@ internal sealed class ServiceRollup
         Errors += isError ? 1 : 0;
         if (record.ResponseTimeMs is { } ms)
         {
-            ResponseTimeSum += ms;
+            ResponseTimeMicroseconds += ResponseTimeTotal.Of(ms);
             ResponseTimes.Add(ms);
         }
 
@@ -54,7 +55,7 @@ internal sealed class ServiceRollup
         Errors -= isError ? 1 : 0;
         if (record.ResponseTimeMs is { } ms)
         {
-            ResponseTimeSum -= ms;
+            ResponseTimeMicroseconds -= ResponseTimeTotal.Of(ms);
             ResponseTimes.Remove(ms);
         }
 
@@ -85,7 +86,7 @@ internal sealed class ServiceRollup
     /// <summary>Adds the response-time sum and newest time that a store kept in its rollups.</summary>
     public void AddStored(StoredServiceRollup stored)
     {
-        ResponseTimeSum += stored.ResponseTimeSum;
+        ResponseTimeMicroseconds += stored.ResponseTimeMicroseconds;
         LastSeen = Math.Max(LastSeen, stored.LastSeen);
     }
 
@@ -110,7 +111,7 @@ internal sealed class ServiceRollup
     {
         Count -= other.Count;
         Errors -= other.Errors;
-        ResponseTimeSum -= other.ResponseTimeSum;
+        ResponseTimeMicroseconds -= other.ResponseTimeMicroseconds;
         ResponseTimes.Subtract(other.ResponseTimes);
         foreach (var (key, value) in other.Names)
         {
@@ -128,7 +129,7 @@ internal sealed class ServiceRollup
     {
         Count += other.Count;
         Errors += other.Errors;
-        ResponseTimeSum += other.ResponseTimeSum;
+        ResponseTimeMicroseconds += other.ResponseTimeMicroseconds;
         ResponseTimes.Merge(other.ResponseTimes);
         LastSeen = Math.Max(LastSeen, other.LastSeen);
         foreach (var (key, value) in other.Names)

@@ -36,7 +36,7 @@ internal sealed class StreamHeartbeat : BackgroundService
             TotalServices = all.Services.Count,
             EventsLastMinute = lastMinute.Count,
             ErrorRateLastMinute = ServiceAnalytics.Percentage(services.Sum(s => s.Errors), lastMinute.Count),
-            AvgResponseTimeLastMinute = responseTimes == 0 ? null : Math.Round(services.Sum(s => s.ResponseTimeSum) / responseTimes, 2),
+            AvgResponseTimeLastMinute = responseTimes == 0 ? null : Math.Round(ResponseTimeTotal.Average(services.Sum(s => s.ResponseTimeMicroseconds), responseTimes), 2),
             Subscribers = _broadcaster.SubscriberCount,
             EvictedEvents = _store.EvictedCount,
             DroppedMessages = _broadcaster.DroppedMessages,

@@ -28,7 +28,7 @@ internal static class PostgresRollups
         var names = new Dictionary<(long, string, string), (long Count, long Errors)>();
         var hours = new Dictionary<(long, string, string), long>();
         var days = new Dictionary<(long, string, string), long>();
-        var services = new Dictionary<(long, string), (double Sum, double Min, double Max, long LastSeen)>();
+        var services = new Dictionary<(long, string), (long Sum, double Min, double Max, long LastSeen)>();
         var bins = new Dictionary<(long, string, int), long>();
         foreach (var record in records)
         {
@@ -45,7 +45,7 @@ internal static class PostgresRollups
             service.LastSeen = Math.Max(service.LastSeen, record.Timestamp);
             if (record.ResponseTimeMs is { } ms)
             {
-                service = (service.Sum + ms, Math.Min(service.Min, ms), Math.Max(service.Max, ms), service.LastSeen);
+                service = (service.Sum + ResponseTimeTotal.Of(ms), Math.Min(service.Min, ms), Math.Max(service.Max, ms), service.LastSeen);
                 var bin = (key.Item1, key.Item2, LatencyBins.Of(ms));
                 bins[bin] = bins.GetValueOrDefault(bin) + 1;
             }
@@ -69,8 +69,8 @@ internal static class PostgresRollups
             days.Keys.Select(k => k.Item1).ToArray(), days.Keys.Select(k => k.Item2).ToArray(), days.Keys.Select(k => k.Item3).ToArray(),
             days.Values.ToArray());
         yield return Command(
-            "INSERT INTO eventtracker.rollup_services SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[]) "
-            + "ON CONFLICT (bucket, service) DO UPDATE SET response_sum = rollup_services.response_sum + excluded.response_sum, "
+            "INSERT INTO eventtracker.rollup_services SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::bigint[]) "
+            + "ON CONFLICT (bucket, service) DO UPDATE SET response_us = rollup_services.response_us + excluded.response_us, "
             + "min_ms = least(rollup_services.min_ms, excluded.min_ms), max_ms = greatest(rollup_services.max_ms, excluded.max_ms), "
             + "last_seen = greatest(rollup_services.last_seen, excluded.last_seen)",
             services.Keys.Select(k => k.Item1).ToArray(), services.Keys.Select(k => k.Item2).ToArray(), services.Values.Select(v => v.Sum).ToArray(),
@@ -102,8 +102,7 @@ internal static class PostgresRollups
                 new NpgsqlBatchCommand("SELECT last_position FROM eventtracker.feed"),
                 Command($"SELECT {Slot}, service, name, sum(count)::bigint, sum(errors)::bigint FROM eventtracker.rollup_names GROUP BY 1, 2, 3", detailedFrom),
                 Command(
-                    // Minute by minute, as a node that followed the events merges them: floating-point sums depend on their order.
-                    $"SELECT {Slot}, service, sum(response_sum ORDER BY bucket), min(min_ms), max(max_ms), max(last_seen) FROM eventtracker.rollup_services GROUP BY 1, 2",
+                    $"SELECT {Slot}, service, sum(response_us)::bigint, min(min_ms), max(max_ms), max(last_seen) FROM eventtracker.rollup_services GROUP BY 1, 2",
                     detailedFrom),
                 Command($"SELECT {Slot}, service, bin, sum(count)::bigint FROM eventtracker.rollup_latency GROUP BY 1, 2, 3", detailedFrom),
             },
@@ -134,7 +133,7 @@ internal static class PostgresRollups
         while (await reader.ReadAsync(cancellationToken))
         {
             services.Add(new StoredServiceRollup(
-                reader.GetInt64(0), Service(), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5)));
+                reader.GetInt64(0), Service(), reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5)));
         }
 
         var latencies = new List<StoredLatencyBin>();

@@ -146,6 +146,11 @@ internal static class PostgresSchema
             WHERE status_code >= 400 OR strpos(lower(name), 'error') > 0 OR strpos(lower(name), 'fail') > 0 OR strpos(lower(name), 'exception') > 0;
         CREATE INDEX events_error ON eventtracker.events (ts, position) WHERE is_error;
         """,
+        // Response-time sums in whole microseconds (ResponseTimeTotal): integer sums agree in any order.
+        """
+        ALTER TABLE eventtracker.rollup_services RENAME COLUMN response_sum TO response_us;
+        ALTER TABLE eventtracker.rollup_services ALTER COLUMN response_us TYPE bigint USING round(response_us * 1000)::bigint;
+        """,
     ];
 
     /// <summary>Brings the schema up to date; returns the version it is at.</summary>
