@@ -221,39 +221,58 @@ public sealed class EndToEndTests
         var broadcaster = server.Services.GetRequiredService<EventBroadcaster>();
         var client = new EventTrackerClient(server.ClientOptions.BaseAddress, new EventTrackerClientOptions { RetryDelay = TimeSpan.FromMilliseconds(100) });
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var stream = client.StreamAsync(new StreamFilter { ServiceName = "svc" }, cancel.Token).GetAsyncEnumerator(cancel.Token);
         var names = new List<string>();
 
+        // The reader owns its enumerator, so a failure below surfaces as itself, not as a dispose of a read in flight.
         var reading = Task.Run(async () =>
         {
-            while (names.Count < 10 && await stream.MoveNextAsync())
+            await foreach (var message in client.StreamAsync(new StreamFilter { ServiceName = "svc" }, cancel.Token))
             {
-                if (stream.Current.Type == StreamMessageTypes.Event)
+                if (message.Type == StreamMessageTypes.Event)
                 {
                     lock (names)
                     {
-                        names.Add(stream.Current.Data.GetProperty("name").GetString()!);
+                        names.Add(message.Data.GetProperty("name").GetString()!);
+                        if (names.Count == 10)
+                        {
+                            return;
+                        }
                     }
                 }
             }
         });
-        await WaitUntil(() => broadcaster.SubscriberCount == 1);
-        for (var i = 0; i < 5; i++)
+        try
         {
-            await client.SendEventAsync("e" + i, new AIEventPayload { ServiceName = "svc" });
-        }
+            await WaitUntil(() => broadcaster.SubscriberCount == 1);
+            for (var i = 0; i < 5; i++)
+            {
+                await client.SendEventAsync("e" + i, new AIEventPayload { ServiceName = "svc" });
+            }
 
-        await WaitUntil(() => names.Count == 5);
-        await server.DisposeAsync(); // drops the stream's connection
-        await using var restarted = new TestServerFactory(data.Settings, kestrel: true, port: port);
-        for (var i = 5; i < 10; i++)
+            await WaitUntil(() => Count(names) == 5);
+            await server.DisposeAsync(); // drops the stream's connection
+            await using var restarted = new TestServerFactory(data.Settings, kestrel: true, port: port);
+            for (var i = 5; i < 10; i++)
+            {
+                await client.SendEventAsync("e" + i, new AIEventPayload { ServiceName = "svc" });
+            }
+
+            await reading.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
         {
-            await client.SendEventAsync("e" + i, new AIEventPayload { ServiceName = "svc" });
+            await cancel.CancelAsync();
         }
-
-        await reading.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(Enumerable.Range(0, 10).Select(i => "e" + i), names);
+    }
+
+    private static int Count(List<string> names)
+    {
+        lock (names)
+        {
+            return names.Count;
+        }
     }
 
     private static async Task WaitUntil(Func<bool> condition)
