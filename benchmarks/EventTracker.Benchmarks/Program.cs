@@ -12,7 +12,8 @@ using EventTracker.Benchmarks;
 // [seconds] [senders]" the PostgreSQL store through one and two nodes against a plain COPY with as many writers, and
 // nodes over a database filled with rows events (0: ingestion only); "ingest [seconds]" single and batch ingestion of
 // the server (durable and memory only) against a bare minimal-API floor ("floor <port>" runs that floor); "stalled
-// [readers] [events]" ingestion and other requests with SSE and WebSocket readers that never read, against none.
+// [readers] [events]" ingestion and other requests with SSE and WebSocket readers that never read, against none;
+// "queries [events]" each query's latency and the server's memory over a store filled with that many events.
 if (args is ["floor", var floorPort])
 {
     BareFloor.Run(int.Parse(floorPort, CultureInfo.InvariantCulture));
@@ -82,6 +83,12 @@ if (args is ["durability", ..])
 if (args is ["postgres", ..])
 {
     await PostgresScaleOut.RunAsync(Argument(1, 10_000_000), Argument(2, 10), Argument(3, 16));
+    return;
+}
+
+if (args is ["queries", ..])
+{
+    await QueriesAtScale.RunAsync(Argument(1, 1_000_000));
     return;
 }
 
