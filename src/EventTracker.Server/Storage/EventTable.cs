@@ -32,15 +32,24 @@ internal sealed class EventTable
     /// <summary>Every held event, by position.</summary>
     public SequenceList ByTime { get; } = new("*");
 
-    public EventIndex ByName { get; } = new();
+    public EventIndex ByName { get; } = new(tallyServices: true);
 
     public EventIndex ByService { get; } = new();
 
-    public EventIndex ByUser { get; } = new();
+    /// <summary>Every service's events of each name: a query on both reads one posting.</summary>
+    public ServiceNameIndex ByServiceAndName { get; } = new();
 
-    public EventIndex BySession { get; } = new();
+    /// <summary>Every held error (<see cref="EventRecord.IsError"/>), by position: what <c>errorsOnly</c> reads.</summary>
+    public SequenceList Errors { get; } = new("errors");
 
-    public EventIndex ByCorrelation { get; } = new();
+    /// <summary>Each service's held errors.</summary>
+    public EventIndex ErrorsByService { get; } = new();
+
+    public EventIndex ByUser { get; } = new(tallyServices: true);
+
+    public EventIndex BySession { get; } = new(tallyServices: true);
+
+    public EventIndex ByCorrelation { get; } = new(tallyServices: true);
 
     public EventRecord At(long sequence) => _ring[sequence % _ring.Length]!;
 
@@ -57,16 +66,18 @@ internal sealed class EventTable
     {
         var sequence = Next++;
         var position = new EventPosition(timestamp, sequence);
+        var service = ByService.Add(newEvent.ServiceName, position, this);
+        ByServiceAndName.Add(service, newEvent.Name, position, this);
         var record = new EventRecord
         {
             Sequence = sequence,
             Timestamp = timestamp,
             ReceivedAt = receivedAt,
-            Name = ByName.Add(newEvent.Name, position, this)!,
-            ServiceName = ByService.Add(newEvent.ServiceName, position, this),
-            UserId = ByUser.Add(newEvent.UserId, position, this),
-            SessionId = BySession.Add(newEvent.SessionId, position, this),
-            CorrelationId = ByCorrelation.Add(newEvent.CorrelationId, position, this),
+            ServiceName = service,
+            Name = ByName.Add(newEvent.Name, position, this, service)!,
+            UserId = ByUser.Add(newEvent.UserId, position, this, service),
+            SessionId = BySession.Add(newEvent.SessionId, position, this, service),
+            CorrelationId = ByCorrelation.Add(newEvent.CorrelationId, position, this, service),
             StatusCode = newEvent.StatusCode,
             ResponseTimeMs = newEvent.ResponseTimeMs,
             ClientEventId = newEvent.ClientEventId,
@@ -75,6 +86,12 @@ internal sealed class EventTable
         };
         _ring[sequence % _ring.Length] = record;
         ByTime.Insert(position, this);
+        if (record.IsError)
+        {
+            Errors.Insert(position, this);
+            ErrorsByService.Add(service, position, this);
+        }
+
         return record;
     }
 
@@ -118,11 +135,18 @@ internal sealed class EventTable
         var record = At(Head);
         var position = EventPosition.Of(record);
         ByTime.Remove(position, this);
-        ByName.Remove(record.Name, position, this);
+        if (record.IsError)
+        {
+            Errors.Remove(position, this);
+            ErrorsByService.Remove(record.ServiceName, position, this);
+        }
+
+        ByName.Remove(record.Name, position, this, record.ServiceName);
         ByService.Remove(record.ServiceName, position, this);
-        ByUser.Remove(record.UserId, position, this);
-        BySession.Remove(record.SessionId, position, this);
-        ByCorrelation.Remove(record.CorrelationId, position, this);
+        ByServiceAndName.Remove(record.ServiceName, record.Name, position, this);
+        ByUser.Remove(record.UserId, position, this, record.ServiceName);
+        BySession.Remove(record.SessionId, position, this, record.ServiceName);
+        ByCorrelation.Remove(record.CorrelationId, position, this, record.ServiceName);
         _ring[Head % _ring.Length] = null;
         Head++;
         return record;

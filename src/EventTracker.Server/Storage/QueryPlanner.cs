@@ -5,9 +5,9 @@ namespace EventTracker.Server.Storage;
 /// <summary>
 /// Answers one query over an <see cref="EventTable"/> (under its read lock). Every list it reads is in
 /// <see cref="EventPosition"/> order, so the time range and the cursor are binary searches, and the cheapest path is
-/// taken: a walk down the time index when nothing is filtered, a walk down one posting list when only the service
-/// is, otherwise a scan of the smallest matching posting within the time range (of the time index, when only errors
-/// or the status class are filtered: no index keeps those apart).
+/// taken: a walk down the time index when nothing is filtered, a walk down one posting list when one value is (or a
+/// service and a name: <see cref="ServiceNameIndex"/>; the errors, of all or of one service), otherwise a scan of the smallest matching posting within the
+/// time range (of the time index, when only the status class is filtered: no index keeps it apart).
 /// </summary>
 internal sealed class QueryPlanner
 {
@@ -42,9 +42,9 @@ internal sealed class QueryPlanner
             return UnfilteredPage();
         }
 
-        if (_exact.Count == 1 && _typePostings is null && OnlyServiceFiltered())
+        if (_exact.Count == 1 && _typePostings is null && _filter.StatusClass is null)
         {
-            return SinglePostingPage(_exact[0]);
+            return SinglePostingPage(_exact[0]); // errorsOnly, if given, chose the posting
         }
 
         return ScannedPage();
@@ -53,10 +53,35 @@ internal sealed class QueryPlanner
     /// <summary>Finds the posting of every exact filter; false when some value has no events at all.</summary>
     private bool ResolveIndexes()
     {
+        // The errors, and a service's and name's events together, have postings of their own; the service's or the name's
+        // own posting adds nothing to them.
+        var (serviceTaken, nameTaken) = (false, false);
+        if (_filter.ErrorsOnly == true)
+        {
+            if ((_filter.ServiceName is { } errorsOf ? _table.ErrorsByService.Find(errorsOf) : _table.Errors) is not { Count: > 0 } errors)
+            {
+                return false;
+            }
+
+            _exact.Add(errors);
+            serviceTaken = _filter.ServiceName is not null;
+        }
+
+        if (_filter is { ServiceName: { } service, EventName: { } name })
+        {
+            if (_table.ByServiceAndName.Find(service, name) is not { } pair)
+            {
+                return false;
+            }
+
+            _exact.Add(pair);
+            (serviceTaken, nameTaken) = (true, true);
+        }
+
         (EventIndex Index, string? Value)[] exact =
         [
-            (_table.ByService, _filter.ServiceName),
-            (_table.ByName, _filter.EventName),
+            (_table.ByService, serviceTaken ? null : _filter.ServiceName),
+            (_table.ByName, nameTaken ? null : _filter.EventName),
             (_table.ByUser, _filter.UserId),
             (_table.ByCorrelation, _filter.CorrelationId),
             (_table.BySession, _filter.SessionId),
@@ -87,26 +112,45 @@ internal sealed class QueryPlanner
         return true;
     }
 
-    private bool OnlyServiceFiltered() =>
-        _filter.ServiceName is not null && _filter.EventName is null && _filter.UserId is null
-        && _filter.CorrelationId is null && _filter.SessionId is null && !_filter.TestsEachEvent();
-
     private EventPage UnfilteredPage()
     {
         var (events, more) = Walk(_table.ByTime);
-        var services = _table.ByService.Postings
-            .Where(p => p.CountInRange(_from, _to, _table) > 0)
-            .Select(p => p.Key)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        return Page(events, _table.ByTime.CountInRange(_from, _to, _table), services, more);
+        return Page(events, _table.ByTime.CountInRange(_from, _to, _table), ServicesWithEventsIn(_table.ByService), more);
     }
 
+    /// <summary>The page of the one posting every filter names: each of its entries in the range matches.</summary>
     private EventPage SinglePostingPage(SequenceList posting)
     {
         var (events, more) = Walk(posting);
-        var filtered = posting.CountInRange(_from, _to, _table);
-        return Page(events, filtered, filtered > 0 ? [posting.Key] : [], more);
+        var first = posting.LowerBound(_from, _table);
+        var end = Math.Max(first, posting.LowerBound(_to, _table)); // a range that ends before it starts holds nothing
+        IReadOnlyList<string> services = end == first ? []
+            : _filter.ServiceName is not null ? [posting.Key] // the service's own posting, its errors' or one of its names'
+            : ReferenceEquals(posting, _table.Errors) ? ServicesWithEventsIn(_table.ErrorsByService)
+            : first == 0 && end == posting.Count && posting.Services is { } tally ? tally.Services()
+            : ServicesBetween(posting, first, end);
+        return Page(events, end - first, services, more);
+    }
+
+    /// <summary>The keys of the postings of <paramref name="byService"/> that hold events in the range.</summary>
+    private List<string> ServicesWithEventsIn(EventIndex byService) => byService.Postings
+        .Where(p => p.CountInRange(_from, _to, _table) > 0)
+        .Select(p => p.Key)
+        .Order(StringComparer.Ordinal)
+        .ToList();
+
+    private List<string> ServicesBetween(SequenceList posting, int first, int end)
+    {
+        var services = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = first; i < end; i++)
+        {
+            if (_table.At(posting[i]).ServiceName is { } service)
+            {
+                services.Add(service);
+            }
+        }
+
+        return services.Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The page from one list in which every entry matches: from the cursor (or the range's end) down.</summary>
@@ -161,7 +205,7 @@ internal sealed class QueryPlanner
 
     /// <summary>
     /// Candidate sequences in the time range, newest first: the smallest exact posting, or the union of the names matching
-    /// <c>type</c>, or (for a filter on errors or status only) every event in the range.
+    /// <c>type</c>, or (for a filter on the status class only) every event in the range.
     /// </summary>
     private IEnumerable<long> DriverDescending()
     {

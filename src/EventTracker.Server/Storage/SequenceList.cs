@@ -24,6 +24,9 @@ internal sealed class SequenceList
 
     public int Count { get; private set; }
 
+    /// <summary>The services of the entries, for a large posting of an index that keeps them; otherwise null.</summary>
+    public ServiceTally? Services { get; set; }
+
     public long this[int index] => Slot(index);
 
     private int Capacity => _items?.Length ?? InlineCapacity;
