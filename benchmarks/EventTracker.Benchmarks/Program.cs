@@ -13,7 +13,8 @@ using EventTracker.Benchmarks;
 // nodes over a database filled with rows events (0: ingestion only); "ingest [seconds]" single and batch ingestion of
 // the server (durable and memory only) against a bare minimal-API floor ("floor <port>" runs that floor); "stalled
 // [readers] [events]" ingestion and other requests with SSE and WebSocket readers that never read, against none;
-// "queries [events]" each query's latency and the server's memory over a store filled with that many events.
+// "queries [events]" each query's latency and the server's memory over a store filled with that many events; "late
+// [events]" ingestion of events a minute behind the newest against events in time order.
 if (args is ["floor", var floorPort])
 {
     BareFloor.Run(int.Parse(floorPort, CultureInfo.InvariantCulture));
@@ -83,6 +84,12 @@ if (args is ["durability", ..])
 if (args is ["postgres", ..])
 {
     await PostgresScaleOut.RunAsync(Argument(1, 10_000_000), Argument(2, 10), Argument(3, 16));
+    return;
+}
+
+if (args is ["late", ..])
+{
+    await LateArrivals.RunAsync(Argument(1, 50_000));
     return;
 }
 
