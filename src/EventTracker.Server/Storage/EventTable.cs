@@ -13,6 +13,7 @@ internal sealed class EventTable
 
     private readonly EventRecord?[] _ring;
     private readonly Dictionary<(string?, string?, string?), TextColumns> _textColumns = [];
+    private readonly PayloadPool _payloads = new();
 
     public EventTable(int capacity, long firstSequence)
     {
@@ -82,7 +83,7 @@ internal sealed class EventTable
             ResponseTimeMs = newEvent.ResponseTimeMs,
             ClientEventId = newEvent.ClientEventId,
             Text = Pooled(newEvent),
-            PayloadJson = newEvent.PayloadJson,
+            PayloadJson = _payloads.Share(newEvent.PayloadJson),
         };
         _ring[sequence % _ring.Length] = record;
         ByTime.Insert(position, this);

@@ -37,6 +37,25 @@ public sealed class EventTableTests
         }
     }
 
+    [Fact]
+    public void Events_with_the_same_small_payload_share_one_copy_of_it_and_keep_their_own_bytes()
+    {
+        var table = new EventTable(capacity: 100, firstSequence: 1);
+        NewEvent Event(string payload) => new("e", "svc", null, null, null, null, null, null, System.Text.Encoding.UTF8.GetBytes(payload));
+        var large = "{\"metadata\":{\"note\":\"" + new string('x', PayloadPool.MaxBytes) + "\"}}";
+
+        var first = table.Add(Event("""{"metadata":{"feature":"checkout"}}"""), 1, 1);
+        var same = table.Add(Event("""{"metadata":{"feature":"checkout"}}"""), 2, 2);
+        var other = table.Add(Event("""{"metadata":{"feature":"search"}}"""), 3, 3);
+        var largeOnce = table.Add(Event(large), 4, 4);
+        var largeAgain = table.Add(Event(large), 5, 5);
+
+        Assert.Same(first.PayloadJson, same.PayloadJson);
+        Assert.Equal("""{"metadata":{"feature":"search"}}"""u8.ToArray(), other.PayloadJson);
+        Assert.NotSame(largeOnce.PayloadJson, largeAgain.PayloadJson);
+        Assert.Equal(largeOnce.PayloadJson, largeAgain.PayloadJson);
+    }
+
     private static void AssertOrdered(SequenceList? list, List<EventRecord> expected, EventTable table)
     {
         var sorted = expected.Select(EventPosition.Of).Order().Select(p => p.Sequence).ToList();
