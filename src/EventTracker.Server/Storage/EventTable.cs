@@ -54,6 +54,9 @@ internal sealed class EventTable
 
     public EventRecord At(long sequence) => _ring[sequence % _ring.Length]!;
 
+    /// <summary>The held sequence whose low 32 bits are <paramref name="low"/> (what index entries keep).</summary>
+    public long SequenceOf(uint low) => Head + (uint)(low - (uint)Head);
+
     public EventRecord Oldest => At(Head);
 
     /// <summary>Whether storing one more event first needs the oldest evicted.</summary>
@@ -154,7 +157,7 @@ internal sealed class EventTable
     }
 
     /// <summary>The held event that happened first, if any.</summary>
-    public EventRecord? Earliest => ByTime.Count > 0 ? At(ByTime[0]) : null;
+    public EventRecord? Earliest => ByTime.Count > 0 ? ByTime.RecordAt(0, this) : null;
 
     /// <summary>The held events from <paramref name="fromSequence"/> on, oldest first.</summary>
     public List<EventRecord> From(long fromSequence)

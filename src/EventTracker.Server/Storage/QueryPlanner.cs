@@ -144,7 +144,7 @@ internal sealed class QueryPlanner
         var services = new HashSet<string>(StringComparer.Ordinal);
         for (var i = first; i < end; i++)
         {
-            if (_table.At(posting[i]).ServiceName is { } service)
+            if (posting.RecordAt(i, _table).ServiceName is { } service)
             {
                 services.Add(service);
             }
@@ -161,7 +161,7 @@ internal sealed class QueryPlanner
         var index = list.LowerBound(_pageEnd, _table) - 1;
         for (; index >= first && events.Count < _limit; index--)
         {
-            events.Add(_table.At(list[index]));
+            events.Add(list.RecordAt(index, _table));
         }
 
         return (events, index >= first);
@@ -228,7 +228,7 @@ internal sealed class QueryPlanner
         var first = list.LowerBound(_from, _table);
         for (var i = list.LowerBound(_to, _table) - 1; i >= first; i--)
         {
-            yield return list[i];
+            yield return list.SequenceAt(i, _table);
         }
     }
 

@@ -12,9 +12,10 @@ internal sealed class SequenceList
     // events: up to two entries live in the list object itself, and an array is allocated only beyond that.
     private const int InlineCapacity = 2;
 
-    private long[]? _items;
-    private long _inline0;
-    private long _inline1;
+    // The low 32 bits of each sequence: the held events span fewer sequences than that, so the table tells them apart.
+    private uint[]? _items;
+    private uint _inline0;
+    private uint _inline1;
     private int _start;
 
     public SequenceList(string key) => Key = key;
@@ -27,7 +28,11 @@ internal sealed class SequenceList
     /// <summary>The services of the entries, for a large posting of an index that keeps them; otherwise null.</summary>
     public ServiceTally? Services { get; set; }
 
-    public long this[int index] => Slot(index);
+    /// <summary>The sequence of the entry at <paramref name="index"/>.</summary>
+    public long SequenceAt(int index, EventTable table) => table.SequenceOf(Slot(index));
+
+    /// <summary>The held event of the entry at <paramref name="index"/>.</summary>
+    public EventRecord RecordAt(int index, EventTable table) => table.At(SequenceAt(index, table));
 
     private int Capacity => _items?.Length ?? InlineCapacity;
 
@@ -40,7 +45,7 @@ internal sealed class SequenceList
 
         if (Count == 0 || PositionAt(Count - 1, table) < position)
         {
-            Slot(Count) = position.Sequence;
+            Slot(Count) = (uint)position.Sequence;
             Count++;
             return;
         }
@@ -56,13 +61,13 @@ internal sealed class SequenceList
             Move(from: index, count: Count - index, by: 1);
         }
 
-        Slot(index) = position.Sequence;
+        Slot(index) = (uint)position.Sequence;
         Count++;
     }
 
     public void Remove(EventPosition position, EventTable table)
     {
-        if (Count > 0 && this[0] == position.Sequence)
+        if (Count > 0 && Slot(0) == (uint)position.Sequence)
         {
             _start = (_start + 1) % Capacity;
             Count--;
@@ -70,7 +75,7 @@ internal sealed class SequenceList
         }
 
         var index = LowerBound(position, table);
-        if (index >= Count || this[index] != position.Sequence)
+        if (index >= Count || Slot(index) != (uint)position.Sequence)
         {
             return;
         }
@@ -110,7 +115,7 @@ internal sealed class SequenceList
     public int CountInRange(EventPosition from, EventPosition to, EventTable table) =>
         to <= from ? 0 : LowerBound(to, table) - LowerBound(from, table);
 
-    public EventPosition PositionAt(int index, EventTable table) => EventPosition.Of(table.At(this[index]));
+    public EventPosition PositionAt(int index, EventTable table) => EventPosition.Of(RecordAt(index, table));
 
     /// <summary>
     /// Moves the <paramref name="count"/> entries from <paramref name="from"/> on one place up or down (<paramref name="by"/>
@@ -153,7 +158,7 @@ internal sealed class SequenceList
         }
     }
 
-    private ref long Slot(int index)
+    private ref uint Slot(int index)
     {
         var slot = (_start + index) % Capacity;
         if (_items is not null)
@@ -166,10 +171,10 @@ internal sealed class SequenceList
 
     private void Grow()
     {
-        var grown = new long[Capacity * 2];
+        var grown = new uint[Capacity * 2];
         for (var i = 0; i < Count; i++)
         {
-            grown[i] = this[i];
+            grown[i] = Slot(i);
         }
 
         _items = grown;

@@ -22,9 +22,9 @@ internal sealed class ServiceTally
         var tally = new ServiceTally();
         for (var i = 0; i < list.Count; i++)
         {
-            if (list[i] != except)
+            if (list.SequenceAt(i, table) != except)
             {
-                tally.Add(table.At(list[i]).ServiceName);
+                tally.Add(list.RecordAt(i, table).ServiceName);
             }
         }
 
