@@ -43,8 +43,8 @@ internal static class BareFloor
         app.Run();
     }
 
-    /// <summary>Starts the floor as a child process of this benchmark and waits until it answers.</summary>
-    public static async Task<FloorProcess> StartAsync()
+    /// <summary>Starts the floor as a child process of this benchmark (pinned to <paramref name="cpus"/> when given) and waits until it answers.</summary>
+    public static async Task<FloorProcess> StartAsync(string? cpus = null)
     {
         var port = LoopbackPorts.Free();
         var info = new ProcessStartInfo("dotnet", [typeof(BareFloor).Assembly.Location, "floor", port.ToString(CultureInfo.InvariantCulture)])
@@ -53,6 +53,7 @@ internal static class BareFloor
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        ServerProcess.PinTo(info, cpus);
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

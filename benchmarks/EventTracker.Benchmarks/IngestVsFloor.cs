@@ -44,12 +44,44 @@ internal static class IngestVsFloor
             return;
         }
 
-        var floor1 = await MeasureFloorAsync(window);
+        await CompareAsync(window, cpus: null);
+    }
+
+    /// <summary>
+    /// The same comparison with every process pinned to 1, 2 and all of the machine's CPUs in turn (<c>taskset</c>), and
+    /// how each figure grows from one CPU. The load comes from this process, unpinned, so on a small machine it competes
+    /// with the server for the same CPUs: compare growth with the floor's. <c>scaling [seconds]</c>.
+    /// </summary>
+    public static async Task ScalingAsync(int seconds)
+    {
+        var window = TimeSpan.FromSeconds(seconds);
+        var counts = new[] { 1, 2, Environment.ProcessorCount }.Where(n => n <= Environment.ProcessorCount).Distinct().ToList();
+        var runs = new List<(int Cpus, Measured Floor, Measured Durable, Measured Memory)>();
+        foreach (var count in counts)
+        {
+            Console.WriteLine($"== pinned to {count} CPU{(count == 1 ? "" : "s")} (taskset -c 0-{count - 1})");
+            var (floor, durable, memory) = await CompareAsync(window, $"0-{count - 1}");
+            runs.Add((count, floor, durable, memory));
+        }
+
+        var one = runs[0];
+        foreach (var run in runs.Skip(1))
+        {
+            Console.WriteLine(
+                $"growth from 1 to {run.Cpus} CPUs: floor single {run.Floor.Single / one.Floor.Single:0.00}x, batches {run.Floor.Batches / one.Floor.Batches:0.00}x; "
+                + $"durable single {run.Durable.Single / one.Durable.Single:0.00}x, batches {run.Durable.Batches / one.Durable.Batches:0.00}x; "
+                + $"memory only single {run.Memory.Single / one.Memory.Single:0.00}x, batches {run.Memory.Batches / one.Memory.Batches:0.00}x");
+        }
+    }
+
+    private static async Task<(Measured Floor, Measured Durable, Measured Memory)> CompareAsync(TimeSpan window, string? cpus)
+    {
+        var floor1 = await MeasureFloorAsync(window, cpus);
         // Logging as the server's own settings have it (the load harness's default is Warning), as a user runs it.
         var asShipped = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Information" };
-        var durable = await MeasureServerAsync(asShipped, window);
-        var memory = await MeasureServerAsync(new(asShipped) { ["EventTracker__Store__DataDirectory"] = string.Empty }, window);
-        var floor2 = await MeasureFloorAsync(window);
+        var durable = await MeasureServerAsync(asShipped, window, cpus);
+        var memory = await MeasureServerAsync(new(asShipped) { ["EventTracker__Store__DataDirectory"] = string.Empty }, window, cpus);
+        var floor2 = await MeasureFloorAsync(window, cpus);
         var floorSingle = (floor1.Single + floor2.Single) / 2;
 
         // Batch ingestion is compared, as events per second, with the floor's single POSTs per second.
@@ -57,6 +89,8 @@ internal static class IngestVsFloor
         Console.WriteLine($"bare floor, 1st and 2nd:   single {floor1.Single:N0} and {floor2.Single:N0} POST/s, CPU {floor1.SingleCpu:0.0} and {floor2.SingleCpu:0.0} µs per POST; batches {floor1.Batches * BatchSize:N0} and {floor2.Batches * BatchSize:N0} events/s");
         Print("server, durable (Sync):", durable, floorSingle, floorCpu);
         Print("server, memory only:", memory, floorSingle, floorCpu);
+        var floor = new Measured(floorSingle, floorCpu, (floor1.Batches + floor2.Batches) / 2, (floor1.BatchCpu + floor2.BatchCpu) / 2);
+        return (floor, durable, memory);
     }
 
     private static void Print(string name, Measured server, double floorSingle, double floorCpu) =>
@@ -65,15 +99,15 @@ internal static class IngestVsFloor
             + (double.IsNaN(server.PostsPerDiskSync) ? "; " : $", {server.PostsPerDiskSync:0.0} POSTs per fsync; ")
             + $"batches {server.Batches * BatchSize:N0} events/s = {server.Batches * BatchSize / floorSingle:0.00}x the floor's POST/s, CPU {server.BatchCpu / BatchSize:0.00} µs per event");
 
-    private static async Task<Measured> MeasureFloorAsync(TimeSpan window)
+    private static async Task<Measured> MeasureFloorAsync(TimeSpan window, string? cpus)
     {
-        using var floor = await BareFloor.StartAsync();
+        using var floor = await BareFloor.StartAsync(cpus);
         return await MeasureAsync(floor.BaseAddress, () => floor.CpuTime, window);
     }
 
-    private static async Task<Measured> MeasureServerAsync(Dictionary<string, string> environment, TimeSpan window)
+    private static async Task<Measured> MeasureServerAsync(Dictionary<string, string> environment, TimeSpan window, string? cpus)
     {
-        await using var server = await ServerProcess.StartAsync(environment);
+        await using var server = await ServerProcess.StartAsync(environment, cpus: cpus);
         using var metrics = server.CreateClient();
         return await MeasureAsync(server.BaseAddress, () => server.CpuTime, window, () => DiskSyncsAsync(metrics));
     }

@@ -14,7 +14,8 @@ using EventTracker.Benchmarks;
 // the server (durable and memory only) against a bare minimal-API floor ("floor <port>" runs that floor); "stalled
 // [readers] [events]" ingestion and other requests with SSE and WebSocket readers that never read, against none;
 // "queries [events]" each query's latency and the server's memory over a store filled with that many events; "late
-// [events]" ingestion of events a minute behind the newest against events in time order.
+// [events]" ingestion of events a minute behind the newest against events in time order; "scaling [seconds]" the
+// "ingest" comparison with the server and the floor pinned to 1, 2 and all CPUs.
 if (args is ["floor", var floorPort])
 {
     BareFloor.Run(int.Parse(floorPort, CultureInfo.InvariantCulture));
@@ -84,6 +85,12 @@ if (args is ["durability", ..])
 if (args is ["postgres", ..])
 {
     await PostgresScaleOut.RunAsync(Argument(1, 10_000_000), Argument(2, 10), Argument(3, 16));
+    return;
+}
+
+if (args is ["scaling", ..])
+{
+    await IngestVsFloor.ScalingAsync(Argument(1, 6));
     return;
 }
 

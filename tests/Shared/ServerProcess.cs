@@ -61,8 +61,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <param name="environment">Environment variables for the server.</param>
     /// <param name="dataDirectory">The data directory to use (and keep); null for a new temporary one.</param>
     /// <param name="port">The port; 0 picks a free one.</param>
+    /// <param name="cpus">The CPUs to pin the server to, as <c>taskset -c</c> takes them (<c>0</c>, <c>0-3</c>); null for all.</param>
     public static async Task<ServerProcess> StartAsync(
-        IReadOnlyDictionary<string, string>? environment = null, string? dataDirectory = null, int port = 0)
+        IReadOnlyDictionary<string, string>? environment = null, string? dataDirectory = null, int port = 0, string? cpus = null)
     {
         port = port == 0 ? LoopbackPorts.Free() : port;
         const string DataDirectoryVariable = "EventTracker__Store__DataDirectory";
@@ -78,6 +79,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        PinTo(info, cpus);
         info.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment.Remove("ASPNETCORE_URLS");
@@ -108,6 +110,27 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         return server;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="info"/> under <c>taskset -c <paramref name="cpus"/></c> when given: from its first
+    /// instruction, so the runtime sizes its thread pool and GC to those CPUs. taskset execs the program: same pid.
+    /// </summary>
+    public static void PinTo(ProcessStartInfo info, string? cpus)
+    {
+        if (cpus is null)
+        {
+            return;
+        }
+
+        var arguments = info.ArgumentList.ToList();
+        info.ArgumentList.Clear();
+        foreach (var argument in (string[])["-c", cpus, info.FileName, .. arguments])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.FileName = "taskset";
     }
 
     /// <summary>The memory the server process holds now, as the system counts it.</summary>
