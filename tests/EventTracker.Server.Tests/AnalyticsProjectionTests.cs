@@ -76,5 +76,31 @@ public sealed class AnalyticsProjectionTests : IDisposable
         Assert.Equal(1, rebuilt.Summarize(null, now - 1).Count);
     }
 
+    [Fact]
+    public async Task Many_appenders_catching_up_at_once_each_find_their_own_event_counted()
+    {
+        var options = Options.Create(new EventStoreOptions());
+        using var store = new InMemoryEventStore(options, _time);
+        using var projection = new AnalyticsProjection(store, options, Options.Create(new SuggestionOptions()), _time, NullLogger<AnalyticsProjection>.Instance);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+        // As 64 concurrent requests do: append, then wait until the analytics include the append, then read them.
+        var counts = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(async () =>
+        {
+            var seen = new List<long>();
+            for (var j = 0; j < 50; j++)
+            {
+                var appended = await store.AppendAsync(Event("e" + i, now), CancellationToken.None);
+                await projection.CatchUpAsync(appended.Record.Sequence, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+                seen.Add(projection.Summarize(null, null).Services["svc"].Names["e" + i].Count - (j + 1));
+            }
+
+            return seen;
+        })));
+
+        Assert.All(counts.SelectMany(c => c), missing => Assert.True(missing >= 0, $"{-missing} of a caller's own events were not counted yet"));
+        Assert.Equal(64 * 50, projection.Summarize(null, null).Count);
+    }
+
     private static NewEvent Event(string name, long occurredAt) => EventStoreContract.Event(name, service: "svc", occurredAt: occurredAt);
 }

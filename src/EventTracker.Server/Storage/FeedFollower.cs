@@ -16,10 +16,12 @@ internal abstract partial class FeedFollower : IDisposable
     private readonly IEventStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _pump = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _checkpointGate = new();
-    private FeedPosition _checkpoint;
+
+    // Read by every request that waits for its append, so neither is behind a lock: the checkpoint and the signal of
+    // its next move are swapped together as one object, and the pump is one flag.
+    private Progress _progress = new(default);
+    private int _pumping;
     private Task? _loop;
 
     protected FeedFollower(IEventStore store, TimeProvider time, ILogger logger)
@@ -30,16 +32,7 @@ internal abstract partial class FeedFollower : IDisposable
     }
 
     /// <summary>Where the follower stands: every change up to here has been applied.</summary>
-    public FeedPosition Checkpoint
-    {
-        get
-        {
-            lock (_checkpointGate)
-            {
-                return _checkpoint;
-            }
-        }
-    }
+    public FeedPosition Checkpoint => Volatile.Read(ref _progress).Checkpoint;
 
     /// <summary>Applies every change the store held when called; returns at once when there is none to apply.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -48,14 +41,14 @@ internal abstract partial class FeedFollower : IDisposable
         var head = await _store.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
         if (!Checkpoint.Reached(head))
         {
-            await PumpAsync(head, cancellationToken).ConfigureAwait(false);
+            await CatchUpToAsync(head, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Applies at least every change up to the append at <paramref name="position"/>; returns at once when it has been.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public ValueTask CatchUpAsync(long position, CancellationToken cancellationToken) =>
-        Checkpoint.Appended >= position ? ValueTask.CompletedTask : new ValueTask(PumpAsync(new FeedPosition(position, 0), cancellationToken));
+        Checkpoint.Appended >= position ? ValueTask.CompletedTask : new ValueTask(CatchUpToAsync(new FeedPosition(position, 0), cancellationToken));
 
     public void Dispose()
     {
@@ -70,14 +63,13 @@ internal abstract partial class FeedFollower : IDisposable
         }
 
         _stopping.Dispose();
-        _pump.Dispose();
         GC.SuppressFinalize(this);
     }
 
     /// <summary>Starts following from <paramref name="from"/>: the first change applied is the one after it.</summary>
     protected void Start(FeedPosition from)
     {
-        _checkpoint = from;
+        _progress = new Progress(from);
         _loop = Task.Run(RunAsync);
     }
 
@@ -92,7 +84,15 @@ internal abstract partial class FeedFollower : IDisposable
             try
             {
                 await _store.WaitForChangesAsync(Checkpoint, stopping).ConfigureAwait(false);
-                await PumpAsync(until: null, stopping).ConfigureAwait(false);
+                var moved = Volatile.Read(ref _progress).Moved;
+                if (TryTakePump())
+                {
+                    await PumpHeldAsync(stopping).ConfigureAwait(false);
+                }
+                else
+                {
+                    await moved.WaitAsync(stopping).ConfigureAwait(false); // then look for changes again
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -114,30 +114,81 @@ internal abstract partial class FeedFollower : IDisposable
         }
     }
 
-    private async Task PumpAsync(FeedPosition? until, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns once the checkpoint reaches <paramref name="target"/>. Callers do not queue for the pump one by one (64
+    /// concurrent requests each taking a turn to find their event already applied is a convoy): whoever finds the pump
+    /// free applies everything stored so far, and the others wait for the checkpoint to move, then look again.
+    /// </summary>
+    private async Task CatchUpToAsync(FeedPosition target, CancellationToken cancellationToken)
     {
-        await _pump.WaitAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var progress = Volatile.Read(ref _progress);
+            if (progress.Checkpoint.Reached(target))
+            {
+                return;
+            }
+
+            if (TryTakePump())
+            {
+                await PumpHeldAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await progress.Moved.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private bool TryTakePump() => Interlocked.CompareExchange(ref _pumping, 1, 0) == 0;
+
+    /// <summary>Applies pages up to the store's head, with the pump taken; gives it back.</summary>
+    private async Task PumpHeldAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            while (until is not { } target || !_checkpoint.Reached(target))
+            while (true)
             {
-                var page = await _store.ReadAsync(_checkpoint, PageSize, cancellationToken).ConfigureAwait(false);
-                if (page.Changes.Count == 0 && page.Next == _checkpoint)
+                var checkpoint = Checkpoint;
+                var page = await _store.ReadAsync(checkpoint, PageSize, cancellationToken).ConfigureAwait(false);
+                if (page.Changes.Count == 0 && page.Next == checkpoint)
                 {
                     return;
                 }
 
                 Apply(page.Changes);
-                lock (_checkpointGate)
-                {
-                    _checkpoint = page.Next;
-                }
+                Move(_ => page.Next);
             }
         }
         finally
         {
-            _pump.Release();
+            Volatile.Write(ref _pumping, 0);
+            Move(checkpoint => checkpoint); // a waiter whose change the pump did not reach takes the pump itself
         }
+    }
+
+    /// <summary>Sets the checkpoint and wakes whoever waits for it to move (the pump's holder and its release race: hence the swap).</summary>
+    private void Move(Func<FeedPosition, FeedPosition> next)
+    {
+        Progress current, moved;
+        do
+        {
+            current = Volatile.Read(ref _progress);
+            moved = new Progress(next(current.Checkpoint));
+        }
+        while (Interlocked.CompareExchange(ref _progress, moved, current) != current);
+
+        current.Signal.TrySetResult();
+    }
+
+    /// <summary>A checkpoint, and the signal that it has moved on.</summary>
+    private sealed class Progress(FeedPosition checkpoint)
+    {
+        public FeedPosition Checkpoint { get; } = checkpoint;
+
+        public TaskCompletionSource Signal { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Moved => Signal.Task;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Follower} could not read the store's change feed; retrying in a second.")]
