@@ -87,7 +87,7 @@ internal abstract partial class FeedFollower : IDisposable
                 var moved = Volatile.Read(ref _progress).Moved;
                 if (TryTakePump())
                 {
-                    await PumpHeldAsync(stopping).ConfigureAwait(false);
+                    await PumpHeldAsync(until: null, stopping).ConfigureAwait(false);
                 }
                 else
                 {
@@ -117,7 +117,8 @@ internal abstract partial class FeedFollower : IDisposable
     /// <summary>
     /// Returns once the checkpoint reaches <paramref name="target"/>. Callers do not queue for the pump one by one (64
     /// concurrent requests each taking a turn to find their event already applied is a convoy): whoever finds the pump
-    /// free applies everything stored so far, and the others wait for the checkpoint to move, then look again.
+    /// free applies pages (each holding whatever else was stored meanwhile) until its own change, and the others wait
+    /// for the checkpoint to move, then look again.
     /// </summary>
     private async Task CatchUpToAsync(FeedPosition target, CancellationToken cancellationToken)
     {
@@ -131,7 +132,7 @@ internal abstract partial class FeedFollower : IDisposable
 
             if (TryTakePump())
             {
-                await PumpHeldAsync(cancellationToken).ConfigureAwait(false);
+                await PumpHeldAsync(target, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -142,12 +143,15 @@ internal abstract partial class FeedFollower : IDisposable
 
     private bool TryTakePump() => Interlocked.CompareExchange(ref _pumping, 1, 0) == 0;
 
-    /// <summary>Applies pages up to the store's head, with the pump taken; gives it back.</summary>
-    private async Task PumpHeldAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies pages until the checkpoint reaches <paramref name="until"/> (a caller's own change: under steady ingestion
+    /// the head moves on for ever) or, when null, the store's head; with the pump taken; gives it back.
+    /// </summary>
+    private async Task PumpHeldAsync(FeedPosition? until, CancellationToken cancellationToken)
     {
         try
         {
-            while (true)
+            while (until is not { } target || !Checkpoint.Reached(target))
             {
                 var checkpoint = Checkpoint;
                 var page = await _store.ReadAsync(checkpoint, PageSize, cancellationToken).ConfigureAwait(false);
