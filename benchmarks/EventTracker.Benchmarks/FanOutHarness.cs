@@ -52,7 +52,7 @@ internal static class FanOutHarness
         Console.WriteLine($"with readers:    max {loadedMax:N0} events/s; paced {loaded.Rate:N0} events/s, request p50 {loaded.RequestP50:0.0} ms, p99 {loaded.RequestP99:0.0} ms, server CPU {loadedCpu:P0} of a core");
         Console.WriteLine($"ratios with / without readers: max ingestion {loadedMax / aloneMax:0.000}, paced request p99 {loaded.RequestP99 / alone.RequestP99:0.00}");
         Console.WriteLine($"paced deliveries: {deliveries.Count:N0} of {expected:N0} expected, {deliveries.Dropped:N0} reported dropped");
-        Console.WriteLine($"delivery latency: p50 {At(deliveries.Sorted, 50):0.0} ms, p99 {At(deliveries.Sorted, 99):0.0} ms, max {At(deliveries.Sorted, 100):0.0} ms");
+        Console.WriteLine($"delivery latency: p50 {Percentile.Of(deliveries.Sorted, 50):0.0} ms, p99 {Percentile.Of(deliveries.Sorted, 99):0.0} ms, max {Percentile.Of(deliveries.Sorted, 100):0.0} ms");
     }
 
     private static async Task<SendResult> SendAsync(HttpClient client, int eventsPerSecond, int services, TimeSpan duration, CancellationToken cancellationToken)
@@ -80,7 +80,7 @@ internal static class FanOutHarness
         await Task.WhenAll(pending);
         var elapsed = clock.Elapsed.TotalSeconds;
         requestTimes.Sort();
-        return new SendResult(sent, sent / elapsed, At(requestTimes, 50), At(requestTimes, 99));
+        return new SendResult(sent, sent / elapsed, Percentile.Of(requestTimes, 50), Percentile.Of(requestTimes, 99));
     }
 
     /// <summary>Events per second that four senders reach posting batches back to back.</summary>
@@ -175,8 +175,6 @@ internal static class FanOutHarness
         return new ReaderMessage(receivedAt, null, 0);
     }
 
-    private static double At(List<double> sorted, double percentile) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private sealed record ReaderMessage(long ReceivedAt, long? SentAt, long Dropped);
 

@@ -44,23 +44,17 @@ internal static class LateArrivals
     private static async Task<double> SendAsync(HttpClient client, int events, Func<int, long> timestamp)
     {
         var clock = Stopwatch.StartNew();
-        var batches = events / BatchSize;
-        await Task.WhenAll(Enumerable.Range(0, Senders).Select(async sender =>
+        await BatchSenders.SendAsync(client, events / BatchSize, Senders, batch =>
         {
-            for (var batch = sender; batch < batches; batch += Senders)
+            var body = new StringBuilder("""{"events":[""");
+            for (var i = batch * BatchSize; i < (batch + 1) * BatchSize; i++)
             {
-                var body = new StringBuilder("""{"events":[""");
-                for (var i = batch * BatchSize; i < (batch + 1) * BatchSize; i++)
-                {
-                    body.Append(i % BatchSize == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
-                        $$$"""{"eventName":"span-{{{i % 20}}}","payload":{"serviceName":"{{{SeedLikeEvents.Services[i % 8]}}}","correlationId":"trace-{{{i / 10}}}","statusCode":200,"responseTimeMs":{{{i % 300}}},"timestamp":{{{timestamp(i)}}}}}""");
-                }
-
-                using var content = new StringContent(body.Append("]}").ToString(), Encoding.UTF8, "application/json");
-                using var response = await client.PostAsync(new Uri("/api/events/track/batch", UriKind.Relative), content);
-                response.EnsureSuccessStatusCode();
+                body.Append(i % BatchSize == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
+                    $$$"""{"eventName":"span-{{{i % 20}}}","payload":{"serviceName":"{{{SeedLikeEvents.Services[i % 8]}}}","correlationId":"trace-{{{i / 10}}}","statusCode":200,"responseTimeMs":{{{i % 300}}},"timestamp":{{{timestamp(i)}}}}}""");
             }
-        }));
+
+            return body.Append("]}").ToString();
+        });
         return clock.Elapsed.TotalSeconds;
     }
 }

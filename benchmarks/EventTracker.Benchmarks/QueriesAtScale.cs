@@ -77,7 +77,7 @@ internal static class QueriesAtScale
         foreach (var (name, path) in Queries)
         {
             var times = await TimeAsync(client, path);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-30} p50 {At(times, 50):0.000}  p99 {At(times, 99):0.000}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-30} p50 {Percentile.Of(times, 50):0.000}  p99 {Percentile.Of(times, 99):0.000}"));
         }
     }
 
@@ -85,16 +85,7 @@ internal static class QueriesAtScale
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = Senders, UseProxy = false };
         using var client = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
-        var batches = events / BatchSize;
-        await Task.WhenAll(Enumerable.Range(0, Senders).Select(async sender =>
-        {
-            for (var batch = sender; batch < batches; batch += Senders)
-            {
-                using var content = new StringContent(BatchBody(batch * BatchSize), Encoding.UTF8, "application/json");
-                using var response = await client.PostAsync(new Uri("/api/events/track/batch", UriKind.Relative), content);
-                response.EnsureSuccessStatusCode();
-            }
-        }));
+        await BatchSenders.SendAsync(client, events / BatchSize, Senders, batch => BatchBody(batch * BatchSize));
     }
 
     private static async Task<List<double>> TimeAsync(HttpClient client, string path)
@@ -142,6 +133,4 @@ internal static class QueriesAtScale
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
-    private static double At(List<double> sorted, double percentile) =>
-        sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100 * sorted.Count) - 1)];
 }

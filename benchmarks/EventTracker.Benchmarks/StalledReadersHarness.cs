@@ -63,22 +63,14 @@ internal static class StalledReadersHarness
         var cpu = server.CpuTime;
         var clock = Stopwatch.StartNew();
         var batches = events / BatchSize;
-        await Task.WhenAll(Enumerable.Range(0, Senders).Select(async sender =>
-        {
-            for (var batch = sender; batch < batches; batch += Senders)
-            {
-                using var content = new StringContent(BatchBody(batch), Encoding.UTF8, "application/json");
-                using var response = await client.PostAsync(new Uri("/api/events/track/batch", UriKind.Relative), content);
-                response.EnsureSuccessStatusCode();
-            }
-        }));
+        await BatchSenders.SendAsync(client, batches, Senders, BatchBody);
         var seconds = clock.Elapsed.TotalSeconds;
         var cpuSeconds = (server.CpuTime - cpu).TotalSeconds;
         await stop.CancelAsync();
         await probing;
         queries.Sort();
         health.Sort();
-        return new Run(batches * BatchSize, seconds, cpuSeconds, At(queries, 50), At(queries, 99), At(health, 50), At(health, 99));
+        return new Run(batches * BatchSize, seconds, cpuSeconds, Percentile.Of(queries, 50), Percentile.Of(queries, 99), Percentile.Of(health, 50), Percentile.Of(health, 99));
     }
 
     private static async Task ProbeAsync(HttpClient client, string path, List<double> times, CancellationToken cancellationToken)
@@ -133,8 +125,6 @@ internal static class StalledReadersHarness
         return builder.Append("]}").ToString();
     }
 
-    private static double At(List<double> sorted, double percentile) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percentile / 100 * sorted.Count) - 1)];
 
     private sealed record Run(int Events, double Seconds, double CpuSeconds, double QueryP50, double QueryP99, double HealthP50, double HealthP99);
 }
