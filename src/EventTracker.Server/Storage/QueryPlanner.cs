@@ -5,9 +5,10 @@ namespace EventTracker.Server.Storage;
 /// <summary>
 /// Answers one query over an <see cref="EventTable"/> (under its read lock). Every list it reads is in
 /// <see cref="EventPosition"/> order, so the time range and the cursor are binary searches, and the cheapest path is
-/// taken: a walk down the time index when nothing is filtered, a walk down one posting list when one value is (or a
-/// service and a name: <see cref="ServiceNameIndex"/>; the errors, of all or of one service), otherwise a scan of the smallest matching posting within the
-/// time range (of the time index, when only the status class is filtered: no index keeps it apart).
+/// taken: a walk down the time index when nothing is filtered; a walk down one posting list when one value is, or a
+/// service and a name (<see cref="ServiceNameIndex"/>), or the errors of all or of one service; otherwise a scan of the
+/// smallest matching posting within the time range (of the time index, when only the status class is filtered: no
+/// index keeps it apart).
 /// </summary>
 internal sealed class QueryPlanner
 {
