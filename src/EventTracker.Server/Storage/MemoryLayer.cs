@@ -193,7 +193,10 @@ internal sealed class MemoryLayer : IDisposable
         _lock.EnterReadLock();
         try
         {
-            var changes = new List<StoreChange>(Math.Min(maxChanges, 1024));
+            // Sized to what is owed, not to a page: followers read after every append, and a page-sized array each time
+            // (24 KiB) was most of what a single-event request allocated.
+            var owed = Math.Max(0, _table.Next - 1 - after.Appended) + Math.Max(0, _removals.Count - after.Removed) + 1;
+            var changes = new List<StoreChange>((int)Math.Min(maxChanges, owed));
             var appended = after.Appended;
             var removed = after.Removed;
             if (removed < _removals.FirstIndex - 1 || removed > _removals.Count || appended >= _table.Next)
