@@ -132,7 +132,10 @@ internal abstract partial class FeedFollower : IDisposable
 
             if (TryTakePump())
             {
+                // Reached, or the feed has nothing more to give yet (PostgreSQL holds back a position behind one that
+                // commits late): either way, as before, the caller goes on rather than asking the store again and again.
                 await PumpHeldAsync(target, cancellationToken).ConfigureAwait(false);
+                return;
             }
             else
             {
