@@ -33,7 +33,6 @@ internal sealed class ServiceAnalytics
         var (rollups, truncated) = await ReadAsync(filter, from, to, (timeline, now) => timeline.Summarize(from, to, filter.ServiceName, now), cancellationToken);
         var services = rollups.Services.Values.ToList();
         var totalEvents = services.Sum(s => s.Count);
-        var responseTimes = services.Sum(s => s.ResponseTimes.Count);
         return new ServicesResponse
         {
             Services = ToServiceStats(services),
@@ -41,7 +40,7 @@ internal sealed class ServiceAnalytics
             {
                 TotalServices = services.Count,
                 TotalEvents = totalEvents,
-                AvgResponseTime = responseTimes == 0 ? null : Round(ResponseTimeTotal.Average(services.Sum(s => s.ResponseTimeMicroseconds), responseTimes)),
+                AvgResponseTime = AverageResponseTime(services),
                 OverallErrorRate = Percentage(services.Sum(s => s.Errors), totalEvents),
             },
             Truncated = truncated,
@@ -194,6 +193,13 @@ internal sealed class ServiceAnalytics
             .Take(take)
             .Select(c => new EventCount { EventName = c.Key, Count = c.Value, Percentage = Percentage(c.Value, total) })
             .ToList();
+
+    /// <summary>The mean response time of the events of all <paramref name="services"/>, with two decimals; null when none had one.</summary>
+    public static double? AverageResponseTime(IReadOnlyCollection<ServiceRollup> services)
+    {
+        var responseTimes = services.Sum(s => s.ResponseTimes.Count);
+        return responseTimes == 0 ? null : Round(ResponseTimeTotal.Average(services.Sum(s => s.ResponseTimeMicroseconds), responseTimes));
+    }
 
     /// <summary>A share as a percentage with two decimals (2.1 means 2.1 %).</summary>
     public static double Percentage(long part, long whole) => whole == 0 ? 0 : Round(100.0 * part / whole);

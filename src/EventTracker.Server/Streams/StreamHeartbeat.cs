@@ -29,14 +29,13 @@ internal sealed class StreamHeartbeat : BackgroundService
         var lastMinute = _projection.Summarize(now.AddMinutes(-1).ToUnixTimeMilliseconds(), null);
         var all = _projection.Summarize(null, null);
         var services = lastMinute.Services.Values;
-        var responseTimes = services.Sum(s => s.ResponseTimes.Count);
         return new StreamStats
         {
             TotalEvents = all.Count,
             TotalServices = all.Services.Count,
             EventsLastMinute = lastMinute.Count,
             ErrorRateLastMinute = ServiceAnalytics.Percentage(services.Sum(s => s.Errors), lastMinute.Count),
-            AvgResponseTimeLastMinute = responseTimes == 0 ? null : Math.Round(ResponseTimeTotal.Average(services.Sum(s => s.ResponseTimeMicroseconds), responseTimes), 2),
+            AvgResponseTimeLastMinute = ServiceAnalytics.AverageResponseTime(services),
             Subscribers = _broadcaster.SubscriberCount,
             EvictedEvents = _store.EvictedCount,
             DroppedMessages = _broadcaster.DroppedMessages,
