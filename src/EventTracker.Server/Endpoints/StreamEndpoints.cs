@@ -40,7 +40,8 @@ internal static class StreamEndpoints
             .RequireRateLimiting(ReadRateLimitPolicy.Name);
     }
 
-    private static async Task StreamAsync(HttpContext context, EventBroadcaster broadcaster, TimeProvider time, IHostApplicationLifetime lifetime)
+    private static async Task StreamAsync(
+        HttpContext context, EventBroadcaster broadcaster, TimeProvider time, IOptions<StreamOptions> options, IHostApplicationLifetime lifetime)
     {
         var query = new QueryReader(context.Request, time.GetUtcNow());
         var filter = query.Filter();
@@ -58,6 +59,7 @@ internal static class StreamEndpoints
             return;
         }
 
+        StreamSocket.LimitSendBuffer(context, options.Value.SocketSendBufferBytes);
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache, no-transform";
@@ -111,6 +113,7 @@ internal static class StreamEndpoints
             return;
         }
 
+        StreamSocket.LimitSendBuffer(context, options.Value.SocketSendBufferBytes);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var messages = new WebSocketMessageHandler(subscription, admission, context, context.MayIngest(keys), time);
         using var session = new WebSocketSession(socket, subscription, messages, options.Value.MaxClientMessageBytes, options.Value.WebSocketSendTimeout);

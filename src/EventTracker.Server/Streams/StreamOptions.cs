@@ -39,6 +39,15 @@ public sealed class StreamOptions
     /// </summary>
     public TimeSpan WebSocketSendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The kernel's send buffer for each stream connection, in bytes (the kernel may double it); 0 leaves the system's
+    /// default, which on Linux grows to megabytes per connection. A reader that stops reading holds what is already in it,
+    /// on top of its queue, and the server pays to fill it, so a few hundred stalled readers would otherwise tie up
+    /// gigabytes of kernel memory. Large enough for a reader across a continent (64 KiB at 50 ms is 1.3 MB/s). Default 64 KiB.
+    /// </summary>
+    [Range(0, 64 * 1024 * 1024)]
+    public int SocketSendBufferBytes { get; set; } = 64 * 1024;
+
     /// <summary>Largest WebSocket message a client may send; larger closes the socket with a policy violation. Default 64 KiB.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxClientMessageBytes { get; set; } = 64 * 1024;
