@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EventTracker.Contracts;
 using EventTracker.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -207,10 +208,10 @@ internal sealed partial class EventBroadcaster : FeedFollower
                 return;
             }
 
-            OfferTo(_anyService, all);
+            OfferTo(_anyService, CollectionsMarshal.AsSpan(all));
             foreach (var (service, part) in byService ?? [])
             {
-                OfferTo(_byService[service], part);
+                OfferTo(_byService[service], CollectionsMarshal.AsSpan(part));
             }
         }
     }
@@ -243,10 +244,10 @@ internal sealed partial class EventBroadcaster : FeedFollower
         return removed;
     }
 
-    private void OfferTo(List<StreamSubscription> readers, BroadcastMessage message) => OfferTo(readers, [message]);
+    private void OfferTo(List<StreamSubscription> readers, BroadcastMessage message) => OfferTo(readers, new ReadOnlySpan<BroadcastMessage>(in message));
 
     // Drops are counted once for all the readers, not once per reader: a publish costs each reader only its queue's work.
-    private void OfferTo(List<StreamSubscription> readers, IReadOnlyList<BroadcastMessage> messages)
+    private void OfferTo(List<StreamSubscription> readers, ReadOnlySpan<BroadcastMessage> messages)
     {
         var dropped = 0;
         foreach (var reader in readers)
@@ -274,7 +275,7 @@ internal sealed partial class EventBroadcaster : FeedFollower
             subscription.ReportMissed(oldest - lastEventId - 1, oldest - 1);
         }
 
-        if (subscription.Offer(_ring.After(lastEventId).ToList()) is var dropped and > 0)
+        if (subscription.Offer(_ring.After(lastEventId).ToArray()) is var dropped and > 0)
         {
             CountDropped(dropped);
         }

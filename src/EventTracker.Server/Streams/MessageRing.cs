@@ -13,19 +13,6 @@ internal sealed class MessageRing(int capacity)
 
     public int Count { get; private set; }
 
-    /// <summary>Adds <paramref name="message"/> after the others.</summary>
-    /// <exception cref="InvalidOperationException">The ring holds <c>capacity</c> messages already.</exception>
-    public void Add(BroadcastMessage message)
-    {
-        if (Count == _slots.Length)
-        {
-            Grow();
-        }
-
-        _slots[(_head + Count) % _slots.Length] = message;
-        Count++;
-    }
-
     /// <summary>Takes the oldest message, if any.</summary>
     public bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out BroadcastMessage message)
     {
@@ -42,11 +29,46 @@ internal sealed class MessageRing(int capacity)
         return true;
     }
 
+    /// <summary>Adds <paramref name="messages"/>, in order, after the others.</summary>
+    /// <exception cref="InvalidOperationException">They do not fit in <c>capacity</c>.</exception>
+    public void AddRange(ReadOnlySpan<BroadcastMessage> messages)
+    {
+        while (Count + messages.Length > _slots.Length)
+        {
+            Grow();
+        }
+
+        if (messages.IsEmpty)
+        {
+            return;
+        }
+
+        var tail = (_head + Count) % _slots.Length;
+        var firstRun = Math.Min(messages.Length, _slots.Length - tail);
+        messages[..firstRun].CopyTo(_slots.AsSpan(tail));
+        messages[firstRun..].CopyTo(_slots);
+        Count += messages.Length;
+    }
+
+    /// <summary>Takes out the <paramref name="count"/> oldest messages (1 to <see cref="Count"/>) at once; returns the newest of them.</summary>
+    public BroadcastMessage TakeOldest(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count);
+        var last = _slots[(_head + count - 1) % _slots.Length];
+        var firstRun = Math.Min(count, _slots.Length - _head);
+        Array.Clear(_slots, _head, firstRun);
+        Array.Clear(_slots, 0, count - firstRun);
+        _head = (_head + count) % _slots.Length;
+        Count -= count;
+        return last;
+    }
+
     private void Grow()
     {
-        if (Count == capacity)
+        if (_slots.Length == capacity)
         {
-            throw new InvalidOperationException($"The ring is full ({capacity} messages).");
+            throw new InvalidOperationException($"The ring holds at most {capacity} messages.");
         }
 
         var grown = new BroadcastMessage[Math.Min(capacity, Math.Max(InitialSlots, _slots.Length * 2))];

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using EventTracker.Contracts;
 using EventTracker.Server.Storage;
 
@@ -58,49 +59,50 @@ internal sealed class StreamSubscription : IDisposable
     /// Queues <paramref name="message"/> if it is not an event or the event passes the filter. Never waits.
     /// </summary>
     /// <returns>How many messages the reader lost to make room (for the broadcaster to count).</returns>
-    public int Offer(BroadcastMessage message) => Offer([message]);
+    public int Offer(BroadcastMessage message) => Offer(new ReadOnlySpan<BroadcastMessage>(in message));
 
     /// <summary>Queues, in order, those of <paramref name="messages"/> that are not events or pass the filter. Never waits.</summary>
     /// <returns>How many messages the reader lost to make room (for the broadcaster to count).</returns>
-    public int Offer(IReadOnlyList<BroadcastMessage> messages)
+    /// <remarks>
+    /// A reader that stopped reading is offered every message all the same, so this costs it little per message: the
+    /// oldest leave its queue and the newest join it as blocks, not one by one.
+    /// </remarks>
+    public int Offer(ReadOnlySpan<BroadcastMessage> messages)
     {
         var filter = Filter;
-        var everything = filter == Unfiltered;
+        var passing = filter == Unfiltered ? messages : Passing(filter, messages);
         var limit = _owner.ReaderLimit(_queueSize);
-        var dropped = 0;
-        var queuedChange = 0;
+        int dropped;
         TaskCompletionSource? waiter;
         lock (_gate)
         {
-            if (_completed)
+            if (_completed || passing.Length == 0)
             {
                 return 0;
             }
 
-            foreach (var message in messages)
+            // Past the limit the oldest go first: those waiting, then the oldest offered. The limit can shrink while
+            // messages wait (more readers share the budget): then more go than are offered.
+            var waiting = _queue.Count;
+            dropped = Math.Max(0, waiting + passing.Length - limit);
+            var fromQueue = Math.Min(dropped, waiting);
+            if (fromQueue > 0)
             {
-                if (!everything && message.Event is not null && !filter.Matches(message.Event))
-                {
-                    continue;
-                }
-
-                // The limit can shrink while messages wait (more readers share the budget): then more than one goes.
-                while (_queue.Count >= limit && _queue.TryTake(out var oldest))
-                {
-                    Drop(oldest);
-                    dropped++;
-                    queuedChange--;
-                }
-
-                _queue.Add(message);
-                queuedChange++;
+                Drop(_queue.TakeOldest(fromQueue), fromQueue);
             }
 
+            var fromOffered = dropped - fromQueue;
+            if (fromOffered > 0)
+            {
+                Drop(passing[fromOffered - 1], fromOffered);
+            }
+
+            _queue.AddRange(passing[fromOffered..]);
             waiter = _waiter;
             _waiter = null;
         }
 
-        _owner.CountQueued(queuedChange);
+        _owner.CountQueued(passing.Length - dropped);
         waiter?.TrySetResult();
         return dropped;
     }
@@ -200,10 +202,25 @@ internal sealed class StreamSubscription : IDisposable
         }
     }
 
-    private void Drop(BroadcastMessage message)
+    // The newest of count messages lost at once.
+    private void Drop(BroadcastMessage newest, int count)
     {
-        _dropped++;
-        _lastDroppedId = message.Id;
+        _dropped += count;
+        _lastDroppedId = newest.Id;
+    }
+
+    private static ReadOnlySpan<BroadcastMessage> Passing(EventFilter filter, ReadOnlySpan<BroadcastMessage> messages)
+    {
+        var passing = new List<BroadcastMessage>(messages.Length);
+        foreach (var message in messages)
+        {
+            if (message.Event is null || filter.Matches(message.Event))
+            {
+                passing.Add(message);
+            }
+        }
+
+        return CollectionsMarshal.AsSpan(passing);
     }
 
     private static BroadcastMessage DroppedNotice(long count, long lastMissedId) =>
