@@ -15,10 +15,17 @@ using EventTracker.Benchmarks;
 // [readers] [events]" ingestion and other requests with SSE and WebSocket readers that never read, against none;
 // "queries [events]" each query's latency and the server's memory over a store filled with that many events; "late
 // [events]" ingestion of events a minute behind the newest against events in time order; "scaling [seconds]" the
-// "ingest" comparison with the server and the floor pinned to 1, 2 and all CPUs.
+// "ingest" comparison with the server and the floor pinned to 1, 2 and all CPUs; "wsdelivery [readers] [events]" the
+// server's CPU per event delivered to WebSocket readers that keep up.
 if (args is ["floor", var floorPort])
 {
     BareFloor.Run(int.Parse(floorPort, CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args is ["wsdelivery", ..])
+{
+    await WebSocketDelivery.RunAsync(Argument(1, 50), Argument(2, 20_000));
     return;
 }
 

@@ -18,6 +18,12 @@ internal sealed class WebSocketSession : IDisposable
     private readonly TimeSpan _sendTimeout;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
+    // Cancels the send in progress when the session stops or the send outlasts the timeout: one for the session, its
+    // timer moved per send (under the send lock), where a token source, a link and a timer per message cost a reader
+    // that keeps up more than the message itself.
+    private CancellationTokenSource _sendDeadline = null!; // set for the run
+    private CancellationToken _stopping;
+
     /// <param name="socket">The accepted socket.</param>
     /// <param name="subscription">The client's live messages.</param>
     /// <param name="messages">Answers what the client sends.</param>
@@ -40,6 +46,9 @@ internal sealed class WebSocketSession : IDisposable
     public async Task RunAsync(CancellationToken requestAborted, CancellationToken serverStopping)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        using var sendDeadline = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+        _stopping = stop.Token;
+        _sendDeadline = sendDeadline;
         var sending = SendLiveMessagesAsync(stop.Token);
         using var closing = serverStopping.Register(() => _ = CloseForShutdownAsync());
         try
@@ -104,27 +113,24 @@ internal sealed class WebSocketSession : IDisposable
         }
     }
 
-    // Waiting for the lock counts toward the timeout: a reply queued behind a stuck live message is just as late.
+    // A send waits for the one before it, whose own deadline bounds that wait: a stuck send aborts the socket.
     private async Task SendAsync(byte[] message, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_sendTimeout);
+        await _sendLock.WaitAsync(cancellationToken);
         try
         {
-            await _sendLock.WaitAsync(deadline.Token);
-            try
-            {
-                await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, deadline.Token);
-            }
-            finally
-            {
-                _sendLock.Release();
-            }
+            _sendDeadline.CancelAfter(_sendTimeout);
+            await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, _sendDeadline.Token);
+            _sendDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             _socket.Abort();
             throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The client stopped reading: a message waited longer than the send timeout.");
+        }
+        finally
+        {
+            _sendLock.Release();
         }
     }
 
