@@ -7,10 +7,11 @@ namespace EventTracker.Benchmarks;
 
 /// <summary>
 /// Ingestion against the floor, in one run: the same load (single-event POSTs of the guide's example from 64
-/// connections, then batches of 100 from 16) against <see cref="BareFloor"/>, the server on its durable default
-/// (<c>Sync</c>), the server in memory only, and the floor again, each in its own process, so drift shows and ratios
-/// compare like with like; and the CPU time each process spent per request, which a shared, noisy machine disturbs
-/// less than throughput. <c>ingest [seconds]</c>.
+/// connections, then batches of 100 from 16) against <see cref="BareFloor"/>, the server on each of
+/// <see cref="HarnessStores"/> (durable default, memory only, PostgreSQL), and the floor again, each in its own
+/// process, so drift shows and ratios compare like with like; and the CPU time each server process spent per request,
+/// which a shared, noisy machine disturbs less than throughput (PostgreSQL's own processes are not counted).
+/// <c>ingest [seconds]</c>.
 /// </summary>
 internal static class IngestVsFloor
 {
@@ -47,53 +48,63 @@ internal static class IngestVsFloor
             return;
         }
 
-        await CompareAsync(window, cpus: null);
+        using var stores = HarnessStores.FromEnvironment();
+        await CompareAsync(stores, window, cpus: null);
     }
 
     /// <summary>
     /// The same comparison with every process pinned to 1, 2 and all of the machine's CPUs in turn (<c>taskset</c>), and
     /// how each figure grows from one CPU. The load comes from this process, unpinned, so on a small machine it competes
-    /// with the server for the same CPUs: compare growth with the floor's. <c>scaling [seconds]</c>.
+    /// with the server for the same CPUs: compare growth with the floor's. PostgreSQL's own processes are not pinned.
+    /// <c>scaling [seconds]</c>.
     /// </summary>
     public static async Task ScalingAsync(int seconds)
     {
         var window = TimeSpan.FromSeconds(seconds);
+        using var stores = HarnessStores.FromEnvironment();
         var counts = new[] { 1, 2, Environment.ProcessorCount }.Where(n => n <= Environment.ProcessorCount).Distinct().ToList();
-        var runs = new List<(int Cpus, Measured Floor, Measured Durable, Measured Memory)>();
+        var runs = new List<(int Cpus, Measured Floor, IReadOnlyList<Measured> Servers)>();
         foreach (var count in counts)
         {
             Console.WriteLine($"== pinned to {count} CPU{(count == 1 ? "" : "s")} (taskset -c 0-{count - 1})");
-            var (floor, durable, memory) = await CompareAsync(window, $"0-{count - 1}");
-            runs.Add((count, floor, durable, memory));
+            var (floor, servers) = await CompareAsync(stores, window, $"0-{count - 1}");
+            runs.Add((count, floor, servers));
         }
 
         var one = runs[0];
         foreach (var run in runs.Skip(1))
         {
             Console.WriteLine(
-                $"growth from 1 to {run.Cpus} CPUs: floor single {run.Floor.Single / one.Floor.Single:0.00}x, batches {run.Floor.Batches / one.Floor.Batches:0.00}x; "
-                + $"durable single {run.Durable.Single / one.Durable.Single:0.00}x, batches {run.Durable.Batches / one.Durable.Batches:0.00}x; "
-                + $"memory only single {run.Memory.Single / one.Memory.Single:0.00}x, batches {run.Memory.Batches / one.Memory.Batches:0.00}x");
+                $"growth from 1 to {run.Cpus} CPUs: floor single {run.Floor.Single / one.Floor.Single:0.00}x, batches {run.Floor.Batches / one.Floor.Batches:0.00}x"
+                + string.Concat(stores.Names.Select((store, i) =>
+                    $"; {HarnessStores.Label(store)} single {run.Servers[i].Single / one.Servers[i].Single:0.00}x, batches {run.Servers[i].Batches / one.Servers[i].Batches:0.00}x")));
         }
     }
 
-    private static async Task<(Measured Floor, Measured Durable, Measured Memory)> CompareAsync(TimeSpan window, string? cpus)
+    private static async Task<(Measured Floor, IReadOnlyList<Measured> Servers)> CompareAsync(HarnessStores stores, TimeSpan window, string? cpus)
     {
         var floor1 = await MeasureFloorAsync(window, cpus);
         // Logging as the server's own settings have it (the load harness's default is Warning), as a user runs it.
         var asShipped = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Information" };
-        var durable = await MeasureServerAsync(asShipped, window, cpus);
-        var memory = await MeasureServerAsync(new(asShipped) { ["EventTracker__Store__DataDirectory"] = string.Empty }, window, cpus);
+        var servers = new List<Measured>();
+        foreach (var store in stores.Names)
+        {
+            servers.Add(await MeasureServerAsync(stores.Environment(store, asShipped), window, cpus));
+        }
+
         var floor2 = await MeasureFloorAsync(window, cpus);
         var floorSingle = (floor1.Single + floor2.Single) / 2;
 
         // Batch ingestion is compared, as events per second, with the floor's single POSTs per second.
         var floorCpu = (floor1.SingleCpu + floor2.SingleCpu) / 2;
         Console.WriteLine($"bare floor, 1st and 2nd:   single {floor1.Single:N0} and {floor2.Single:N0} POST/s, CPU {floor1.SingleCpu:0.0} and {floor2.SingleCpu:0.0} µs per POST; batches {floor1.Batches * BatchSize:N0} and {floor2.Batches * BatchSize:N0} events/s");
-        Print("server, durable (Sync):", durable, floorSingle, floorCpu);
-        Print("server, memory only:", memory, floorSingle, floorCpu);
+        for (var i = 0; i < servers.Count; i++)
+        {
+            Print($"server, {HarnessStores.Label(stores.Names[i])}:", servers[i], floorSingle, floorCpu);
+        }
+
         var floor = new Measured(floorSingle, floorCpu, (floor1.Batches + floor2.Batches) / 2, (floor1.BatchCpu + floor2.BatchCpu) / 2);
-        return (floor, durable, memory);
+        return (floor, servers);
     }
 
     private static void Print(string name, Measured server, double floorSingle, double floorCpu) =>

@@ -6,8 +6,8 @@ using EventTracker.Testing;
 namespace EventTracker.Benchmarks;
 
 /// <summary>
-/// Late events against events in time order, in one run: the server in its own process (durable default, then memory
-/// only) holds a prefill spread over the last four minutes, then ingests N events stamped as they arrive and N stamped a
+/// Late events against events in time order, in one run: the server in its own process (on each of
+/// <see cref="HarnessStores"/>) holds a prefill spread over the last four minutes, then ingests N events stamped as they arrive and N stamped a
 /// minute behind the newest held event (as spans exported late do), in batches of 100 from 4 senders; prints both rates
 /// and their ratio. <c>late [events]</c>. Loopback only; bounded by the event count.
 /// </summary>
@@ -20,8 +20,11 @@ internal static class LateArrivals
     public static async Task RunAsync(int events)
     {
         Console.WriteLine($"late arrivals: over {Prefill:N0} held events, {events:N0} in time order, then {events:N0} a minute behind the newest");
-        await MeasureAsync("durable (Sync)", new Dictionary<string, string>(), events);
-        await MeasureAsync("memory only", new Dictionary<string, string> { ["EventTracker__Store__DataDirectory"] = string.Empty }, events);
+        using var stores = HarnessStores.FromEnvironment();
+        foreach (var store in stores.Names)
+        {
+            await MeasureAsync(HarnessStores.Label(store), stores.Environment(store), events);
+        }
     }
 
     private static async Task MeasureAsync(string label, Dictionary<string, string> environment, int events)

@@ -15,7 +15,8 @@ using EventTracker.Benchmarks;
 // [readers] [events]" ingestion and other requests with SSE and WebSocket readers that never read, against none;
 // "queries [events]" each query's latency and the server's memory over a store filled with that many events; "late
 // [events]" ingestion of events a minute behind the newest against events in time order; "scaling [seconds]" the
-// "ingest" comparison with the server and the floor pinned to 1, 2 and all CPUs; "wsdelivery [readers] [events]" the
+// "ingest" comparison with the server and the floor pinned to 1, 2 and all CPUs (ingest, scaling, stalled, queries
+// and late run the server on the durable default, memory only and PostgreSQL, or those HARNESS_STORES names); "wsdelivery [readers] [events]" the
 // server's CPU per event delivered to WebSocket readers that keep up.
 if (args is ["floor", var floorPort])
 {

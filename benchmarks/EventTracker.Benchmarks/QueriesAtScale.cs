@@ -7,7 +7,7 @@ namespace EventTracker.Benchmarks;
 
 /// <summary>
 /// Queries over a full store, measured from outside as the table has them: the server in its own process
-/// (durable default, then memory only) is filled with N events in batches of 100 from 16 connections (eight services,
+/// (on each of <see cref="HarnessStores"/>) is filled with N events in batches of 100 from 16 connections (eight services,
 /// forty names spread over every service, fifty correlation ids of N/50 events each), then each query is timed over
 /// one connection, with <c>/healthz</c> as the round trip's own floor; and the server's resident memory once full.
 /// <c>queries [events]</c>; with <c>QUERIES_PROFILE=&lt;path&gt;</c>, only that query, over and over, against the memory-only
@@ -41,12 +41,17 @@ internal static class QueriesAtScale
             ["Logging__LogLevel__Default"] = "Information",
             ["EventTracker__Store__Capacity"] = Math.Max(events, 1_000_000).ToString(CultureInfo.InvariantCulture),
         };
-        if (Environment.GetEnvironmentVariable("QUERIES_PROFILE") is null)
+        using var stores = HarnessStores.FromEnvironment();
+        if (Environment.GetEnvironmentVariable("QUERIES_PROFILE") is not null)
         {
-            await MeasureAsync("durable (Sync)", asShipped, events);
+            await MeasureAsync(HarnessStores.Label("memory"), stores.Environment("memory", asShipped), events);
+            return;
         }
 
-        await MeasureAsync("memory only", new(asShipped) { ["EventTracker__Store__DataDirectory"] = string.Empty }, events);
+        foreach (var store in stores.Names)
+        {
+            await MeasureAsync(HarnessStores.Label(store), stores.Environment(store, asShipped), events);
+        }
     }
 
     private static async Task MeasureAsync(string label, Dictionary<string, string> environment, int events)

@@ -7,8 +7,8 @@ using EventTracker.Testing;
 namespace EventTracker.Benchmarks;
 
 /// <summary>
-/// Readers that never read, measured from outside: the server in its own process ingests the same events (batches of
-/// 100, four senders) while a prober times <c>GET /api/events</c> and <c>/healthz</c>, first with no readers, then with
+/// Readers that never read, measured from outside: the server in its own process (on each of
+/// <see cref="HarnessStores"/>) ingests the same events (batches of 100, four senders) while a prober times <c>GET /api/events</c> and <c>/healthz</c>, first with no readers, then with
 /// N SSE and N WebSocket connections whose clients send their request and never read a byte (a 4 KiB receive buffer,
 /// so the server's writes stall at once). Prints both runs and their ratios. Loopback only; bounded by the event count.
 /// </summary>
@@ -23,9 +23,19 @@ internal static class StalledReadersHarness
         {
             ["EventTracker__Streams__MaxConnections"] = (2 * readersPerKind + 10).ToString(CultureInfo.InvariantCulture),
         };
+        Console.WriteLine($"stalled readers: {events:N0} events in batches of {BatchSize} from {Senders} senders; then again with {readersPerKind} SSE + {readersPerKind} WebSocket readers that never read");
+        using var stores = HarnessStores.FromEnvironment();
+        foreach (var store in stores.Names)
+        {
+            Console.WriteLine($"== {HarnessStores.Label(store)}");
+            await MeasureAsync(stores.Environment(store, environment), readersPerKind, events);
+        }
+    }
+
+    private static async Task MeasureAsync(Dictionary<string, string> environment, int readersPerKind, int events)
+    {
         await using var server = await ServerProcess.StartAsync(environment);
         using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
-        Console.WriteLine($"stalled readers: {events:N0} events in batches of {BatchSize} from {Senders} senders; then again with {readersPerKind} SSE + {readersPerKind} WebSocket readers that never read");
 
         var alone = await IngestWhileProbingAsync(server, client, events);
         Report("no readers", alone);
