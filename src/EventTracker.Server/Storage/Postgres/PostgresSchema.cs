@@ -151,6 +151,19 @@ internal static class PostgresSchema
         ALTER TABLE eventtracker.rollup_services RENAME COLUMN response_sum TO response_us;
         ALTER TABLE eventtracker.rollup_services ALTER COLUMN response_us TYPE bigint USING round(response_us * 1000)::bigint;
         """,
+        // A query on a user, session or correlation id, or on errors, counts its matches and lists their services from
+        // the events (PostgresMatchCount): with the service in the index, that reads the index alone, where it read a
+        // heap block per match (20,000 matches, 20,000 blocks).
+        """
+        DROP INDEX eventtracker.events_user;
+        CREATE INDEX events_user ON eventtracker.events (user_id, ts, position) INCLUDE (service_name) WHERE user_id IS NOT NULL;
+        DROP INDEX eventtracker.events_session;
+        CREATE INDEX events_session ON eventtracker.events (session_id, ts, position) INCLUDE (service_name) WHERE session_id IS NOT NULL;
+        DROP INDEX eventtracker.events_correlation;
+        CREATE INDEX events_correlation ON eventtracker.events (correlation_id, ts, position) INCLUDE (service_name) WHERE correlation_id IS NOT NULL;
+        DROP INDEX eventtracker.events_error;
+        CREATE INDEX events_error ON eventtracker.events (ts, position) INCLUDE (service_name) WHERE is_error;
+        """,
     ];
 
     /// <summary>Brings the schema up to date; returns the version it is at.</summary>
