@@ -31,18 +31,24 @@ internal static class PostgresScaleOut
     {
         using var cluster = new PostgresCluster(fsync: true);
         Console.WriteLine($"PostgreSQL cluster on port {cluster.Port}, fsync on; {senders} writers, batches of {BatchSize}, {seconds} s each.");
-        var floor = await CopyFloorAsync(await MigratedDatabaseAsync(cluster), seconds, senders);
-        var one = await IngestAsync(cluster.CreateDatabase(), nodes: 1, seconds, senders);
-        var two = await IngestAsync(cluster.CreateDatabase(), nodes: 2, seconds, senders);
-        Console.WriteLine($"floor, binary COPY of the same rows: {floor:N0} events/s");
-        Console.WriteLine($"through one node:                    {one:N0} events/s ({one / floor:0.00}x the floor)");
-        Console.WriteLine($"through two nodes:                   {two:N0} events/s ({two / floor:0.00}x the floor)");
+        if (seconds > 0)
+        {
+            var floor = await CopyFloorAsync(await MigratedDatabaseAsync(cluster), seconds, senders);
+            var one = await IngestAsync(cluster.CreateDatabase(), nodes: 1, seconds, senders);
+            var two = await IngestAsync(cluster.CreateDatabase(), nodes: 2, seconds, senders);
+            Console.WriteLine($"floor, binary COPY of the same rows: {floor:N0} events/s");
+            Console.WriteLine($"through one node:                    {one:N0} events/s ({one / floor:0.00}x the floor)");
+            Console.WriteLine($"through two nodes:                   {two:N0} events/s ({two / floor:0.00}x the floor)");
+            if (rows > 0)
+            {
+                await LayoutCostsAsync(cluster, floor, seconds, senders);
+            }
+        }
+
         if (rows == 0)
         {
             return;
         }
-
-        await LayoutCostsAsync(cluster, floor, seconds, senders);
 
         var small = cluster.CreateDatabase();
         await FillAsync(small, SmallRows);

@@ -10,8 +10,8 @@ using EventTracker.Benchmarks;
 // main-thread time the monitor.js tag adds to a page load in Chromium; "ai [events]" times insights and the feature
 // export over a full store; "otlp [spans]" OTLP span ingestion against JSON batches of the same events; "postgres [rows]
 // [seconds] [senders]" the PostgreSQL store through one and two nodes against a plain COPY with as many writers, and
-// nodes over a database filled with rows events (0: ingestion only); "ingest [seconds]" single and batch ingestion of
-// the server (durable and memory only) against a bare minimal-API floor ("floor <port>" runs that floor); "stalled
+// nodes over a database filled with rows events (rows 0: ingestion only; seconds 0: the filled database only); "ingest
+// [seconds]" single and batch ingestion of the server against a bare minimal-API floor ("floor <port>" runs that floor); "stalled
 // [readers] [events]" ingestion and other requests with SSE and WebSocket readers that never read, against none;
 // "queries [events]" each query's latency and the server's memory over a store filled with that many events; "late
 // [events]" ingestion of events a minute behind the newest against events in time order; "scaling [seconds]" the
