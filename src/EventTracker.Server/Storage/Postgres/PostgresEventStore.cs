@@ -142,15 +142,23 @@ internal sealed partial class PostgresEventStore : IEventStore, IRollupStore, IW
         EventFilter filter, long? from, long? to, int limit, EventPosition? before, CancellationToken cancellationToken)
     {
         var conditions = new PostgresConditions(filter, from ?? long.MinValue, to ?? long.MaxValue);
-        var cursor = before ?? new EventPosition(long.MaxValue, long.MaxValue);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
+
+        // Only a cursor is compared as a row: a B-tree scan cannot tell that (ts, position) < (max, max) is looser than
+        // ts <= to, starts from the row bound, and would walk every newer entry of the partition down to the range.
+        var after = before is { } cursor ? $"AND (ts, position) < ({conditions.Next(cursor.Timestamp)}, {conditions.Next(cursor.Sequence)}) " : "";
         batch.BatchCommands.Add(conditions.Command(
-            $"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE {conditions.Where} AND (ts, position) < ({conditions.Next(cursor.Timestamp)}, {conditions.Next(cursor.Sequence)}) "
+            $"SELECT {PostgresRows.Columns} FROM eventtracker.events WHERE {conditions.Where} {after}"
             + $"ORDER BY ts DESC, position DESC LIMIT {conditions.Next(limit + 1)}"));
         batch.BatchCommands.Add(PostgresMatchCount.Command(filter, from ?? long.MinValue, to ?? long.MaxValue));
+
+        // The earliest event lies in the earliest day the rollups count (written in the events' transactions, removed
+        // with their partitions): bounded to that day, the minimum reads one partition, where min(ts) alone merged the
+        // first entry of every partition's index.
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            "SELECT event_count, (SELECT min(ts) FROM eventtracker.events), last_position, removed_count FROM eventtracker.feed"));
+            "SELECT event_count, (SELECT min(ts) FROM eventtracker.events WHERE ts < (SELECT min(bucket) FROM eventtracker.rollup_days) + "
+            + $"{PostgresRollups.DayMs}), last_position, removed_count FROM eventtracker.feed"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var events = new List<EventRecord>(Math.Min(limit + 1, 1024));
         while (await reader.ReadAsync(cancellationToken))

@@ -6,8 +6,8 @@ namespace EventTracker.Server.Storage.Postgres;
 /// <summary>
 /// How many events a query matches, and their services, without visiting every match: when the filter is about
 /// services and names only, whole days come from the daily rollup, whole hours at the range's ends from the hourly
-/// one, whole minutes at its ends from the per-minute one, and only the partial minutes at its very ends from the
-/// events. The rollups are written in the transaction that stores their events, and the one statement reads them in
+/// one, whole minutes at its ends from the per-minute one (per service alone when no name is asked for), and only the
+/// partial minutes at its very ends from the events. The rollups are written in the transaction that stores their events, and the one statement reads them in
 /// one snapshot, so the count is exact.
 /// A filter on a user, session or correlation id matches few events, which its index counts directly; one on errors or
 /// the status class is not kept apart by the rollups, so its matches are counted from the events too.
@@ -25,6 +25,7 @@ internal static class PostgresMatchCount
         }
 
         var split = Split(from, to);
+        var minutes = filter.EventName is null && filter.Type is null ? "rollup_services" : "rollup_names";
         var rollups = conditions.RollupWhere(filter);
         var (m1, h1, d1, d2, h2, m2) = (
             conditions.Next(split.MinutesFrom), conditions.Next(split.HoursFrom), conditions.Next(split.DaysFrom),
@@ -33,7 +34,7 @@ internal static class PostgresMatchCount
             "SELECT coalesce(sum(matched.count), 0)::bigint, array_agg(DISTINCT matched.service) FILTER (WHERE matched.service <> '') FROM ("
             + $"SELECT count, service FROM eventtracker.rollup_days WHERE bucket >= {d1} AND bucket < {d2} AND {rollups} "
             + $"UNION ALL SELECT count, service FROM eventtracker.rollup_hours WHERE (bucket >= {h1} AND bucket < {d1} OR bucket >= {d2} AND bucket < {h2}) AND {rollups} "
-            + $"UNION ALL SELECT count, service FROM eventtracker.rollup_names WHERE (bucket >= {m1} AND bucket < {h1} OR bucket >= {h2} AND bucket < {m2}) AND {rollups} "
+            + $"UNION ALL SELECT count, service FROM eventtracker.{minutes} WHERE (bucket >= {m1} AND bucket < {h1} OR bucket >= {h2} AND bucket < {m2}) AND {rollups} "
             + $"UNION ALL SELECT 1, coalesce(service_name, '') FROM eventtracker.events WHERE {conditions.Where} AND (ts < {m1} OR ts >= {m2})"
             + ") matched");
     }

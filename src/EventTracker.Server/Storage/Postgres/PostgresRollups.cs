@@ -28,7 +28,7 @@ internal static class PostgresRollups
         var names = new Dictionary<(long, string, string), (long Count, long Errors)>();
         var hours = new Dictionary<(long, string, string), long>();
         var days = new Dictionary<(long, string, string), long>();
-        var services = new Dictionary<(long, string), (long Sum, double Min, double Max, long LastSeen)>();
+        var services = new Dictionary<(long, string), (long Sum, double Min, double Max, long LastSeen, long Count)>();
         var bins = new Dictionary<(long, string, int), long>();
         foreach (var record in records)
         {
@@ -41,11 +41,12 @@ internal static class PostgresRollups
             hours[hour] = hours.GetValueOrDefault(hour) + 1;
             var day = (key.Item1 - (((key.Item1 % DayMs) + DayMs) % DayMs), key.Item2, record.Name);
             days[day] = days.GetValueOrDefault(day) + 1;
-            var service = services.GetValueOrDefault(key, (0, double.PositiveInfinity, double.NegativeInfinity, long.MinValue));
+            var service = services.GetValueOrDefault(key, (0, double.PositiveInfinity, double.NegativeInfinity, long.MinValue, 0));
             service.LastSeen = Math.Max(service.LastSeen, record.Timestamp);
+            service.Count++;
             if (record.ResponseTimeMs is { } ms)
             {
-                service = (service.Sum + ResponseTimeTotal.Of(ms), Math.Min(service.Min, ms), Math.Max(service.Max, ms), service.LastSeen);
+                service = (service.Sum + ResponseTimeTotal.Of(ms), Math.Min(service.Min, ms), Math.Max(service.Max, ms), service.LastSeen, service.Count);
                 var bin = (key.Item1, key.Item2, LatencyBins.Of(ms));
                 bins[bin] = bins.GetValueOrDefault(bin) + 1;
             }
@@ -69,12 +70,14 @@ internal static class PostgresRollups
             days.Keys.Select(k => k.Item1).ToArray(), days.Keys.Select(k => k.Item2).ToArray(), days.Keys.Select(k => k.Item3).ToArray(),
             days.Values.ToArray());
         yield return Command(
-            "INSERT INTO eventtracker.rollup_services SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::bigint[]) "
+            "INSERT INTO eventtracker.rollup_services (bucket, service, response_us, min_ms, max_ms, last_seen, count) "
+            + "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::bigint[], $7::bigint[]) "
             + "ON CONFLICT (bucket, service) DO UPDATE SET response_us = rollup_services.response_us + excluded.response_us, "
             + "min_ms = least(rollup_services.min_ms, excluded.min_ms), max_ms = greatest(rollup_services.max_ms, excluded.max_ms), "
-            + "last_seen = greatest(rollup_services.last_seen, excluded.last_seen)",
+            + "last_seen = greatest(rollup_services.last_seen, excluded.last_seen), count = rollup_services.count + excluded.count",
             services.Keys.Select(k => k.Item1).ToArray(), services.Keys.Select(k => k.Item2).ToArray(), services.Values.Select(v => v.Sum).ToArray(),
-            services.Values.Select(v => v.Min).ToArray(), services.Values.Select(v => v.Max).ToArray(), services.Values.Select(v => v.LastSeen).ToArray());
+            services.Values.Select(v => v.Min).ToArray(), services.Values.Select(v => v.Max).ToArray(), services.Values.Select(v => v.LastSeen).ToArray(),
+            services.Values.Select(v => v.Count).ToArray());
         if (bins.Count > 0)
         {
             yield return Command(
