@@ -48,7 +48,7 @@ public sealed class StalledReaderBufferTests : IAsyncLifetime
         await socket.ConnectAsync(_client.BaseAddress!.Host, _client.BaseAddress.Port);
         await socket.SendAsync(Encoding.ASCII.GetBytes(
             $"GET {EventTrackerRoutes.Stream} HTTP/1.1\r\nHost: {_client.BaseAddress.Authority}\r\nAccept: text/event-stream\r\n\r\n"));
-        Assert.True(await WaitUntilAsync(() => broadcaster.SubscriberCount == 1), "the reader never subscribed");
+        Assert.True(await Poll.UntilAsync(() => broadcaster.SubscriberCount == 1, 30), "the reader never subscribed");
 
         var filler = new string('x', EventBytes);
         for (var sent = 0; sent < Events; sent += 100)
@@ -57,7 +57,7 @@ public sealed class StalledReaderBufferTests : IAsyncLifetime
             await _client.TrackBatchAsync($$"""{"events":[{{string.Join(",", items)}}]}""");
         }
 
-        Assert.True(await WaitUntilAsync(() => broadcaster.DroppedMessages > 0), "the reader's queue never overflowed");
+        Assert.True(await Poll.UntilAsync(() => broadcaster.DroppedMessages > 0, 30), "the reader's queue never overflowed");
         await _client.TrackAsync("newest_of_all", """{"serviceName":"stall"}""");
 
         var held = await BytesBeforeAsync(socket, "newest_of_all");
@@ -85,20 +85,5 @@ public sealed class StalledReaderBufferTests : IAsyncLifetime
                 return at;
             }
         }
-    }
-
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition)
-    {
-        for (var waited = 0; waited < 300; waited++)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
     }
 }

@@ -43,7 +43,7 @@ public sealed class WebSocketStallTests : IAsyncLifetime
         using var socket = new ClientWebSocket();
         socket.Options.SetBuffer(1024, 1024);
         await socket.ConnectAsync(new UriBuilder(_client.BaseAddress!) { Scheme = "ws", Path = EventTrackerRoutes.WebSocket }.Uri, CancellationToken.None);
-        await WaitUntilAsync(() => broadcaster.SubscriberCount == 1);
+        Assert.True(await Poll.UntilAsync(() => broadcaster.SubscriberCount == 1, 60), "the client never subscribed");
 
         // 40 MB of stream for a client that reads none of it: more than loopback buffers hold.
         var blob = new string('x', 200_000);
@@ -62,21 +62,6 @@ public sealed class WebSocketStallTests : IAsyncLifetime
             // Disconnected already.
         }
 
-        Assert.True(await WaitUntilAsync(() => broadcaster.SubscriberCount == 0), "the stalled client is still connected after 60 s");
-    }
-
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition)
-    {
-        for (var waited = 0; waited < 600; waited++)
-        {
-            if (condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
+        Assert.True(await Poll.UntilAsync(() => broadcaster.SubscriberCount == 0, 60), "the stalled client is still connected after 60 s");
     }
 }
