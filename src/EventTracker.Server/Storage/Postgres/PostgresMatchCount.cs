@@ -7,10 +7,11 @@ namespace EventTracker.Server.Storage.Postgres;
 /// How many events a query matches, and their services, without visiting every match: when the filter is about
 /// services and names only, whole days come from the daily rollup, whole hours at the range's ends from the hourly
 /// one, whole minutes at its ends from the per-minute one (per service alone when no name is asked for), and only the
-/// partial minutes at its very ends from the events. The rollups are written in the transaction that stores their events, and the one statement reads them in
-/// one snapshot, so the count is exact.
-/// A filter on a user, session or correlation id matches few events, which its index counts directly; one on errors or
-/// the status class is not kept apart by the rollups, so its matches are counted from the events too.
+/// partial minutes at its very ends from the events. The rollups are written in the transaction that stores their
+/// events, and the one statement reads them in one snapshot, so the count is exact.
+/// A filter on a user, session or correlation id matches few events, which its index counts directly (the index carries
+/// the service); one on errors or the status class is not kept apart by the rollups, so its matches are counted from the
+/// events too.
 /// </summary>
 internal static class PostgresMatchCount
 {
