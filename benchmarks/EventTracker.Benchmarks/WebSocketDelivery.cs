@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.WebSockets;
-using System.Text;
 using EventTracker.Contracts;
 using EventTracker.Testing;
 
@@ -29,7 +28,7 @@ internal static class WebSocketDelivery
 
         var reading = sockets.Select(socket => ReadEventsAsync(socket, events)).ToList();
         var cpu = server.CpuTime;
-        await BatchSenders.SendAsync(client, events / BatchSize, 4, Batch);
+        await BatchSenders.SendAsync(client, events / BatchSize, 4, batch => SeedLikeEvents.BatchBody(batch * BatchSize, BatchSize));
         await Task.WhenAll(reading);
         var seconds = (server.CpuTime - cpu).TotalSeconds;
         sockets.ForEach(socket => socket.Dispose());
@@ -57,16 +56,5 @@ internal static class WebSocketDelivery
                 read++;
             }
         }
-    }
-
-    private static string Batch(int batch)
-    {
-        var builder = new StringBuilder("""{"events":[""");
-        for (var i = 0; i < BatchSize; i++)
-        {
-            builder.Append(i == 0 ? "" : ",").Append("""{"eventName":"ws_check","payload":{"serviceName":"svc","statusCode":200,"responseTimeMs":12,"metadata":{"route":"/orders/{id}"}}}""");
-        }
-
-        return builder.Append("]}").ToString();
     }
 }
