@@ -209,12 +209,25 @@ internal sealed class StreamSubscription : IDisposable
         _lastDroppedId = newest.Id;
     }
 
+    // Readers of one service are offered only that service's events, which all pass: no copy is made then.
     private static ReadOnlySpan<BroadcastMessage> Passing(EventFilter filter, ReadOnlySpan<BroadcastMessage> messages)
     {
-        var passing = new List<BroadcastMessage>(messages.Length);
-        foreach (var message in messages)
+        var first = 0;
+        while (first < messages.Length && Passes(filter, messages[first]))
         {
-            if (message.Event is null || filter.Matches(message.Event))
+            first++;
+        }
+
+        if (first == messages.Length)
+        {
+            return messages;
+        }
+
+        var passing = new List<BroadcastMessage>(messages.Length);
+        passing.AddRange(messages[..first]);
+        foreach (var message in messages[(first + 1)..])
+        {
+            if (Passes(filter, message))
             {
                 passing.Add(message);
             }
@@ -222,6 +235,8 @@ internal sealed class StreamSubscription : IDisposable
 
         return CollectionsMarshal.AsSpan(passing);
     }
+
+    private static bool Passes(EventFilter filter, BroadcastMessage message) => message.Event is null || filter.Matches(message.Event);
 
     private static BroadcastMessage DroppedNotice(long count, long lastMissedId) =>
         new(lastMissedId, Envelope.Serialize(
