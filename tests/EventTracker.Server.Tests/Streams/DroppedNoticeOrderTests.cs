@@ -71,7 +71,13 @@ public sealed class DroppedNoticeOrderTests : IDisposable
                 last = message.Id;
                 if (++read % 100_000 == 0)
                 {
-                    await Task.Delay(1); // a reader that keeps pace with the publisher would never see a gap
+                    // A reader that keeps pace with the publisher would never see a gap: pause until the publisher has
+                    // offered more than the queue holds (a fixed pause is not enough when the publisher is descheduled too).
+                    var target = Volatile.Read(ref published) + queueSize + 1;
+                    while (Volatile.Read(ref published) < target && !stop.IsCancellationRequested)
+                    {
+                        await Task.Delay(1);
+                    }
                 }
             }
         }
@@ -80,7 +86,7 @@ public sealed class DroppedNoticeOrderTests : IDisposable
         }
 
         await publisher;
-        Assert.True(gaps > 0, $"the reader never fell behind ({Volatile.Read(ref published)} published)");
+        Assert.True(gaps > 0, $"the reader never fell behind ({Volatile.Read(ref published)} published, {read} read)");
         Assert.True(unannounced.Count == 0, $"{gaps} gaps; unannounced: {string.Join(", ", unannounced)}");
     }
 }
