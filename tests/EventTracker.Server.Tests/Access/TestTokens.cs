@@ -41,7 +41,9 @@ internal static class TestTokens
     /// <summary>A valid token with one character of its signature changed.</summary>
     public static string Tampered(string token)
     {
-        var last = token[^1] == 'A' ? 'B' : 'A';
-        return token[..^2] + last + token[^1];
+        // The second-to-last character carries six whole bits of the signature; it must change (it was compared with
+        // the last one instead, so about one token in 64 came back untouched and was accepted).
+        var replaced = token[^2] == 'A' ? 'B' : 'A';
+        return token[..^2] + replaced + token[^1];
     }
 }
